@@ -1,0 +1,82 @@
+// swift-tools-version:6.0
+// expctl: a GitOps reconciler for ML experiments and the model lifecycle.
+//
+// Targets are layered: the YAML reader, the desired-state model and its validation are pure
+// (no I/O, no C imports); each C library has exactly one adapter target; the command library
+// ties them together and the `expctl` executable only calls it.
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "expctl",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "expctl", targets: ["expctl"]),
+        .executable(name: "expctl-bench", targets: ["expctl-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config.
+        .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Typed wrappers for libcurl's variadic curl_easy_setopt/getinfo, which Swift cannot call.
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
+
+        // A small, strict YAML reader with source positions and resource limits. Pure.
+        .target(name: "ExpctlYAML", swiftSettings: strictSettings),
+        // The desired-state model: experiments, policies, training, promotions, gates. Pure.
+        .target(name: "ExpctlModel", swiftSettings: strictSettings),
+        // Decoding YAML into the model, validation, and the blob-cached loader. Pure.
+        .target(
+            name: "ExpctlDesiredState",
+            dependencies: ["ExpctlYAML", "ExpctlModel"],
+            swiftSettings: strictSettings),
+        // The git source: reads desired state at a ref through libgit2, no checkout.
+        .target(
+            name: "ExpctlGit",
+            dependencies: ["CGit2", "ExpctlDesiredState"],
+            swiftSettings: strictSettings),
+        // The PostgreSQL adapter over libpq.
+        .target(name: "ExpctlPostgres", dependencies: ["CLibPQ"], swiftSettings: strictSettings),
+        // The HTTP transport over libcurl.
+        .target(
+            name: "ExpctlHTTP", dependencies: ["CCurl", "CCurlShim"], swiftSettings: strictSettings),
+        // The commands (validate, version, ...) as a library that tests call.
+        .target(
+            name: "ExpctlCommands",
+            dependencies: [
+                "ExpctlModel", "ExpctlDesiredState", "ExpctlGit", "ExpctlPostgres", "ExpctlHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings),
+        // The executable: only the entry point.
+        .executableTarget(name: "expctl", dependencies: ["ExpctlCommands"], swiftSettings: strictSettings),
+        // Benchmarks: programs that print figures (see docs/benchmarks.md).
+        .executableTarget(
+            name: "expctl-bench",
+            dependencies: ["ExpctlDesiredState", "ExpctlGit", "ExpctlYAML"],
+            swiftSettings: strictSettings),
+
+        .testTarget(name: "ExpctlYAMLTests", dependencies: ["ExpctlYAML"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ExpctlDesiredStateTests",
+            dependencies: ["ExpctlDesiredState", "ExpctlModel", "ExpctlYAML"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "ExpctlGitTests",
+            dependencies: ["ExpctlGit", "ExpctlDesiredState"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "ExpctlCommandsTests",
+            dependencies: ["ExpctlCommands"],
+            swiftSettings: strictSettings),
+        .testTarget(name: "ExpctlHTTPTests", dependencies: ["ExpctlHTTP", "CCurlShim", "CCurl"], swiftSettings: strictSettings),
+    ]
+)

@@ -1,0 +1,68 @@
+public import ArgumentParser
+
+/// The `expctl` command line: a root command and its subcommands.
+public struct Expctl: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "expctl",
+        abstract: "A GitOps reconciler for ML experiments and the model lifecycle.",
+        discussion: """
+            expctl reads the desired state of experiments, policies, training configs and \
+            promotions from a git repository and checks it (validate).
+            """,
+        version: ExpctlVersion.current,
+        subcommands: [ValidateCommand.self, VersionCommand.self])
+
+    public init() {}
+}
+
+/// A subcommand that writes through a `Console` and returns its exit status, so tests can
+/// run it in-process.
+protocol ConsoleCommand: ParsableCommand {
+    func execute(console: any Console) throws -> Int32
+}
+
+extension ConsoleCommand {
+    public mutating func run() throws {
+        let status = try execute(console: StandardConsole())
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// Exit statuses, Terraform's way: 0 success, 1 an error or invalid input.
+public enum ExitStatus {
+    public static let success: Int32 = 0
+    public static let failure: Int32 = 1
+}
+
+/// Runs the command line in-process: parses `arguments` (without the program name), runs the
+/// command, prints what it says to `console`, and returns the exit status.
+public enum ExpctlCLI {
+    public static func run(_ arguments: [String], console: any Console = StandardConsole()) -> Int32 {
+        do {
+            var command = try Expctl.parseAsRoot(arguments)
+            if let consoleCommand = command as? any ConsoleCommand {
+                return try consoleCommand.execute(console: console)
+            }
+            try command.run()
+            return ExitStatus.success
+        } catch let error as UserFacingError {
+            console.errorLine("expctl: error: \(error.message)")
+            return ExitStatus.failure
+        } catch {
+            let status = Expctl.exitCode(for: error)
+            let message = Expctl.fullMessage(for: error)
+            if status == .success {
+                console.line(message)
+            } else if !message.isEmpty {
+                console.errorLine(message)
+            }
+            return status.rawValue
+        }
+    }
+}
+
+/// An error about the environment (a missing repository, an unknown ref) printed as one line.
+struct UserFacingError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import ExpctlDesiredState
+import ExpctlGit
+import ExpctlModel
+
+/// `expctl validate`: reads the desired state at a ref and reports every problem.
+struct ValidateCommand: ConsoleCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check the desired state at a git ref and report every problem with file and line.",
+        discussion: """
+            Reads every *.yaml and *.yml file under --path from the commit that --ref names, \
+            without a checkout. Exits 0 when the desired state is valid, 1 when it is not or \
+            when the repository or ref cannot be read.
+            """)
+
+    @OptionGroup var source: SourceOptions
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    func execute(console: any Console) throws -> Int32 {
+        let snapshot = try source.load()
+        let report = ValidationReport(snapshot: snapshot, path: source.normalizedPath)
+        switch format {
+        case .text: console.write(report.text)
+        case .json: console.line(try JSONText.encode(report.json))
+        }
+        return snapshot.result.isValid ? ExitStatus.success : ExitStatus.failure
+    }
+}
+
+/// Where the desired state is read from: shared by every command that reads it.
+struct SourceOptions: ParsableArguments {
+    @Option(help: "The git repository, bare or not (a work tree, any directory inside it, or a .git directory).")
+    var repo: String = "."
+
+    @Option(help: "A branch, tag, full or abbreviated commit SHA, or HEAD. Default: the current branch.")
+    var ref: String?
+
+    @Option(help: "The directory of the desired-state tree inside the repository. Default: the root.")
+    var path: String = ""
+
+    /// `path` without leading `./`, trailing `/`, or `.` for the root.
+    var normalizedPath: String {
+        var components = path.split(separator: "/").filter { $0 != "." }
+        while components.first == "." { components.removeFirst() }
+        return components.joined(separator: "/")
+    }
+
+    func load() throws -> DesiredStateSnapshot {
+        do {
+            let source = GitDesiredStateSource(repository: try GitRepository(path: repo))
+            let (commit, result) = try source.load(ref: ref, under: normalizedPath)
+            return DesiredStateSnapshot(commit: commit, result: result)
+        } catch let error as GitError {
+            throw UserFacingError(message: error.description)
+        }
+    }
+}
+
+/// A loaded desired state and the commit it was read from.
+struct DesiredStateSnapshot {
+    var commit: ResolvedCommit
+    var result: LoadResult
+}

@@ -1,0 +1,135 @@
+import ExpctlModel
+import ExpctlYAML
+
+/// Decodes and checks one entry of `experiments`, including everything about its variants
+/// that the file shows by itself (names, allocations, baseline, dates).
+enum ExperimentDecoder {
+    static let fields = ["name", "description", "unit_type", "status", "starts_at", "ends_at", "baseline", "variants"]
+    static let variantFields = ["name", "description", "allocation", "policy_version", "params"]
+
+    static func decode(_ node: YAMLNode, index: Int, context: DecodeContext) -> Experiment? {
+        let scope = Scope(resource: MappingReader.resourceLabel("experiment", node, index: index))
+        guard let reader = MappingReader(node, allowed: fields, context: context, scope: scope, what: "an experiment")
+        else { return nil }
+        let name = reader.name("name")
+        let description = reader.string("description", required: false)
+        let unitType = reader.enumeration("unit_type", UnitType.self, required: true)
+        let status = reader.enumeration("status", ExperimentStatus.self)
+        let startsAt = reader.timestamp("starts_at")
+        let endsAt = reader.timestamp("ends_at")
+        if let startsAt, let endsAt, endsAt <= startsAt {
+            context.error(
+                at: reader.mark(of: "ends_at"), scope, field: "ends_at",
+                "ends_at \(endsAt) is not after starts_at \(startsAt)",
+                hint: "set ends_at later than starts_at, or remove it")
+        }
+        let variants = decodeVariants(reader, context: context, scope: scope)
+        let baseline = checkedBaseline(reader, variants: variants, context: context, scope: scope)
+
+        guard let name, let unitType, let variants, let baseline else { return nil }
+        return Experiment(
+            name: name, description: description, unitType: unitType, status: status ?? .draft,
+            startsAt: startsAt, endsAt: endsAt, baseline: baseline, variants: variants,
+            origin: context.location(node.mark))
+    }
+
+    /// The variants, or nil when any is invalid; checks names, allocations and their sum.
+    private static func decodeVariants(_ reader: MappingReader, context: DecodeContext, scope: Scope) -> [Variant]? {
+        guard let items = reader.sequence("variants") else {
+            if reader.optional("variants") == nil {
+                context.error(
+                    at: reader.mark(of: "variants"), scope, field: "variants", "experiment has no variants",
+                    hint: "add at least one variant under `variants:`, e.g. a control")
+            }
+            return nil
+        }
+        guard !items.isEmpty else {
+            context.error(
+                at: reader.mark(of: "variants"), scope, field: "variants", "experiment has no variants",
+                hint: "add at least one variant under `variants:`, e.g. a control")
+            return nil
+        }
+        var variants: [Variant] = []
+        var firstLineOfName: [String: Int] = [:]
+        var allValid = true
+        for (index, item) in items.enumerated() {
+            let variantScope = Scope(resource: scope.resource, prefix: "variants[\(index)]")
+            guard let variant = decodeVariant(item, context: context, scope: variantScope) else {
+                allValid = false
+                continue
+            }
+            if let firstLine = firstLineOfName[variant.name] {
+                context.error(
+                    at: item.mark, variantScope, field: "name",
+                    "variant '\(variant.name)' is repeated in this experiment (first at line \(firstLine))",
+                    hint: "give each variant a unique name")
+                allValid = false
+                continue
+            }
+            firstLineOfName[variant.name] = variant.origin.line
+            variants.append(variant)
+        }
+        let total = variants.reduce(0) { $0 + $1.allocation.buckets }
+        if total > Allocation.bucketCount {
+            context.error(
+                at: reader.mark(of: "variants"), scope, field: "variants",
+                "variant allocations sum to \(Allocation(buckets: total)) (\(total) of \(Allocation.bucketCount) buckets), more than 1",
+                hint: "lower the allocations so that they sum to at most 1")
+            allValid = false
+        }
+        return allValid ? variants : nil
+    }
+
+    private static func decodeVariant(_ node: YAMLNode, context: DecodeContext, scope: Scope) -> Variant? {
+        guard let reader = MappingReader(node, allowed: variantFields, context: context, scope: scope, what: "a variant")
+        else { return nil }
+        let name = reader.name("name")
+        _ = reader.string("description", required: false)
+        let allocation = checkedAllocation(reader, "allocation", context: context, scope: scope)
+        let policyVersion = PolicyVersionParsing.reference(reader, "policy_version", context: context, scope: scope)
+        let params = reader.jsonObject("params")
+        guard let name, let allocation, let policyVersion else { return nil }
+        return Variant(
+            name: name, allocation: allocation, policyVersion: policyVersion, params: params ?? [:],
+            origin: context.location(node.mark))
+    }
+
+    /// A share in 0...1 with at most four decimals (whole buckets of 10,000).
+    static func checkedAllocation(_ reader: MappingReader, _ key: String, required: Bool = true, context: DecodeContext, scope: Scope) -> Allocation? {
+        guard let value = reader.number(key, required: required) else { return nil }
+        guard value >= 0, value <= 1 else {
+            context.error(
+                at: reader.mark(of: key), scope, field: key, "\(key) \(reader.rawText(key)) is outside 0..1",
+                hint: "write the share of units as a decimal between 0 and 1, e.g. 0.1 for 10%")
+            return nil
+        }
+        guard let allocation = Allocation(exactly: value) else {
+            context.error(
+                at: reader.mark(of: key), scope, field: key, "\(key) \(reader.rawText(key)) has more than 4 decimals",
+                hint: "units are split into 10,000 buckets; round to 4 decimals, e.g. \(Allocation(buckets: Int((value * 10_000).rounded())))")
+            return nil
+        }
+        return allocation
+    }
+
+    private static func checkedBaseline(_ reader: MappingReader, variants: [Variant]?, context: DecodeContext, scope: Scope) -> String? {
+        guard let baseline = reader.string("baseline", required: false) else { return variants?.first?.name }
+        guard let variants else { return nil }
+        guard variants.contains(where: { $0.name == baseline }) else {
+            let names = variants.map(\.name)
+            context.error(
+                at: reader.mark(of: "baseline"), scope, field: "baseline", "baseline '\(baseline)' names no variant of this experiment",
+                hint: Suggestions.hint(for: baseline, among: names, noun: "its variants"))
+            return nil
+        }
+        return baseline
+    }
+}
+
+extension MappingReader {
+    /// The text of a scalar field as written, for messages.
+    func rawText(_ key: String) -> String {
+        if let node = self[key], case .scalar(let scalar) = node.value { return scalar.text }
+        return ""
+    }
+}

@@ -1,0 +1,33 @@
+public import ExpctlModel
+
+/// What one file declares, decoded on its own: the unit the loader caches by blob id.
+///
+/// Problems that one file shows by itself are found while decoding; references to other
+/// resources are collected and resolved later across all files (see `CrossFileValidator`).
+public struct FileFragment: Sendable {
+    public var path: String
+    public var experiments: [Experiment] = []
+    public var policies: [Policy] = []
+    public var trainings: [TrainingConfig] = []
+    public var promotions: [Promotion] = []
+    public var gates: Gates?
+    public var references: [Reference] = []
+    public var diagnostics: [Diagnostic] = []
+
+    public init(path: String) { self.path = path }
+}
+
+/// A use of one resource by another, to be resolved once every file is read.
+public struct Reference: Sendable, Hashable {
+    public enum Target: Sendable, Hashable {
+        case policyVersion(PolicyVersionRef)
+        case training(String)
+        case policy(String)
+        case model(String)
+    }
+
+    public var target: Target
+    public var location: SourceLocation
+    public var resource: String
+    public var field: String
+}

@@ -1,0 +1,35 @@
+public import ExpctlDesiredState
+
+/// Reads desired state from a repository at a ref: the git side of `DesiredStateLoader`.
+///
+/// One instance keeps the loader's blob cache (and the repository's tree cache) across loads,
+/// so a long-running process that reads successive commits decodes only the files that changed.
+public final class GitDesiredStateSource {
+    public let repository: GitRepository
+    private let loader = DesiredStateLoader()
+
+    public init(repository: GitRepository) {
+        self.repository = repository
+    }
+
+    /// Lists the `*.yaml`/`*.yml` files under `directory` at `ref` and loads them.
+    public func load(ref: String?, under directory: String) throws -> (commit: ResolvedCommit, result: LoadResult) {
+        let commit = try repository.resolveCommit(ref)
+        let files = try repository.files(in: commit, under: directory, include: DesiredStateLoader.isDesiredStateFile)
+        let sourceFiles = files.map { SourceFile(path: $0.path, contentID: $0.blobID.hex, size: $0.size) }
+        return (commit, try loader.load(sourceFiles, from: repository))
+    }
+}
+
+extension GitRepository: SourceReader {
+    public func withContents<Result>(
+        of file: SourceFile, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result
+    ) throws -> Result {
+        guard let id = ObjectID(hex: file.contentID) else {
+            throw GitError(
+                reason: .objectNotFound, code: -3, errorClass: 0, function: "ObjectID(hex:)", message: "",
+                summary: "invalid blob id '\(file.contentID)'")
+        }
+        return try withBlobContents(id, body)
+    }
+}

@@ -1,0 +1,55 @@
+/// Everything a desired-state tree declares, merged over its files.
+public struct DesiredState: Sendable, Hashable {
+    public var experiments: [Experiment]
+    public var policies: [Policy]
+    public var trainings: [TrainingConfig]
+    public var promotions: [Promotion]
+    public var gates: Gates
+
+    public init(
+        experiments: [Experiment] = [], policies: [Policy] = [], trainings: [TrainingConfig] = [],
+        promotions: [Promotion] = [], gates: Gates = Gates()
+    ) {
+        self.experiments = experiments
+        self.policies = policies
+        self.trainings = trainings
+        self.promotions = promotions
+        self.gates = gates
+    }
+
+    /// How many resources of each kind, for summaries.
+    public var counts: ResourceCounts {
+        ResourceCounts(
+            experiments: experiments.count,
+            variants: experiments.reduce(0) { $0 + $1.variants.count },
+            policies: policies.count,
+            policyVersions: policies.reduce(0) { $0 + $1.versions.count },
+            trainings: trainings.count,
+            promotions: promotions.count)
+    }
+}
+
+public struct ResourceCounts: Sendable, Hashable, Codable {
+    public var experiments: Int
+    public var variants: Int
+    public var policies: Int
+    public var policyVersions: Int
+    public var trainings: Int
+    public var promotions: Int
+
+    public init(experiments: Int, variants: Int, policies: Int, policyVersions: Int, trainings: Int, promotions: Int) {
+        self.experiments = experiments
+        self.variants = variants
+        self.policies = policies
+        self.policyVersions = policyVersions
+        self.trainings = trainings
+        self.promotions = promotions
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case experiments, variants, policies
+        case policyVersions = "policy_versions"
+        case trainings = "training"
+        case promotions
+    }
+}

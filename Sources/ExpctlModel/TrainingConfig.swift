@@ -1,0 +1,85 @@
+/// A training or fine-tuning job: the dataset, base model and hyperparameters that produce a
+/// model version, and how that version is evaluated offline.
+public struct TrainingConfig: Sendable, Hashable {
+    public var name: String
+    public var task: String
+    /// The policy whose versions this training feeds, if any.
+    public var policy: String?
+    /// The MLflow registered model the run registers into.
+    public var modelName: String
+    public var baseModel: String
+    /// A folder of the dataset store, relative to its root (e.g. `planner/2025-01-10`).
+    public var datasetVersion: String
+    public var learningRate: Double
+    public var epochs: Int
+    public var batchSize: Int
+    public var fineTuningMethod: FineTuningMethod
+    public var seed: Int
+    public var runner: TrainingRunner
+    public var evaluation: EvaluationConfig
+    public var origin: SourceLocation
+
+    public init(
+        name: String, task: String, policy: String? = nil, modelName: String, baseModel: String,
+        datasetVersion: String, learningRate: Double, epochs: Int, batchSize: Int,
+        fineTuningMethod: FineTuningMethod = .lora, seed: Int = 0, runner: TrainingRunner = .builtin,
+        evaluation: EvaluationConfig, origin: SourceLocation
+    ) {
+        self.name = name
+        self.task = task
+        self.policy = policy
+        self.modelName = modelName
+        self.baseModel = baseModel
+        self.datasetVersion = datasetVersion
+        self.learningRate = learningRate
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.fineTuningMethod = fineTuningMethod
+        self.seed = seed
+        self.runner = runner
+        self.evaluation = evaluation
+        self.origin = origin
+    }
+}
+
+public enum FineTuningMethod: String, Sendable, Hashable, Codable, CaseIterable {
+    case lora
+    case qlora
+    case full
+}
+
+/// Who runs the training: expctl's builtin reference trainer, or the team's own command.
+public enum TrainingRunner: Sendable, Hashable {
+    case builtin
+    /// argv of the command; `{dataset_dir}`-style placeholders are filled in at run time.
+    case command([String])
+}
+
+public struct EvaluationConfig: Sendable, Hashable {
+    /// The dataset the offline replay runs on; the training dataset unless given.
+    public var datasetVersion: String
+    public var baseline: EvaluationBaseline
+
+    public init(datasetVersion: String, baseline: EvaluationBaseline = .production) {
+        self.datasetVersion = datasetVersion
+        self.baseline = baseline
+    }
+}
+
+/// What the offline score of a new model version is compared against.
+public enum EvaluationBaseline: Sendable, Hashable, CustomStringConvertible {
+    /// The model's current production version.
+    case production
+    /// No comparison: the absolute gate thresholds only.
+    case none
+    /// A given registered version of the same model.
+    case version(Int)
+
+    public var description: String {
+        switch self {
+        case .production: "production"
+        case .none: "none"
+        case .version(let number): String(number)
+        }
+    }
+}

@@ -1,0 +1,7 @@
+import ExpctlCommands
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+exit(ExpctlCLI.run(Array(CommandLine.arguments.dropFirst())))
