@@ -76,6 +76,7 @@ let package = Package(
         .testTarget(
             name: "ExpctlCommandsTests",
             dependencies: ["ExpctlCommands"],
+            exclude: ["Golden"],
             swiftSettings: strictSettings),
         .testTarget(name: "ExpctlHTTPTests", dependencies: ["ExpctlHTTP", "CCurlShim", "CCurl"], swiftSettings: strictSettings),
     ]

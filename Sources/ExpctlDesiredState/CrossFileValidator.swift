@@ -11,8 +11,10 @@ public enum CrossFileValidator {
         var experimentsSeen: [String: SourceLocation] = [:]
         var policiesSeen: [String: SourceLocation] = [:]
         var trainingsSeen: [String: SourceLocation] = [:]
+        var declarations = Declarations()
         for fragment in fragments {
             diagnostics += fragment.diagnostics
+            declarations.merge(fragment.declarations)
             for experiment in fragment.experiments
             where unique(experiment.name, "experiment", experiment.origin, &experimentsSeen, &diagnostics) {
                 state.experiments.append(experiment)
@@ -36,7 +38,7 @@ public enum CrossFileValidator {
                 }
             }
         }
-        let index = Index(state)
+        let index = Index(state, declarations)
         for fragment in fragments {
             for reference in fragment.references {
                 if let diagnostic = index.resolve(reference) { diagnostics.append(diagnostic) }
@@ -133,21 +135,15 @@ public enum CrossFileValidator {
     }
 }
 
-/// Lookup tables of the merged state, for resolving references.
+/// Lookup tables for resolving references: names declared anywhere (even by resources that
+/// failed to decode, so that one mistake is reported once) and the decoded trainings.
 struct Index {
-    var policies: [String: Policy] = [:]
+    var declarations: Declarations
     var trainings: [String: TrainingConfig] = [:]
-    var models: Set<String> = []
 
-    init(_ state: DesiredState) {
-        for policy in state.policies {
-            policies[policy.name] = policy
-            for version in policy.versions { models.insert(version.mlflowModelName) }
-        }
-        for training in state.trainings {
-            trainings[training.name] = training
-            models.insert(training.modelName)
-        }
+    init(_ state: DesiredState, _ declarations: Declarations) {
+        self.declarations = declarations
+        for training in state.trainings { trainings[training.name] = training }
     }
 
     func resolve(_ reference: Reference) -> Diagnostic? {
@@ -156,33 +152,34 @@ struct Index {
         }
         switch reference.target {
         case .policyVersion(let target):
-            guard let policy = policies[target.policy] else {
+            guard declarations.policies.contains(target.policy) else {
                 return problem(
                     "policy_version '\(target)' names no declared policy",
-                    Suggestions.closest(to: target.policy, among: policies.keys).map { "did you mean `\($0)@\(target.version)`?" }
+                    Suggestions.closest(to: target.policy, among: declarations.policies).map { "did you mean `\($0)@\(target.version)`?" }
                         ?? "declare policy '\(target.policy)' under `policies:`")
             }
-            guard policy.version(target.version) != nil else {
-                let declared = policy.versions.map { "\(policy.name)@\($0.version)" }.joined(separator: ", ")
+            let versions = declarations.policyVersions[target.policy] ?? []
+            guard versions.contains(target.version) else {
+                let declared = versions.map { "\(target.policy)@\($0)" }.joined(separator: ", ")
                 return problem(
-                    "policy_version '\(target)' names no declared version of policy '\(policy.name)'",
+                    "policy_version '\(target)' names no declared version of policy '\(target.policy)'",
                     declared.isEmpty ? "declare version \(target.version) under the policy's `versions:`" : "declared versions: \(declared)")
             }
         case .training(let name):
-            guard trainings[name] == nil else { return nil }
+            guard !declarations.trainings.contains(name) else { return nil }
             return problem(
                 "training '\(name)' is not declared",
-                Suggestions.closest(to: name, among: trainings.keys).map { "did you mean `\($0)`?" } ?? "declare it under `training:`")
+                Suggestions.closest(to: name, among: declarations.trainings).map { "did you mean `\($0)`?" } ?? "declare it under `training:`")
         case .policy(let name):
-            guard policies[name] == nil else { return nil }
+            guard !declarations.policies.contains(name) else { return nil }
             return problem(
                 "policy '\(name)' is not declared",
-                Suggestions.closest(to: name, among: policies.keys).map { "did you mean `\($0)`?" } ?? "declare it under `policies:`")
+                Suggestions.closest(to: name, among: declarations.policies).map { "did you mean `\($0)`?" } ?? "declare it under `policies:`")
         case .model(let name):
-            guard !models.contains(name) else { return nil }
+            guard !declarations.models.contains(name) else { return nil }
             return problem(
                 "model '\(name)' is not used by any policy version or training",
-                Suggestions.closest(to: name, among: models).map { "did you mean `\($0)`?" }
+                Suggestions.closest(to: name, among: declarations.models).map { "did you mean `\($0)`?" }
                     ?? "promotions manage models that a policy version's mlflow_model_name or a training's model_name names")
         }
         return nil

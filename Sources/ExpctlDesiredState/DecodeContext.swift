@@ -9,6 +9,7 @@ final class DecodeContext {
     let path: String
     var diagnostics: [Diagnostic] = []
     var references: [Reference] = []
+    var declarations = Declarations()
 
     init(path: String) { self.path = path }
 

@@ -42,6 +42,7 @@ public enum FileDecoder {
             fragment.gates = GatesDecoder.decode(gates, context: context)
         }
         fragment.references = context.references
+        fragment.declarations = context.declarations
         fragment.diagnostics = context.diagnostics
         return fragment
     }
@@ -73,10 +74,6 @@ public enum FileDecoder {
     }
 
     private static func yamlDiagnostic(_ error: YAMLError, path: String) -> Diagnostic {
-        var message = error.message
-        if let related = error.relatedMark, error.kind != .duplicateKey {
-            message += " (see line \(related.line))"
-        }
         let prefix: String
         switch error.kind {
         case .invalidUTF8: prefix = "file is not valid UTF-8: "
@@ -84,7 +81,7 @@ public enum FileDecoder {
         }
         return Diagnostic(
             .error, at: SourceLocation(path: path, line: error.mark.line, column: error.mark.column),
-            message: prefix + message, hint: error.hint)
+            message: prefix + error.message, hint: error.hint)
     }
 }
 

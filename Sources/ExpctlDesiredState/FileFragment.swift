@@ -12,9 +12,31 @@ public struct FileFragment: Sendable {
     public var promotions: [Promotion] = []
     public var gates: Gates?
     public var references: [Reference] = []
+    /// The names this file declares, including those of resources that failed to decode, so
+    /// that references to them do not cascade into further errors.
+    public var declarations = Declarations()
     public var diagnostics: [Diagnostic] = []
 
     public init(path: String) { self.path = path }
+}
+
+/// Names declared anywhere in the tree, for resolving references.
+public struct Declarations: Sendable {
+    public var policies: Set<String> = []
+    /// Version numbers declared per policy, in declaration order.
+    public var policyVersions: [String: [Int]] = [:]
+    public var trainings: Set<String> = []
+    /// MLflow registered models named by a policy version or a training.
+    public var models: Set<String> = []
+
+    public init() {}
+
+    mutating func merge(_ other: Declarations) {
+        policies.formUnion(other.policies)
+        for (policy, versions) in other.policyVersions { policyVersions[policy, default: []] += versions }
+        trainings.formUnion(other.trainings)
+        models.formUnion(other.models)
+    }
 }
 
 /// A use of one resource by another, to be resolved once every file is read.

@@ -10,6 +10,8 @@ struct MappingReader {
     let entries: [YAMLMappingEntry]
     let context: DecodeContext
     let scope: Scope
+    /// Known keys that an unknown key was suggested for: their absence is already reported.
+    private var misspelt: Set<String> = []
 
     /// Returns nil (with a diagnostic) when `node` is not a mapping.
     /// `allowed` nil accepts any key (for maps of user-chosen names).
@@ -29,6 +31,7 @@ struct MappingReader {
                 context.error(
                     at: entry.key.mark, scope, field: key, "unknown field '\(key)' in \(what)",
                     hint: Suggestions.hint(for: key, among: allowed, noun: "its fields"))
+                if let suggestion = Suggestions.closest(to: key, among: allowed) { misspelt.insert(suggestion) }
             }
         }
     }
@@ -42,7 +45,9 @@ struct MappingReader {
     /// The node of `key`; nil with a "missing field" diagnostic when absent or null.
     func required(_ key: String) -> YAMLNode? {
         guard let value = self[key], !value.isNull else {
-            context.error(at: self[key]?.mark ?? node.mark, scope, field: key, "missing required field '\(key)'")
+            if !misspelt.contains(key) || self[key] != nil {
+                context.error(at: self[key]?.mark ?? node.mark, scope, field: key, "missing required field '\(key)'")
+            }
             return nil
         }
         return value

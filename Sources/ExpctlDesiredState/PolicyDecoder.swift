@@ -11,6 +11,7 @@ enum PolicyDecoder {
         guard let reader = MappingReader(node, allowed: fields, context: context, scope: scope, what: "a policy")
         else { return nil }
         let name = reader.name("name")
+        if let name { context.declarations.policies.insert(name) }
         let description = reader.string("description", required: false)
         var versions: [PolicyVersion] = []
         var allValid = true
@@ -42,6 +43,8 @@ enum PolicyDecoder {
         let number = PolicyVersionParsing.positiveInteger(reader, "version", context: context, scope: scope)
         _ = reader.string("description", required: false)
         let modelName = PolicyVersionParsing.modelName(reader, "mlflow_model_name", context: context, scope: scope)
+        if let policy, let number { context.declarations.policyVersions[policy, default: []].append(number) }
+        if let modelName { context.declarations.models.insert(modelName) }
         let configDefaults = reader.jsonObject("config_defaults")
         let model = modelSource(reader, context: context, scope: scope)
         guard let number, let modelName, let model else { return nil }

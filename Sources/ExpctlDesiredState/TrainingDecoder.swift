@@ -21,11 +21,13 @@ enum TrainingDecoder {
         guard let reader = MappingReader(node, allowed: fields, context: context, scope: scope, what: "a training config")
         else { return nil }
         let name = reader.name("name")
+        if let name { context.declarations.trainings.insert(name) }
         _ = reader.string("description", required: false)
         let task = reader.name("task")
         let policy = reader.name("policy", required: false)
         if let policy { context.reference(.policy(policy), at: reader.mark(of: "policy"), scope, field: "policy") }
         let modelName = PolicyVersionParsing.modelName(reader, "model_name", context: context, scope: scope)
+        if let modelName { context.declarations.models.insert(modelName) }
         let baseModel = nonBlank(reader, "base_model", context: context, scope: scope)
         let datasetVersion = datasetFolder(reader, "dataset_version", context: context, scope: scope)
         let learningRate = positiveNumber(reader, "learning_rate", context: context, scope: scope)

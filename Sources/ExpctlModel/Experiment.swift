@@ -73,7 +73,7 @@ public struct Allocation: Sendable, Hashable, Comparable, Codable, CustomStringC
     public init?(exactly fraction: Double) {
         let scaled = fraction * Double(Allocation.bucketCount)
         let rounded = scaled.rounded()
-        guard abs(scaled - rounded) < 1e-6, rounded.isFinite, abs(rounded) < 1e15 else { return nil }
+        guard abs(scaled - rounded) < 1e-7, rounded.isFinite, abs(rounded) < 1e15 else { return nil }
         self.buckets = Int(rounded)
     }
 

@@ -17,7 +17,7 @@ struct ExperimentRulesTests {
                 variants:
                   - { name: control, allocation: 1, policy_version: planner_policy@1 }
             """)
-        let diagnostic = expectSingleError(diagnostics, at: "experiments/planner.yaml:2:13", message: "invalid name 'Planner Exp'", field: "name")
+        let diagnostic = expectSingleError(diagnostics, at: "experiments/planner.yaml:2:11", message: "invalid name 'Planner Exp'", field: "name")
         #expect(diagnostic?.hint?.contains("^[a-z0-9][a-z0-9_.-]{0,62}$") == true)
         #expect(diagnostic?.hint?.contains("`planner_exp`") == true)
     }
@@ -205,6 +205,6 @@ struct ExperimentRulesTests {
                 variants:
                   - { name: control, allocation: 1, policy_version: planner_policy@1, params: [1] }
             """)
-        expectSingleError(notObject, at: "experiments/planner.yaml:5:82", message: "expected a mapping, found a list", field: "variants[0].params")
+        expectSingleError(notObject, at: "experiments/planner.yaml:5:83", message: "expected a mapping, found a list", field: "variants[0].params")
     }
 }

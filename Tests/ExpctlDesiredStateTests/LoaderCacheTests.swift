@@ -49,7 +49,7 @@ struct LoaderCacheTests {
         let first = try loader.load(source.files(tree), from: source)
         #expect(first.diagnostics.count == 1)
         // Removing policy version 2 breaks a reference from a file that did not change.
-        tree["policies.yaml"] = validTree["policies.yaml"]!.replacingFirst("      - version: 2\n        mlflow_model_name: planner_model\n        training: planner-2025-01-10\n", with: "")
+        tree["policies.yaml"] = validTree["policies.yaml"]!.replacingFirst("      - version: 2\n        mlflow_model_name: planner_model\n        training: planner-2025-01-10", with: "")
         let second = try loader.load(source.files(tree), from: source)
         #expect(second.filesDecoded == 1)
         #expect(second.diagnostics.map(\.location.path) == ["bad.yaml", "experiments/planner.yaml"])

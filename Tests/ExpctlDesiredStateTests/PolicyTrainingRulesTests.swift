@@ -66,7 +66,7 @@ struct PolicyTrainingRulesTests {
     @Test func baseModelAndDatasetMustNotBeBlank() {
         expectSingleError(training("base_model: llama-3-8b", with: "base_model: \"  \""), at: "training.yaml:6:17", message: "base_model is blank")
         expectSingleError(training("dataset_version: planner/2025-01-10", with: "dataset_version: \" \""), at: "training.yaml:7:22", message: "dataset_version is blank")
-        expectSingleError(training("base_model: llama-3-8b", with: "base_model:"), at: "training.yaml:6:5", message: "missing required field 'base_model'")
+        expectSingleError(training("base_model: llama-3-8b", with: "base_model:"), at: "training.yaml:6:16", message: "missing required field 'base_model'")
     }
 
     @Test(arguments: ["/datasets/planner/2025-01-10", "planner/../../etc", "../planner", "planner//x", "~/data"])
