@@ -12,9 +12,12 @@ public enum CrossFileValidator {
         var policiesSeen: [String: SourceLocation] = [:]
         var trainingsSeen: [String: SourceLocation] = [:]
         var declarations = Declarations()
-        for fragment in fragments {
-            diagnostics += fragment.diagnostics
-            declarations.merge(fragment.declarations)
+        // Fragments are read in place (by index): copying each whole fragment costs more than
+        // the checks themselves on trees of thousands of files.
+        for position in fragments.indices {
+            let fragment = fragments[position]
+            if !fragment.diagnostics.isEmpty { diagnostics += fragment.diagnostics }
+            if !fragment.declarations.isEmpty { declarations.merge(fragment.declarations) }
             for experiment in fragment.experiments
             where unique(experiment.name, "experiment", experiment.origin, &experimentsSeen, &diagnostics) {
                 state.experiments.append(experiment)
@@ -39,9 +42,15 @@ public enum CrossFileValidator {
             }
         }
         let index = Index(state, declarations)
-        for fragment in fragments {
-            for reference in fragment.references {
-                if let diagnostic = index.resolve(reference) { diagnostics.append(diagnostic) }
+        // Thousands of files point at the same few targets: resolve each target once.
+        var resolved: Set<Reference.Target> = []
+        for position in fragments.indices {
+            for reference in fragments[position].references where !resolved.contains(reference.target) {
+                if let diagnostic = index.resolve(reference) {
+                    diagnostics.append(diagnostic)
+                } else {
+                    resolved.insert(reference.target)
+                }
             }
         }
         diagnostics += trainingConsistency(state, index)

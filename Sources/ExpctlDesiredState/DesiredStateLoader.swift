@@ -1,14 +1,29 @@
 public import ExpctlModel
 
+/// The identity of a file's content (a git blob id, SHA-1 or SHA-256): equal ids mean equal
+/// bytes. Four words rather than a hex string, so comparing and hashing allocate nothing.
+public struct ContentID: Sendable, Hashable {
+    public var word0: UInt64
+    public var word1: UInt64
+    public var word2: UInt64
+    public var word3: UInt64
+
+    public init(_ word0: UInt64, _ word1: UInt64, _ word2: UInt64, _ word3: UInt64 = 0) {
+        self.word0 = word0
+        self.word1 = word1
+        self.word2 = word2
+        self.word3 = word3
+    }
+}
+
 /// A desired-state file as a source lists it, before it is read.
 public struct SourceFile: Sendable, Hashable {
     /// Relative to the repository root, `/`-separated.
     public var path: String
-    /// The content's identity (a git blob id): equal ids mean equal bytes.
-    public var contentID: String
+    public var contentID: ContentID
     public var size: Int
 
-    public init(path: String, contentID: String, size: Int) {
+    public init(path: String, contentID: ContentID, size: Int) {
         self.path = path
         self.contentID = contentID
         self.size = size
@@ -33,16 +48,17 @@ public struct LoadResult: Sendable {
 
 /// Loads desired state from listed files, decoding each distinct file once.
 ///
-/// Decoded fragments are cached by path and content id, so that a process reading a later
-/// commit re-decodes only the files that changed; fragments not seen in a load are dropped so
-/// the cache follows the tree rather than growing with history. Not thread-safe.
+/// Decoded fragments are cached by path with their content id, so that a process reading a
+/// later commit re-decodes only the files that changed; entries for paths no longer listed
+/// are dropped, so the cache follows the tree rather than growing with history. Not
+/// thread-safe.
 public final class DesiredStateLoader {
-    private struct CacheKey: Hashable {
-        var path: String
-        var contentID: String
+    private struct CachedFragment {
+        var contentID: ContentID
+        var fragment: FileFragment
     }
 
-    private var cache: [CacheKey: FileFragment] = [:]
+    private var cache: [String: CachedFragment] = [:]
 
     public init() {}
 
@@ -52,15 +68,14 @@ public final class DesiredStateLoader {
     public func load(_ files: [SourceFile], from reader: some SourceReader) throws -> LoadResult {
         var fragments: [FileFragment] = []
         fragments.reserveCapacity(files.count)
-        var nextCache: [CacheKey: FileFragment] = [:]
-        nextCache.reserveCapacity(files.count)
         var decoded = 0
         for file in files {
-            let key = CacheKey(path: file.path, contentID: file.contentID)
+            if let cached = cache[file.path], cached.contentID == file.contentID {
+                fragments.append(cached.fragment)
+                continue
+            }
             let fragment: FileFragment
-            if let cached = cache[key] {
-                fragment = cached
-            } else if file.size > FileDecoder.maxFileSize {
+            if file.size > FileDecoder.maxFileSize {
                 var oversize = FileFragment(path: file.path)
                 oversize.diagnostics = [FileDecoder.oversizeDiagnostic(path: file.path, size: file.size)]
                 fragment = oversize
@@ -68,10 +83,13 @@ public final class DesiredStateLoader {
                 fragment = try reader.withContents(of: file) { FileDecoder.decode(path: file.path, bytes: $0) }
                 decoded += 1
             }
-            nextCache[key] = fragment
+            cache[file.path] = CachedFragment(contentID: file.contentID, fragment: fragment)
             fragments.append(fragment)
         }
-        cache = nextCache
+        if cache.count > files.count {
+            let listed = Set(files.map(\.path))
+            cache = cache.filter { listed.contains($0.key) }
+        }
         let (state, diagnostics) = CrossFileValidator.merge(fragments)
         return LoadResult(
             state: state, diagnostics: diagnostics.sorted(by: Diagnostic.byLocation), fileCount: files.count,

@@ -31,6 +31,8 @@ public struct Declarations: Sendable {
 
     public init() {}
 
+    var isEmpty: Bool { policies.isEmpty && trainings.isEmpty && models.isEmpty && policyVersions.isEmpty }
+
     mutating func merge(_ other: Declarations) {
         policies.formUnion(other.policies)
         for (policy, versions) in other.policyVersions { policyVersions[policy, default: []] += versions }

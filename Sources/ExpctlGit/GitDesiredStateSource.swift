@@ -16,8 +16,20 @@ public final class GitDesiredStateSource {
     public func load(ref: String?, under directory: String) throws -> (commit: ResolvedCommit, result: LoadResult) {
         let commit = try repository.resolveCommit(ref)
         let files = try repository.files(in: commit, under: directory, include: DesiredStateLoader.isDesiredStateFile)
-        let sourceFiles = files.map { SourceFile(path: $0.path, contentID: $0.blobID.hex, size: $0.size) }
+        let sourceFiles = files.map { SourceFile(path: $0.path, contentID: $0.blobID.contentID, size: $0.size) }
         return (commit, try loader.load(sourceFiles, from: repository))
+    }
+}
+
+extension ObjectID {
+    /// The id as the loader's content identity: the 20 bytes in the first three words.
+    var contentID: ContentID {
+        let words = self.words
+        return ContentID(words.high, words.middle, UInt64(words.low))
+    }
+
+    init(_ contentID: ContentID) {
+        self.init(high: contentID.word0, middle: contentID.word1, low: UInt32(truncatingIfNeeded: contentID.word2))
     }
 }
 
@@ -25,11 +37,6 @@ extension GitRepository: SourceReader {
     public func withContents<Result>(
         of file: SourceFile, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result
     ) throws -> Result {
-        guard let id = ObjectID(hex: file.contentID) else {
-            throw GitError(
-                reason: .objectNotFound, code: -3, errorClass: 0, function: "ObjectID(hex:)", message: "",
-                summary: "invalid blob id '\(file.contentID)'")
-        }
-        return try withBlobContents(id, body)
+        try withBlobContents(ObjectID(file.contentID), body)
     }
 }

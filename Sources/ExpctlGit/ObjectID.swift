@@ -12,6 +12,15 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
     private var middle: UInt64
     private var low: UInt32
 
+    /// The id as three words, for compact conversions (`GitDesiredStateSource`).
+    var words: (high: UInt64, middle: UInt64, low: UInt32) { (high, middle, low) }
+
+    init(high: UInt64, middle: UInt64, low: UInt32) {
+        self.high = high
+        self.middle = middle
+        self.low = low
+    }
+
     /// Parses 40 hexadecimal digits (either case); nil for anything else, including abbreviations.
     public init?(hex: String) {
         guard hex.utf8.count == 40 else { return nil }

@@ -4,13 +4,13 @@ import Testing
 
 /// An in-memory source that counts reads.
 final class MemorySource: SourceReader {
-    var contents: [String: [UInt8]] = [:]
+    var contents: [ContentID: [UInt8]] = [:]
     var reads = 0
 
     func files(_ tree: [String: String]) -> [SourceFile] {
         tree.keys.sorted().map { path in
             let bytes = Array(tree[path]!.utf8)
-            let id = "\(bytes.hashValue)-\(bytes.count)"
+            let id = ContentID(UInt64(bitPattern: Int64(bytes.hashValue)), UInt64(bytes.count), 0)
             contents[id] = bytes
             return SourceFile(path: path, contentID: id, size: bytes.count)
         }
@@ -58,7 +58,7 @@ struct LoaderCacheTests {
     @Test func oversizeFilesAreNotRead() throws {
         let source = MemorySource()
         let loader = DesiredStateLoader()
-        let result = try loader.load([SourceFile(path: "big.yaml", contentID: "x", size: FileDecoder.maxFileSize + 1)], from: source)
+        let result = try loader.load([SourceFile(path: "big.yaml", contentID: ContentID(1, 2, 3), size: FileDecoder.maxFileSize + 1)], from: source)
         #expect(source.reads == 0)
         #expect(result.diagnostics.first?.message.contains("over the limit") == true)
     }
