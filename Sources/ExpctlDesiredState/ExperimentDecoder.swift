@@ -49,25 +49,12 @@ enum ExperimentDecoder {
                 hint: "add at least one variant under `variants:`, e.g. a control")
             return nil
         }
-        var variants: [Variant] = []
-        var firstLineOfName: [String: Int] = [:]
-        var allValid = true
-        for (index, item) in items.enumerated() {
-            let variantScope = Scope(resource: scope.resource, prefix: "variants[\(index)]")
-            guard let variant = decodeVariant(item, context: context, scope: variantScope) else {
-                allValid = false
-                continue
-            }
-            if let firstLine = firstLineOfName[variant.name] {
-                context.error(
-                    at: item.mark, variantScope, field: "name",
-                    "variant '\(variant.name)' is repeated in this experiment (first at line \(firstLine))",
-                    hint: "give each variant a unique name")
-                allValid = false
-                continue
-            }
-            firstLineOfName[variant.name] = variant.origin.line
-            variants.append(variant)
+        let unique = UniqueListDecoding<Variant, String>(
+            field: "variants", keyField: "name", key: \.name,
+            repeated: { "variant '\($0)' is repeated in this experiment (first at line \($1))" },
+            hint: "give each variant a unique name")
+        var (variants, allValid) = unique.decode(items, context: context, scope: scope) {
+            decodeVariant($0, context: context, scope: $1)
         }
         let total = variants.reduce(0) { $0 + $1.allocation.buckets }
         if total > Allocation.bucketCount {

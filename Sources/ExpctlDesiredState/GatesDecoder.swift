@@ -85,28 +85,27 @@ enum GatesDecoder {
         }
         if let value = significance(reader, context: context, scope: scope) { gates.alpha = value }
         guard let items = reader.sequence("metrics") else { return }
-        var metrics: [OnlineMetric] = []
-        var firstLine: [String: Int] = [:]
-        for (index, item) in items.enumerated() {
-            let metricScope = Scope(resource: scope.resource, prefix: "\(scope.prefix).metrics[\(index)]")
-            guard let metric = MappingReader(item, allowed: metricFields, context: context, scope: metricScope, what: "an online metric")
-            else { continue }
-            let name = metric.name("name")
-            let direction = metric.enumeration("direction", OnlineMetric.Direction.self, required: true)
-            let maxRegression = metric.number("max_regression", required: false)
-            if let maxRegression, maxRegression < 0 {
-                context.error(at: metric.mark(of: "max_regression"), metricScope, field: "max_regression", "max_regression must be 0 or more", hint: "a relative change, e.g. 0.05 for 5%")
-                continue
-            }
-            guard let name, let direction else { continue }
-            if let line = firstLine[name] {
-                context.error(at: item.mark, metricScope, field: "name", "metric '\(name)' is repeated (first at line \(line))", hint: "list each metric once")
-                continue
-            }
-            firstLine[name] = item.mark.line
-            metrics.append(OnlineMetric(name: name, direction: direction, maxRegression: maxRegression))
-        }
+        let unique = UniqueListDecoding<OnlineMetric, String>(
+            field: "metrics", keyField: "name", key: \.name,
+            repeated: { "metric '\($0)' is repeated (first at line \($1))" }, hint: "list each metric once")
+        let (metrics, _) = unique.decode(items, context: context, scope: scope) { decodeMetric($0, context: context, scope: $1) }
         gates.metrics = metrics
+    }
+
+    private static func decodeMetric(_ node: YAMLNode, context: DecodeContext, scope: Scope) -> OnlineMetric? {
+        guard let metric = MappingReader(node, allowed: metricFields, context: context, scope: scope, what: "an online metric")
+        else { return nil }
+        let name = metric.name("name")
+        let direction = metric.enumeration("direction", OnlineMetric.Direction.self, required: true)
+        let maxRegression = metric.number("max_regression", required: false)
+        if let maxRegression, maxRegression < 0 {
+            context.error(
+                at: metric.mark(of: "max_regression"), scope, field: "max_regression", "max_regression must be 0 or more",
+                hint: "a relative change, e.g. 0.05 for 5%")
+            return nil
+        }
+        guard let name, let direction else { return nil }
+        return OnlineMetric(name: name, direction: direction, maxRegression: maxRegression)
     }
 
     private static func fraction(_ reader: MappingReader, _ key: String, context: DecodeContext, scope: Scope) -> Double? {

@@ -13,25 +13,12 @@ enum PolicyDecoder {
         let name = reader.name("name")
         if let name { context.declarations.policies.insert(name) }
         let description = reader.string("description", required: false)
-        var versions: [PolicyVersion] = []
-        var allValid = true
-        var firstLineOfVersion: [Int: Int] = [:]
-        for (index, item) in (reader.sequence("versions") ?? []).enumerated() {
-            let versionScope = Scope(resource: scope.resource, prefix: "versions[\(index)]")
-            guard let version = decodeVersion(item, policy: name, context: context, scope: versionScope) else {
-                allValid = false
-                continue
-            }
-            if let firstLine = firstLineOfVersion[version.version] {
-                context.error(
-                    at: item.mark, versionScope, field: "version",
-                    "version \(version.version) is repeated in this policy (first at line \(firstLine))",
-                    hint: "policy versions are immutable: add a new version with the next number instead")
-                allValid = false
-                continue
-            }
-            firstLineOfVersion[version.version] = version.origin.line
-            versions.append(version)
+        let unique = UniqueListDecoding<PolicyVersion, Int>(
+            field: "versions", keyField: "version", key: \.version,
+            repeated: { "version \($0) is repeated in this policy (first at line \($1))" },
+            hint: "policy versions are immutable: add a new version with the next number instead")
+        let (versions, allValid) = unique.decode(reader.sequence("versions") ?? [], context: context, scope: scope) {
+            decodeVersion($0, policy: name, context: context, scope: $1)
         }
         guard let name, allValid else { return nil }
         return Policy(name: name, description: description, versions: versions, origin: context.location(node.mark))
