@@ -6,37 +6,50 @@ public import ExpctlModel
 public enum CrossFileValidator {
     public static func merge(_ fragments: [FileFragment]) -> (state: DesiredState, diagnostics: [Diagnostic]) {
         var state = DesiredState()
+        state.experiments.reserveCapacity(fragments.reduce(0) { $0 + $1.experiments.count })
         var diagnostics: [Diagnostic] = []
-        var gatesOrigin: SourceLocation?
-        var experimentsSeen: [String: SourceLocation] = [:]
-        var policiesSeen: [String: SourceLocation] = [:]
-        var trainingsSeen: [String: SourceLocation] = [:]
         var declarations = Declarations()
-        // Fragments are read in place (by index): copying each whole fragment costs more than
-        // the checks themselves on trees of thousands of files.
+        // Name → position in the merged list, to name the first definition of a duplicate.
+        var experimentNames: [String: Int] = [:]
+        var policyNames: [String: Int] = [:]
+        var trainingNames: [String: Int] = [:]
+        experimentNames.reserveCapacity(state.experiments.capacity)
+        // Fields are read through the array (`fragments[position].x`) rather than by copying
+        // each fragment: on trees of thousands of files the copies cost more than the checks.
         for position in fragments.indices {
-            let fragment = fragments[position]
-            if !fragment.diagnostics.isEmpty { diagnostics += fragment.diagnostics }
-            if !fragment.declarations.isEmpty { declarations.merge(fragment.declarations) }
-            for experiment in fragment.experiments
-            where unique(experiment.name, "experiment", experiment.origin, &experimentsSeen, &diagnostics) {
-                state.experiments.append(experiment)
+            if !fragments[position].diagnostics.isEmpty { diagnostics += fragments[position].diagnostics }
+            if !fragments[position].declarations.isEmpty { declarations.merge(fragments[position].declarations) }
+            for experiment in fragments[position].experiments {
+                if let first = experimentNames[experiment.name] {
+                    diagnostics.append(duplicate("experiment", experiment.name, experiment.origin, state.experiments[first].origin))
+                } else {
+                    experimentNames[experiment.name] = state.experiments.count
+                    state.experiments.append(experiment)
+                }
             }
-            for policy in fragment.policies where unique(policy.name, "policy", policy.origin, &policiesSeen, &diagnostics) {
-                state.policies.append(policy)
+            for policy in fragments[position].policies {
+                if let first = policyNames[policy.name] {
+                    diagnostics.append(duplicate("policy", policy.name, policy.origin, state.policies[first].origin))
+                } else {
+                    policyNames[policy.name] = state.policies.count
+                    state.policies.append(policy)
+                }
             }
-            for training in fragment.trainings
-            where unique(training.name, "training", training.origin, &trainingsSeen, &diagnostics) {
-                state.trainings.append(training)
+            for training in fragments[position].trainings {
+                if let first = trainingNames[training.name] {
+                    diagnostics.append(duplicate("training", training.name, training.origin, state.trainings[first].origin))
+                } else {
+                    trainingNames[training.name] = state.trainings.count
+                    state.trainings.append(training)
+                }
             }
-            state.promotions += fragment.promotions
-            if let gates = fragment.gates, let origin = gates.origin {
-                if let first = gatesOrigin {
+            if !fragments[position].promotions.isEmpty { state.promotions += fragments[position].promotions }
+            if let gates = fragments[position].gates, let origin = gates.origin {
+                if let first = state.gates.origin {
                     diagnostics.append(Diagnostic(
                         at: origin, resource: "gates", message: "gates are declared more than once (first at \(first))",
                         hint: "keep a single `gates:` mapping in the whole tree"))
                 } else {
-                    gatesOrigin = origin
                     state.gates = gates
                 }
             }
@@ -45,11 +58,12 @@ public enum CrossFileValidator {
         // Thousands of files point at the same few targets: resolve each target once.
         var resolved: Set<Reference.Target> = []
         for position in fragments.indices {
-            for reference in fragments[position].references where !resolved.contains(reference.target) {
-                if let diagnostic = index.resolve(reference) {
+            let references = fragments[position].references
+            for item in references.indices where !resolved.contains(references[item].target) {
+                if let diagnostic = index.resolve(references[item]) {
                     diagnostics.append(diagnostic)
                 } else {
-                    resolved.insert(reference.target)
+                    resolved.insert(references[item].target)
                 }
             }
         }
@@ -58,20 +72,12 @@ public enum CrossFileValidator {
         return (state, diagnostics)
     }
 
-    /// Records the first definition of a name; a later one is a diagnostic naming both places.
-    private static func unique(
-        _ name: String, _ kind: String, _ origin: SourceLocation, _ seen: inout [String: SourceLocation],
-        _ diagnostics: inout [Diagnostic]
-    ) -> Bool {
-        if let first = seen[name] {
-            diagnostics.append(Diagnostic(
-                at: origin, resource: "\(kind) \(name)", field: "name",
-                message: "\(kind) '\(name)' is defined twice: here and at \(first)",
-                hint: "rename one of them or remove the duplicate"))
-            return false
-        }
-        seen[name] = origin
-        return true
+    /// A second definition of a name, naming both places.
+    private static func duplicate(_ kind: String, _ name: String, _ origin: SourceLocation, _ first: SourceLocation) -> Diagnostic {
+        Diagnostic(
+            at: origin, resource: "\(kind) \(name)", field: "name",
+            message: "\(kind) '\(name)' is defined twice: here and at \(first)",
+            hint: "rename one of them or remove the duplicate")
     }
 
     /// A training that a policy version points at must register into that version's model

@@ -48,17 +48,21 @@ public struct LoadResult: Sendable {
 
 /// Loads desired state from listed files, decoding each distinct file once.
 ///
-/// Decoded fragments are cached by path with their content id, so that a process reading a
-/// later commit re-decodes only the files that changed; entries for paths no longer listed
-/// are dropped, so the cache follows the tree rather than growing with history. Not
-/// thread-safe.
+/// Decoded fragments are cached by path and content id, so that a process reading a later
+/// commit re-decodes only the files that changed; entries no longer listed are dropped once
+/// they could double the cache, so it follows the tree rather than growing with history.
+/// Not thread-safe.
 public final class DesiredStateLoader {
-    private struct CachedFragment {
+    /// A path and the id of its content. Hashing uses the id alone (four words, much cheaper
+    /// than hashing the path); equality checks both.
+    private struct CacheKey: Hashable {
+        var path: String
         var contentID: ContentID
-        var fragment: FileFragment
+
+        func hash(into hasher: inout Hasher) { hasher.combine(contentID) }
     }
 
-    private var cache: [String: CachedFragment] = [:]
+    private var cache: [CacheKey: FileFragment] = [:]
 
     public init() {}
 
@@ -70,8 +74,9 @@ public final class DesiredStateLoader {
         fragments.reserveCapacity(files.count)
         var decoded = 0
         for file in files {
-            if let cached = cache[file.path], cached.contentID == file.contentID {
-                fragments.append(cached.fragment)
+            let key = CacheKey(path: file.path, contentID: file.contentID)
+            if let cached = cache[key] {
+                fragments.append(cached)
                 continue
             }
             let fragment: FileFragment
@@ -83,11 +88,12 @@ public final class DesiredStateLoader {
                 fragment = try reader.withContents(of: file) { FileDecoder.decode(path: file.path, bytes: $0) }
                 decoded += 1
             }
-            cache[file.path] = CachedFragment(contentID: file.contentID, fragment: fragment)
+            cache[key] = fragment
             fragments.append(fragment)
         }
-        if cache.count > files.count {
-            let listed = Set(files.map(\.path))
+        // Versions of files no longer listed: drop them once they could double the cache.
+        if cache.count > 2 * files.count {
+            let listed = Set(files.map { CacheKey(path: $0.path, contentID: $0.contentID) })
             cache = cache.filter { listed.contains($0.key) }
         }
         let (state, diagnostics) = CrossFileValidator.merge(fragments)

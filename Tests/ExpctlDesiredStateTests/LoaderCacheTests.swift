@@ -38,7 +38,19 @@ struct LoaderCacheTests {
         #expect(second.filesDecoded == 1)
         #expect(source.reads == 5)
         #expect(second.state.promotions.first?.stage == .archived)
-        #expect(loader.cachedFileCount == 4)
+        // The earlier version stays until the cache could double, so going back is free.
+        #expect(try loader.load(source.files(validTree), from: source).filesDecoded == 0)
+    }
+
+    @Test func cacheStaysBoundedAsFilesChange() throws {
+        let source = MemorySource()
+        let loader = DesiredStateLoader()
+        var tree = validTree
+        for round in 0..<20 {
+            tree["promotions.yaml"] = "promotions:\n  - { model: planner_model, version: \(round + 1), stage: archived }\n"
+            #expect(try loader.load(source.files(tree), from: source).isValid)
+            #expect(loader.cachedFileCount <= 2 * tree.count)
+        }
     }
 
     @Test func cachedDiagnosticsAreReportedAgainAndCrossFileChecksRerun() throws {
