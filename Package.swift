@@ -17,6 +17,10 @@ let package = Package(
     products: [
         .executable(name: "expctl", targets: ["expctl"]),
         .executable(name: "expctl-bench", targets: ["expctl-bench"]),
+        // For the benchmark packages under Benchmarks/, which compare against other libraries.
+        .library(name: "ExpctlDesiredState", targets: ["ExpctlDesiredState"]),
+        .library(name: "ExpctlYAML", targets: ["ExpctlYAML"]),
+        .library(name: "BenchmarkSupport", targets: ["BenchmarkSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -59,9 +63,10 @@ let package = Package(
         // The executable: only the entry point.
         .executableTarget(name: "expctl", dependencies: ["ExpctlCommands"], swiftSettings: strictSettings),
         // Benchmarks: programs that print figures (see docs/benchmarks.md).
+        .target(name: "BenchmarkSupport", swiftSettings: strictSettings),
         .executableTarget(
             name: "expctl-bench",
-            dependencies: ["ExpctlDesiredState", "ExpctlGit", "ExpctlYAML"],
+            dependencies: ["BenchmarkSupport", "ExpctlDesiredState", "ExpctlGit"],
             swiftSettings: strictSettings),
 
         .testTarget(name: "ExpctlYAMLTests", dependencies: ["ExpctlYAML"], swiftSettings: strictSettings),

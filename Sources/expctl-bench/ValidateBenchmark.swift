@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import ExpctlDesiredState
 import ExpctlGit
 import Foundation

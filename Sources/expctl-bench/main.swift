@@ -1,6 +1,7 @@
 // expctl-bench: programs that print figures. See docs/benchmarks.md.
 //
 //   swift run -c release expctl-bench validate [--files N] [--changes N] [--repetitions N] [--layout nested|flat|both]
+import BenchmarkSupport
 import Foundation
 
 var arguments = Array(CommandLine.arguments.dropFirst())

@@ -1,21 +1,27 @@
-import Foundation
+public import Foundation
 
 /// Builds a benchmark repository with `git fast-import`: one commit holding `fileCount`
 /// experiment files plus the policies they use, then `changeCount` commits that each change
 /// one experiment file.
-struct RepositoryGenerator {
-    enum Layout: String {
+public struct RepositoryGenerator {
+    public enum Layout: String, Sendable {
         /// 100 experiments per team folder: `experiments/team-07/exp-00742.yaml`.
         case nested
         /// Every experiment in one folder: `experiments/exp-00742.yaml`.
         case flat
     }
 
-    var fileCount: Int
-    var changeCount: Int
-    var layout: Layout
+    public var fileCount: Int
+    public var changeCount: Int
+    public var layout: Layout
 
-    func experimentPath(_ index: Int) -> String {
+    public init(fileCount: Int, changeCount: Int, layout: Layout) {
+        self.fileCount = fileCount
+        self.changeCount = changeCount
+        self.layout = layout
+    }
+
+    public func experimentPath(_ index: Int) -> String {
         let file = "exp-\(String(format: "%05d", index)).yaml"
         switch layout {
         case .flat: return "experiments/\(file)"
@@ -24,7 +30,7 @@ struct RepositoryGenerator {
     }
 
     /// A realistic experiment of ~20 lines: two variants on the two policy versions.
-    func experiment(_ index: Int, candidateShare: Int = 1_000) -> String {
+    public func experiment(_ index: Int, candidateShare: Int = 1_000) -> String {
         let control = 10_000 - candidateShare
         return """
             # Experiment \(index): planner variant against control.
@@ -50,7 +56,7 @@ struct RepositoryGenerator {
             """
     }
 
-    static let policies = """
+    public static let policies = """
         policies:
           - name: planner_policy
             versions:
@@ -64,7 +70,7 @@ struct RepositoryGenerator {
         """
 
     /// Creates the repository at `directory` and returns the ids of its commits, oldest first.
-    func generate(at directory: URL) throws -> [String] {
+    public func generate(at directory: URL) throws -> [String] {
         try Shell.run("git", ["init", "-q", "-b", "main", directory.path])
         var stream = Data()
         func append(_ text: String) { stream.append(contentsOf: Array(text.utf8)) }
@@ -97,9 +103,9 @@ struct RepositoryGenerator {
 }
 
 /// Runs external commands for the benchmark.
-enum Shell {
+public enum Shell {
     @discardableResult
-    static func run(_ program: String, _ arguments: [String], input: Data? = nil, discardOutput: Bool = false) throws -> String {
+    public static func run(_ program: String, _ arguments: [String], input: Data? = nil, discardOutput: Bool = false) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [program] + arguments
@@ -121,7 +127,7 @@ enum Shell {
     }
 }
 
-struct BenchmarkError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct BenchmarkError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
