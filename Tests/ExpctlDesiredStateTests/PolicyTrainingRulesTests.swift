@@ -35,6 +35,12 @@ struct PolicyTrainingRulesTests {
         expectSingleError(neither, at: "policies.yaml:4:9", message: "neither mlflow_model_version nor training is set", hint: "mlflow_model_version: N")
     }
 
+    @Test(arguments: [("policies.yaml", "policy 'planner_policy'"), ("training.yaml", "training 'planner-2025-01-10'")])
+    func policiesAndTrainingsDefinedTwiceNameBothPlaces(file: String, what: String) {
+        let diagnostics = validate(replacing: ["z/\(file)": validTree[file]!])
+        expectSingleError(diagnostics, at: "z/\(file):2:5", message: "\(what) is defined twice: here and at \(file):2:5", hint: "rename one")
+    }
+
     @Test func policyVersionNamingAnUndeclaredTraining() {
         let diagnostics = policies(validTree["policies.yaml"]!.replacingFirst("training: planner-2025-01-10", with: "training: planner-2025-01-11"))
         expectSingleError(diagnostics, at: "policies.yaml:9:19", message: "training 'planner-2025-01-11' is not declared", hint: "did you mean `planner-2025-01-10`?", field: "versions[1].training")
