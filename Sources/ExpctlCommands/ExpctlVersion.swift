@@ -1,8 +1,6 @@
 /// The version of expctl itself.
 public enum ExpctlVersion {
     public static let current = "0.1.0"
-    /// The version of the desired-state file format this build reads.
-    public static let desiredStateFormat = 1
     /// The version of the JSON documents commands print with `--format json`.
     public static let jsonFormat = "1.0"
 }

@@ -41,12 +41,8 @@ struct SourceOptions: ParsableArguments {
     @Option(help: "The directory of the desired-state tree inside the repository. Default: the root.")
     var path: String = ""
 
-    /// `path` without leading `./`, trailing `/`, or `.` for the root.
-    var normalizedPath: String {
-        var components = path.split(separator: "/").filter { $0 != "." }
-        while components.first == "." { components.removeFirst() }
-        return components.joined(separator: "/")
-    }
+    /// `path` as the git source reads it: no `./`, no trailing `/`, "" for the root.
+    var normalizedPath: String { normalizedDirectory(path) }
 
     func load() throws -> DesiredStateSnapshot {
         do {

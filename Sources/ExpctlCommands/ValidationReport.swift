@@ -11,7 +11,7 @@ struct ValidationReport {
 
     /// `abcdef12 (main)`: the short commit and the branch or tag it was reached by.
     var commitLabel: String {
-        let short = String(snapshot.commit.id.hex.prefix(8))
+        let short = snapshot.commit.id.abbreviated
         guard let refName = snapshot.commit.refName else { return short }
         return "\(short) (\(RefNames.short(refName)))"
     }

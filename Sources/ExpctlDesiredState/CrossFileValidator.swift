@@ -9,6 +9,7 @@ public enum CrossFileValidator {
         state.experiments.reserveCapacity(fragments.reduce(0) { $0 + $1.experiments.count })
         var diagnostics: [Diagnostic] = []
         var declarations = Declarations()
+        var gatesLocation: SourceLocation?
         // Name → position in the merged list, to name the first definition of a duplicate.
         var experimentNames: [String: Int] = [:]
         var policyNames: [String: Int] = [:]
@@ -44,32 +45,66 @@ public enum CrossFileValidator {
                 }
             }
             if !fragments[position].promotions.isEmpty { state.promotions += fragments[position].promotions }
-            if let gates = fragments[position].gates, let origin = gates.origin {
-                if let first = state.gates.origin {
+            if let location = fragments[position].gatesLocation {
+                if let first = gatesLocation {
                     diagnostics.append(Diagnostic(
-                        at: origin, resource: "gates", message: "gates are declared more than once (first at \(first))",
+                        at: location, resource: "gates", message: "gates are declared more than once (first at \(first))",
                         hint: "keep a single `gates:` mapping in the whole tree"))
                 } else {
-                    state.gates = gates
+                    gatesLocation = location
+                    if let gates = fragments[position].gates { state.gates = gates }
                 }
             }
         }
-        let index = Index(state, declarations)
+        diagnostics += undecodedDuplicates(
+            fragments, state: state, names: ["experiment": experimentNames, "policy": policyNames, "training": trainingNames])
+        let resolver = ReferenceResolver(state, declarations)
         // Thousands of files point at the same few targets: resolve each target once.
         var resolved: Set<Reference.Target> = []
         for position in fragments.indices {
             let references = fragments[position].references
             for item in references.indices where !resolved.contains(references[item].target) {
-                if let diagnostic = index.resolve(references[item]) {
+                if let diagnostic = resolver.resolve(references[item]) {
                     diagnostics.append(diagnostic)
                 } else {
                     resolved.insert(references[item].target)
                 }
             }
         }
-        diagnostics += trainingConsistency(state, index)
-        diagnostics += promotionConflicts(state, index)
+        diagnostics += trainingConsistency(state, resolver)
+        diagnostics += promotionConflicts(state, resolver)
         return (state, diagnostics)
+    }
+
+    /// Second definitions among resources that failed to decode (rare, so checked apart): the
+    /// later of two definitions is reported, naming the earlier.
+    private static func undecodedDuplicates(
+        _ fragments: [FileFragment], state: DesiredState, names: [String: [String: Int]]
+    ) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var seen: [String: SourceLocation] = [:]
+        for position in fragments.indices {
+            for declared in fragments[position].undecodedNames {
+                let key = "\(declared.kind) \(declared.name)"
+                var first = seen[key]
+                if let index = names[declared.kind]?[declared.name] {
+                    let origin: SourceLocation
+                    switch declared.kind {
+                    case "experiment": origin = state.experiments[index].origin
+                    case "policy": origin = state.policies[index].origin
+                    default: origin = state.trainings[index].origin
+                    }
+                    first = min(first ?? origin, origin)
+                }
+                guard let first else {
+                    seen[key] = declared.location
+                    continue
+                }
+                let (earlier, later) = first < declared.location ? (first, declared.location) : (declared.location, first)
+                diagnostics.append(duplicate(declared.kind, declared.name, later, earlier))
+            }
+        }
+        return diagnostics
     }
 
     /// A second definition of a name, naming both places.
@@ -82,12 +117,12 @@ public enum CrossFileValidator {
 
     /// A training that a policy version points at must register into that version's model
     /// and, when it names a policy, that policy; and it can feed only one policy version.
-    private static func trainingConsistency(_ state: DesiredState, _ index: Index) -> [Diagnostic] {
+    private static func trainingConsistency(_ state: DesiredState, _ resolver: ReferenceResolver) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         var usedBy: [String: String] = [:]
         for policy in state.policies {
             for version in policy.versions {
-                guard case .training(let name) = version.model, let training = index.trainings[name] else { continue }
+                guard case .training(let name) = version.model, let training = resolver.trainings[name] else { continue }
                 let resource = "policy \(policy.name) version \(version.version)"
                 if let other = usedBy[name] {
                     diagnostics.append(Diagnostic(
@@ -115,7 +150,7 @@ public enum CrossFileValidator {
     }
 
     /// At most one production version per model, and one declared stage per version.
-    private static func promotionConflicts(_ state: DesiredState, _ index: Index) -> [Diagnostic] {
+    private static func promotionConflicts(_ state: DesiredState, _ resolver: ReferenceResolver) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         var production: [String: SourceLocation] = [:]
         var declared: [String: SourceLocation] = [:]
@@ -130,7 +165,7 @@ public enum CrossFileValidator {
                 continue
             }
             declared[key] = promotion.origin
-            if case .training(let name) = promotion.target, let training = index.trainings[name], training.modelName != promotion.model {
+            if case .training(let name) = promotion.target, let training = resolver.trainings[name], training.modelName != promotion.model {
                 diagnostics.append(Diagnostic(
                     at: promotion.origin, resource: resource, field: "training",
                     message: "training '\(name)' registers into model '\(training.modelName)', not '\(promotion.model)'",
@@ -152,7 +187,7 @@ public enum CrossFileValidator {
 
 /// Lookup tables for resolving references: names declared anywhere (even by resources that
 /// failed to decode, so that one mistake is reported once) and the decoded trainings.
-struct Index {
+struct ReferenceResolver {
     var declarations: Declarations
     var trainings: [String: TrainingConfig] = [:]
 

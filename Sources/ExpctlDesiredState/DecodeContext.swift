@@ -49,6 +49,20 @@ struct Scope {
     }
 }
 
+extension Scope {
+    /// The label of a list item for diagnostics, before it is validated: `kind name`, or
+    /// `kind #index` when the name is missing.
+    static func resourceLabel(_ kind: String, _ node: YAMLNode, index: Int) -> String {
+        if case .mapping(let entries) = node.value,
+            let entry = entries.first(where: { $0.key.scalarText == "name" }),
+            case .scalar(let scalar) = entry.value.value, !scalar.text.isEmpty
+        {
+            return "\(kind) \(scalar.text)"
+        }
+        return "\(kind) #\(index + 1)"
+    }
+}
+
 extension YAMLValue {
     /// What the user wrote, in words, for "expected X, found Y" messages.
     var kindDescription: String {

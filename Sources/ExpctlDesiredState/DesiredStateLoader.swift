@@ -1,7 +1,8 @@
 public import ExpctlModel
 
-/// The identity of a file's content (a git blob id, SHA-1 or SHA-256): equal ids mean equal
-/// bytes. Four words rather than a hex string, so comparing and hashing allocate nothing.
+/// The identity of a file's content (a git blob id): equal ids mean equal bytes. Four words,
+/// room for a SHA-256 id though git sources give SHA-1 today, rather than a hex string, so
+/// comparing and hashing allocate nothing.
 public struct ContentID: Sendable, Hashable {
     public var word0: UInt64
     public var word1: UInt64

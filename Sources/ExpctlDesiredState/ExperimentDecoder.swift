@@ -8,7 +8,7 @@ enum ExperimentDecoder {
     static let variantFields = ["name", "description", "allocation", "policy_version", "params"]
 
     static func decode(_ node: YAMLNode, index: Int, context: DecodeContext) -> Experiment? {
-        let scope = Scope(resource: MappingReader.resourceLabel("experiment", node, index: index))
+        let scope = Scope(resource: Scope.resourceLabel("experiment", node, index: index))
         guard let reader = MappingReader(node, allowed: fields, context: context, scope: scope, what: "an experiment")
         else { return nil }
         let name = reader.name("name")
@@ -30,7 +30,7 @@ enum ExperimentDecoder {
         return Experiment(
             name: name, description: description, unitType: unitType, status: status ?? .draft,
             startsAt: startsAt, endsAt: endsAt, baseline: baseline, variants: variants,
-            origin: context.location(node.mark))
+            origin: context.location(reader.mark(of: "name")))
     }
 
     /// The variants, or nil when any is invalid; checks names, allocations and their sum.
@@ -72,31 +72,13 @@ enum ExperimentDecoder {
         else { return nil }
         let name = reader.name("name")
         _ = reader.string("description", required: false)
-        let allocation = checkedAllocation(reader, "allocation", context: context, scope: scope)
-        let policyVersion = PolicyVersionParsing.reference(reader, "policy_version", context: context, scope: scope)
+        let allocation = reader.allocation("allocation")
+        let policyVersion = reader.policyVersionReference("policy_version")
         let params = reader.jsonObject("params")
         guard let name, let allocation, let policyVersion else { return nil }
         return Variant(
             name: name, allocation: allocation, policyVersion: policyVersion, params: params ?? [:],
             origin: context.location(node.mark))
-    }
-
-    /// A share in 0...1 with at most four decimals (whole buckets of 10,000).
-    static func checkedAllocation(_ reader: MappingReader, _ key: String, required: Bool = true, context: DecodeContext, scope: Scope) -> Allocation? {
-        guard let value = reader.number(key, required: required) else { return nil }
-        guard value >= 0, value <= 1 else {
-            context.error(
-                at: reader.mark(of: key), scope, field: key, "\(key) \(reader.rawText(key)) is outside 0..1",
-                hint: "write the share of units as a decimal between 0 and 1, e.g. 0.1 for 10%")
-            return nil
-        }
-        guard let allocation = Allocation(exactly: value) else {
-            context.error(
-                at: reader.mark(of: key), scope, field: key, "\(key) \(reader.rawText(key)) has more than 4 decimals",
-                hint: "units are split into 10,000 buckets; round to 4 decimals, e.g. \(Allocation(buckets: Int((value * 10_000).rounded())))")
-            return nil
-        }
-        return allocation
     }
 
     private static func checkedBaseline(_ reader: MappingReader, variants: [Variant]?, context: DecodeContext, scope: Scope) -> String? {
@@ -110,13 +92,5 @@ enum ExperimentDecoder {
             return nil
         }
         return baseline
-    }
-}
-
-extension MappingReader {
-    /// The text of a scalar field as written, for messages.
-    func rawText(_ key: String) -> String {
-        if let node = self[key], case .scalar(let scalar) = node.value { return scalar.text }
-        return ""
     }
 }

@@ -34,11 +34,20 @@ public enum FileDecoder {
             fragment.diagnostics = context.diagnostics
             return fragment
         }
-        fragment.experiments = decodeList(file, "experiments", context) { ExperimentDecoder.decode($0, index: $1, context: context) }
-        fragment.policies = decodeList(file, "policies", context) { PolicyDecoder.decode($0, index: $1, context: context) }
-        fragment.trainings = decodeList(file, "training", context) { TrainingDecoder.decode($0, index: $1, context: context) }
-        fragment.promotions = decodeList(file, "promotions", context) { PromotionDecoder.decode($0, index: $1, context: context) }
+        fragment.experiments = decodeList(file, "experiments", kind: "experiment", into: &fragment) {
+            ExperimentDecoder.decode($0, index: $1, context: context)
+        }
+        fragment.policies = decodeList(file, "policies", kind: "policy", into: &fragment) {
+            PolicyDecoder.decode($0, index: $1, context: context)
+        }
+        fragment.trainings = decodeList(file, "training", kind: "training", into: &fragment) {
+            TrainingDecoder.decode($0, index: $1, context: context)
+        }
+        fragment.promotions = decodeList(file, "promotions", kind: nil, into: &fragment) {
+            PromotionDecoder.decode($0, index: $1, context: context)
+        }
         if let gates = file.optional("gates") {
+            fragment.gatesLocation = context.location(gates.mark)
             fragment.gates = GatesDecoder.decode(gates, context: context)
         }
         fragment.references = context.references
@@ -60,15 +69,25 @@ public enum FileDecoder {
             hint: "split the resources over several smaller files")
     }
 
+    /// The decoded items of a top-level list; the valid names of items that fail to decode
+    /// (of named `kind`s) go to `undecodedNames`.
     private static func decodeList<Resource>(
-        _ file: MappingReader, _ key: String, _ context: DecodeContext,
+        _ file: MappingReader, _ key: String, kind: String?, into fragment: inout FileFragment,
         _ decodeItem: (YAMLNode, Int) -> Resource?
     ) -> [Resource] {
         guard let items = file.sequence(key) else { return [] }
         var resources: [Resource] = []
         resources.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
-            if let resource = decodeItem(item, index) { resources.append(resource) }
+            if let resource = decodeItem(item, index) {
+                resources.append(resource)
+            } else if let kind, let nameNode = item["name"], case .scalar(let scalar) = nameNode.value,
+                ResourceName.isValid(scalar.text)
+            {
+                fragment.undecodedNames.append(DeclaredName(
+                    kind: kind, name: scalar.text,
+                    location: SourceLocation(path: fragment.path, line: nameNode.mark.line, column: nameNode.mark.column)))
+            }
         }
         return resources
     }
@@ -82,19 +101,5 @@ public enum FileDecoder {
         return Diagnostic(
             .error, at: SourceLocation(path: path, line: error.mark.line, column: error.mark.column),
             message: prefix + error.message, hint: error.hint)
-    }
-}
-
-extension MappingReader {
-    /// The resource's `name` for diagnostics before it is validated: `kind name`, or
-    /// `kind #index` when the name is missing.
-    static func resourceLabel(_ kind: String, _ node: YAMLNode, index: Int) -> String {
-        if case .mapping(let entries) = node.value,
-            let entry = entries.first(where: { $0.key.scalarText == "name" }),
-            case .scalar(let scalar) = entry.value.value, !scalar.text.isEmpty
-        {
-            return "\(kind) \(scalar.text)"
-        }
-        return "\(kind) #\(index + 1)"
     }
 }

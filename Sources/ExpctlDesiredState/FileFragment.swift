@@ -10,14 +10,26 @@ public struct FileFragment: Sendable {
     public var policies: [Policy] = []
     public var trainings: [TrainingConfig] = []
     public var promotions: [Promotion] = []
+    /// Where this file declares `gates`, also when they are invalid (and `gates` is nil).
+    public var gatesLocation: SourceLocation?
     public var gates: Gates?
     public var references: [Reference] = []
+    /// Names of experiments, policies and trainings that failed to decode, so that a second
+    /// definition of the name is still reported.
+    public var undecodedNames: [DeclaredName] = []
     /// The names this file declares, including those of resources that failed to decode, so
     /// that references to them do not cascade into further errors.
     public var declarations = Declarations()
     public var diagnostics: [Diagnostic] = []
 
     public init(path: String) { self.path = path }
+}
+
+/// The name of a resource, where it is written.
+public struct DeclaredName: Sendable, Hashable {
+    public var kind: String
+    public var name: String
+    public var location: SourceLocation
 }
 
 /// Names declared anywhere in the tree, for resolving references.

@@ -40,6 +40,7 @@ enum GatesDecoder {
             weightsNode, allowed: nil, context: context, scope: weightsScope, what: "weights (metric name to weight)")
         else { return }
         var result: [String: Double] = [:]
+        var sum = 0.0  // in the order written, so the message is the same on every run
         var valid = true
         for entry in weights.entries {
             let metric = entry.key.scalarText
@@ -48,7 +49,7 @@ enum GatesDecoder {
                 valid = false
                 continue
             }
-            guard let weight = weights.number(metric) else {
+            guard let weight = weights.number(of: entry.value, field: metric) else {
                 valid = false
                 continue
             }
@@ -58,12 +59,13 @@ enum GatesDecoder {
                 continue
             }
             result[metric] = weight
+            sum += weight
         }
         guard valid else { return }
-        let sum = result.values.reduce(0, +)
         guard abs(sum - 1) <= weightTolerance else {
+            let shown = (sum * 1e9).rounded() / 1e9  // 0.7800000000000001 reads as 0.78
             context.error(
-                at: weightsNode.mark, scope, field: "weights", "weights sum to \(sum), not 1",
+                at: weightsNode.mark, scope, field: "weights", "weights sum to \(shown), not 1",
                 hint: "adjust the weights so that they add up to exactly 1")
             return
         }
@@ -74,12 +76,12 @@ enum GatesDecoder {
         guard let reader = MappingReader(node, allowed: onlineFields, context: context, scope: scope, what: "online gates")
         else { return }
         if reader.optional("max_initial_allocation") != nil,
-            let value = ExperimentDecoder.checkedAllocation(reader, "max_initial_allocation", required: false, context: context, scope: scope)
+            let value = reader.allocation("max_initial_allocation", required: false)
         {
             gates.maxInitialAllocation = value
         }
         if reader.optional("min_units_per_variant") != nil,
-            let value = PolicyVersionParsing.positiveInteger(reader, "min_units_per_variant", required: false, context: context, scope: scope)
+            let value = reader.positiveInteger("min_units_per_variant", required: false)
         {
             gates.minUnitsPerVariant = value
         }

@@ -28,12 +28,13 @@ struct UniqueListDecoding<Item, Key: Hashable> {
                 continue
             }
             let itemKey = key(item)
+            let keyMark = (node[keyField] ?? node).mark
             if let line = firstLine[itemKey] {
-                context.error(at: node.mark, itemScope, field: keyField, repeated(itemKey, line), hint: hint)
+                context.error(at: keyMark, itemScope, field: keyField, repeated(itemKey, line), hint: hint)
                 allValid = false
                 continue
             }
-            firstLine[itemKey] = node.mark.line
+            firstLine[itemKey] = keyMark.line
             decoded.append(item)
         }
         return (decoded, allValid)

@@ -28,10 +28,12 @@ struct MappingReader {
         for entry in entries {
             let key = entry.key.scalarText
             if let allowed, !allowed.contains(key) {
+                let suggestion = Suggestions.closest(to: key, among: allowed)
                 context.error(
                     at: entry.key.mark, scope, field: key, "unknown field '\(key)' in \(what)",
-                    hint: Suggestions.hint(for: key, among: allowed, noun: "its fields"))
-                if let suggestion = Suggestions.closest(to: key, among: allowed) { misspelt.insert(suggestion) }
+                    hint: suggestion.map { "did you mean `\($0)`?" }
+                        ?? "its fields are \(allowed.map { "`\($0)`" }.joined(separator: ", "))")
+                if let suggestion { misspelt.insert(suggestion) }
             }
         }
     }
@@ -86,30 +88,45 @@ struct MappingReader {
         if case .scalar(let scalar) = value.value, scalar.style == .plain, let number = scalar.integer {
             return number
         }
+        var message = "expected an integer, found \(value.value.kindDescription)"
         var hint: String?
-        if case .scalar(let scalar) = value.value, scalar.style != .plain, Int(scalar.text) != nil {
-            hint = "remove the quotes"
-        } else if case .scalar(let scalar) = value.value, let number = scalar.double, number.isFinite {
-            hint = "use a whole number such as \(Int(number.rounded()))"
+        if case .scalar(let scalar) = value.value {
+            if scalar.style != .plain, Int(scalar.text) != nil {
+                hint = "remove the quotes"
+            } else if let number = scalar.double, number.isFinite {
+                if let whole = Int(exactly: number.rounded()) {
+                    hint = "use a whole number such as \(whole)"
+                } else {
+                    message = "\(scalar.text) is too large for an integer"
+                }
+            }
         }
-        context.error(
-            at: value.mark, scope, field: key, "expected an integer, found \(value.value.kindDescription)",
-            hint: hint)
+        context.error(at: value.mark, scope, field: key, message, hint: hint)
         return nil
     }
 
     /// An integer or a decimal, stored as a Double.
     func number(_ key: String, required isRequired: Bool = true) -> Double? {
         guard let value = isRequired ? required(key) : optional(key) else { return nil }
-        if case .scalar(let scalar) = value.value, scalar.style == .plain, let number = scalar.double, number.isFinite {
-            return number
+        return number(of: value, field: key)
+    }
+
+    /// A finite number written as a plain scalar; `field` names it in diagnostics.
+    func number(of value: YAMLNode, field: String) -> Double? {
+        guard case .scalar(let scalar) = value.value else {
+            context.error(at: value.mark, scope, field: field, "expected a number, found \(value.value.kindDescription)")
+            return nil
         }
-        var hint: String?
-        if case .scalar(let scalar) = value.value, scalar.style != .plain, Double(scalar.text) != nil {
-            hint = "remove the quotes"
+        if scalar.style == .plain, let number = scalar.double {
+            if number.isFinite { return number }
+            context.error(
+                at: value.mark, scope, field: field, "expected a finite number, found \(scalar.text)",
+                hint: "infinity, NaN and numbers beyond ±1.8e308 cannot be used here")
+            return nil
         }
         context.error(
-            at: value.mark, scope, field: key, "expected a number, found \(value.value.kindDescription)", hint: hint)
+            at: value.mark, scope, field: field, "expected a number, found \(value.value.kindDescription)",
+            hint: scalar.style != .plain && Double(scalar.text) != nil ? "remove the quotes" : nil)
         return nil
     }
 

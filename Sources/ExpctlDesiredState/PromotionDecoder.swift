@@ -10,7 +10,7 @@ enum PromotionDecoder {
         let scope = Scope(resource: label)
         guard let reader = MappingReader(node, allowed: fields, context: context, scope: scope, what: "a promotion")
         else { return nil }
-        let model = PolicyVersionParsing.modelName(reader, "model", context: context, scope: scope)
+        let model = reader.modelName("model")
         if let model { context.reference(.model(model), at: reader.mark(of: "model"), scope, field: "model") }
         let stage = reader.enumeration("stage", ModelStage.self, required: true)
         let target: PromotionTarget?
@@ -26,7 +26,7 @@ enum PromotionDecoder {
                 hint: "add `version: N` or `training: NAME`")
             target = nil
         case (true, false):
-            target = PolicyVersionParsing.modelVersion(reader, "version", context: context, scope: scope).map { .version($0) }
+            target = reader.modelVersion("version").map { .version($0) }
         case (false, true):
             target = reader.name("training").map { .training($0) }
             if case .training(let name) = target {

@@ -1,15 +1,22 @@
 /// "Did you mean …?" hints for misspelt keys and names.
 enum Suggestions {
+    /// Words longer than this get no suggestion: edit distance is quadratic in the length,
+    /// and a file may hold a hostile 100,000-character name.
+    static let maxWordLength = 64
+
     /// The candidate closest to `word` by edit distance, when it is close enough to be a typo.
     static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
         let typed = Array(word.lowercased().unicodeScalars)
+        guard typed.count <= maxWordLength else { return nil }
+        let tolerance = max(2, typed.count / 3)
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
-            let distance = editDistance(typed, Array(candidate.unicodeScalars))
+            let scalars = Array(candidate.unicodeScalars)
+            guard scalars.count <= maxWordLength, abs(scalars.count - typed.count) <= tolerance else { continue }
+            let distance = editDistance(typed, scalars)
             if distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
         }
         guard let best else { return nil }
-        let tolerance = max(2, typed.count / 3)
         return best.distance <= tolerance ? best.candidate : nil
     }
 

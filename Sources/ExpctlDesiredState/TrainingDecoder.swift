@@ -17,7 +17,7 @@ enum TrainingDecoder {
     ]
 
     static func decode(_ node: YAMLNode, index: Int, context: DecodeContext) -> TrainingConfig? {
-        let scope = Scope(resource: MappingReader.resourceLabel("training", node, index: index))
+        let scope = Scope(resource: Scope.resourceLabel("training", node, index: index))
         guard let reader = MappingReader(node, allowed: fields, context: context, scope: scope, what: "a training config")
         else { return nil }
         let name = reader.name("name")
@@ -26,13 +26,13 @@ enum TrainingDecoder {
         let task = reader.name("task")
         let policy = reader.name("policy", required: false)
         if let policy { context.reference(.policy(policy), at: reader.mark(of: "policy"), scope, field: "policy") }
-        let modelName = PolicyVersionParsing.modelName(reader, "model_name", context: context, scope: scope)
+        let modelName = reader.modelName("model_name")
         if let modelName { context.declarations.models.insert(modelName) }
         let baseModel = nonBlank(reader, "base_model", context: context, scope: scope)
         let datasetVersion = datasetFolder(reader, "dataset_version", context: context, scope: scope)
         let learningRate = positiveNumber(reader, "learning_rate", context: context, scope: scope)
-        let epochs = PolicyVersionParsing.positiveInteger(reader, "epochs", context: context, scope: scope)
-        let batchSize = PolicyVersionParsing.positiveInteger(reader, "batch_size", context: context, scope: scope)
+        let epochs = reader.positiveInteger("epochs")
+        let batchSize = reader.positiveInteger("batch_size")
         let method = reader.enumeration("fine_tuning_method", FineTuningMethod.self)
         let seed = reader.integer("seed", required: false)
         if let seed, seed < 0 {
@@ -48,7 +48,7 @@ enum TrainingDecoder {
             name: name, task: task, policy: policy, modelName: modelName, baseModel: baseModel,
             datasetVersion: datasetVersion, learningRate: learningRate, epochs: epochs, batchSize: batchSize,
             fineTuningMethod: method ?? .lora, seed: seed ?? 0, runner: runner, evaluation: evaluation,
-            origin: context.location(node.mark))
+            origin: context.location(reader.mark(of: "name")))
     }
 
     private static func nonBlank(_ reader: MappingReader, _ key: String, context: DecodeContext, scope: Scope) -> String? {

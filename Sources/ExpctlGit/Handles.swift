@@ -79,9 +79,12 @@ final class DiffHandle: OwnedHandle {
 /// libgit2 must be initialised before any other call, or every call fails with -1.
 /// `git_libgit2_init` is reference-counted; this module takes one reference, the first time a
 /// repository is opened, and keeps it for the life of the process (a lazy global is initialised
-/// exactly once, even with threads racing).
-private let libgit2InitCode: Int32 = git_libgit2_init()
+/// exactly once, even with threads racing). A failure is turned into its error right there,
+/// while libgit2's thread-local message is still the one of that call.
+private let libgit2Initialization: Result<Void, GitError> = Result { () throws(GitError) in
+    try check(git_libgit2_init(), "git_libgit2_init", .operation("cannot initialise libgit2"))
+}
 
 func initializeLibgit2() throws(GitError) {
-    try check(libgit2InitCode, "git_libgit2_init", .operation("cannot initialise libgit2"))
+    try libgit2Initialization.get()
 }

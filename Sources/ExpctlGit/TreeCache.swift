@@ -3,13 +3,13 @@
 //
 // A git object never changes, so an entry keyed by its ID never goes stale: when a new commit
 // changes one file, only the trees on the path to that file get new IDs, and every other
-// subtree is found here without asking libgit2. Sizes are kept per blob so that a changed tree
-// with many files only reads the headers of the blobs that are new.
+// subtree is found here without asking libgit2. Sizes are kept per blob, read only for files a
+// listing includes, so that a changed tree only reads the headers of the blobs that are new.
 
 /// One entry of a git tree, as listings need it.
 struct TreeEntry {
     enum Kind {
-        case blob(ObjectID, size: Int)
+        case blob(ObjectID)
         case tree(ObjectID)
         /// A symlink or a submodule: skipped by listings, and not a directory to descend into.
         case other

@@ -71,9 +71,10 @@ extension GitRepository {
     ) throws(GitError) {
         for entry in try entries(ofTree: treeID) {
             switch entry.kind {
-            case .blob(let id, let size):
+            case .blob(let id):
+                // Sizes are read only for included files: a monorepo root holds many others.
                 if include(entry.name) {
-                    files.append(TreeFile(path: prefix + entry.name, blobID: id, size: size))
+                    files.append(TreeFile(path: prefix + entry.name, blobID: id, size: try blobSize(id)))
                 }
             case .tree(let id):
                 try appendFiles(of: id, prefix: prefix + entry.name + "/", include: include, to: &files)
@@ -109,7 +110,7 @@ extension GitRepository {
                 let kind: TreeEntry.Kind =
                     switch git_tree_entry_filemode(entry) {
                     case GIT_FILEMODE_BLOB, GIT_FILEMODE_BLOB_EXECUTABLE:
-                        .blob(entryID, size: try blobSize(entryID))
+                        .blob(entryID)
                     case GIT_FILEMODE_TREE: .tree(entryID)
                     default: .other
                     }
@@ -135,6 +136,6 @@ extension GitRepository {
 
 /// A directory path as given by a user ("./configs/", "configs//prod", ".") in the form used
 /// for matching and messages: components joined by "/", "" for the root.
-func normalizedDirectory(_ directory: String) -> String {
+public func normalizedDirectory(_ directory: String) -> String {
     directory.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
 }

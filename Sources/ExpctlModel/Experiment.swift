@@ -88,16 +88,6 @@ public struct Allocation: Sendable, Hashable, Comparable, Codable, CustomStringC
         return (buckets < 0 ? "-" : "") + "\(abs(buckets) / Allocation.bucketCount).\(decimals)"
     }
 
-    /// A percentage for people, e.g. `90%`, `12.5%`.
-    public var percentage: String {
-        let hundredths = buckets
-        if hundredths % 100 == 0 { return "\(hundredths / 100)%" }
-        var decimals = String(hundredths % 100)
-        decimals = String(repeating: "0", count: 2 - decimals.count) + decimals
-        while decimals.hasSuffix("0") { decimals.removeLast() }
-        return "\(hundredths / 100).\(decimals)%"
-    }
-
     public static func < (lhs: Allocation, rhs: Allocation) -> Bool { lhs.buckets < rhs.buckets }
 }
 
@@ -111,10 +101,13 @@ public struct PolicyVersionRef: Sendable, Hashable, Codable, CustomStringConvert
         self.version = version
     }
 
-    /// Parses `name@N` with N a positive integer.
+    /// Parses `name@N` with N a positive integer in plain digits (not `+1`, not `01`).
     public init?(parsing text: String) {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, let version = Int(parts[1]), version >= 1 else { return nil }
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].first != "0",
+            parts[1].utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+            let version = Int(parts[1]), version >= 1
+        else { return nil }
         self.init(policy: String(parts[0]), version: version)
     }
 

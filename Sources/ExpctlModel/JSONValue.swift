@@ -44,11 +44,10 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
-    /// Shortest round-tripping text; whole doubles keep a `.0` so they stay doubles.
+    /// Swift's shortest round-tripping text (whole doubles print as `3.0`, so they read back as
+    /// doubles); JSON has no infinity or NaN, so those become null.
     static func format(_ value: Double) -> String {
-        guard value.isFinite else { return "null" }
-        let text = "\(value)"
-        return text
+        value.isFinite ? "\(value)" : "null"
     }
 
     static func writeString(_ value: String, to output: inout String) {

@@ -27,8 +27,8 @@ struct ExperimentRulesTests {
             "experiments/copy.yaml": validTree["experiments/planner.yaml"]!
         ])
         let diagnostic = expectSingleError(
-            diagnostics, at: "experiments/planner.yaml:2:5",
-            message: "experiment 'planner_policy_exp' is defined twice: here and at experiments/copy.yaml:2:5")
+            diagnostics, at: "experiments/planner.yaml:2:11",
+            message: "experiment 'planner_policy_exp' is defined twice: here and at experiments/copy.yaml:2:11")
         #expect(diagnostic?.resource == "experiment planner_policy_exp")
     }
 
@@ -41,7 +41,7 @@ struct ExperimentRulesTests {
                   - { name: control, allocation: 0.5, policy_version: planner_policy@1 }
                   - { name: control, allocation: 0.5, policy_version: planner_policy@2 }
             """)
-        expectSingleError(diagnostics, at: "experiments/planner.yaml:6:9", message: "variant 'control' is repeated in this experiment (first at line 5)", field: "variants[1].name")
+        expectSingleError(diagnostics, at: "experiments/planner.yaml:6:17", message: "variant 'control' is repeated in this experiment (first at line 5)", field: "variants[1].name")
     }
 
     @Test func experimentWithoutVariants() {

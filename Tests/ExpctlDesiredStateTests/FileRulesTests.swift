@@ -95,7 +95,8 @@ struct FileRulesTests {
         let elapsed = clock.measure { fragment = FileDecoder.decode(path: "lol.yaml", text: text) }
         #expect(fragment.diagnostics.count == 1)
         #expect(fragment.diagnostics.first?.message.contains("alias") == true)
-        #expect(elapsed < .milliseconds(100))
+        // Milliseconds in release; the bound leaves room for a debug build on a busy machine.
+        #expect(elapsed < .milliseconds(500))
     }
 
     @Test func deepNestingIsRefused() {

@@ -20,7 +20,7 @@ struct ModelTests {
         #expect(Allocation(exactly: 0.00015) == nil)
         #expect(Allocation(exactly: 0.1000000001) == nil)
         #expect(Allocation(buckets: 9_000).description == "0.9")
-        #expect(Allocation(buckets: 1_250).percentage == "12.5%")
+        #expect(Allocation(buckets: 1_250).description == "0.125")
         #expect(Allocation(buckets: 10_000).description == "1")
     }
 
@@ -39,6 +39,9 @@ struct ModelTests {
         #expect(PolicyVersionRef(parsing: "planner_policy") == nil)
         #expect(PolicyVersionRef(parsing: "planner_policy@0") == nil)
         #expect(PolicyVersionRef(parsing: "a@1@2") == nil)
+        #expect(PolicyVersionRef(parsing: "a@+1") == nil)
+        #expect(PolicyVersionRef(parsing: "a@01") == nil)
+        #expect(PolicyVersionRef(parsing: "a@10")?.version == 10)
     }
 
     @Test func canonicalJSONSortsKeysAndKeepsNumberKinds() {

@@ -38,7 +38,7 @@ struct PolicyTrainingRulesTests {
     @Test(arguments: [("policies.yaml", "policy 'planner_policy'"), ("training.yaml", "training 'planner-2025-01-10'")])
     func policiesAndTrainingsDefinedTwiceNameBothPlaces(file: String, what: String) {
         let diagnostics = validate(replacing: ["z/\(file)": validTree[file]!])
-        expectSingleError(diagnostics, at: "z/\(file):2:5", message: "\(what) is defined twice: here and at \(file):2:5", hint: "rename one")
+        expectSingleError(diagnostics, at: "z/\(file):2:11", message: "\(what) is defined twice: here and at \(file):2:11", hint: "rename one")
     }
 
     @Test func policyVersionNamingAnUndeclaredTraining() {
@@ -48,7 +48,7 @@ struct PolicyTrainingRulesTests {
 
     @Test func repeatedVersionNumbers() {
         let diagnostics = policies(validTree["policies.yaml"]!.replacingFirst("version: 2", with: "version: 1"))
-        let diagnostic = expectSingleError(diagnostics.filter { !$0.message.contains("policy_version") }, at: "policies.yaml:7:9", message: "version 1 is repeated in this policy (first at line 4)")
+        let diagnostic = expectSingleError(diagnostics.filter { !$0.message.contains("policy_version") }, at: "policies.yaml:7:18", message: "version 1 is repeated in this policy (first at line 4)")
         #expect(diagnostic?.hint?.contains("immutable") == true)
     }
 
