@@ -20,7 +20,14 @@ struct ValidateCommand: ConsoleCommand {
     var format: OutputFormat = .text
 
     func execute(console: any Console) throws -> Int32 {
-        let snapshot = try source.load()
+        let snapshot: DesiredStateSnapshot
+        do {
+            snapshot = try source.load()
+        } catch let error as UserFacingError where format == .json {
+            // Bots parse standard output: they get a document saying why there is no result.
+            console.line(try JSONText.encode(ReadFailure(error: error.message)))
+            throw error
+        }
         let report = ValidationReport(snapshot: snapshot, path: source.normalizedPath)
         switch format {
         case .text: console.write(report.text)
@@ -52,6 +59,18 @@ struct SourceOptions: ParsableArguments {
         } catch let error as GitError {
             throw UserFacingError(message: error.description)
         }
+    }
+}
+
+/// The JSON document for a tree that could not be read at all.
+struct ReadFailure: Encodable {
+    var formatVersion = ExpctlVersion.jsonFormat
+    var valid = false
+    var error: String
+
+    enum CodingKeys: String, CodingKey {
+        case formatVersion = "format_version"
+        case valid, error
     }
 }
 

@@ -93,6 +93,12 @@ struct ValidateCommandTests {
         #expect(missingPath.status == 1)
         #expect(missingPath.errors.contains("nowhere"))
         #expect(missingPath.errors.split(separator: "\n").count == 1)
+        let json = expctl("validate", "--repo", repository.path, "--ref", "no-such-branch", "--format", "json")
+        #expect(json.status == 1)
+        #expect(json.errors.split(separator: "\n").count == 1)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+        #expect(document["valid"] as? Bool == false)
+        #expect((document["error"] as? String)?.contains("no-such-branch") == true)
     }
 
     @Test func readsTheCommitNotTheWorkingTree() throws {
