@@ -82,9 +82,7 @@ public final class DesiredStateLoader {
             }
             let fragment: FileFragment
             if file.size > FileDecoder.maxFileSize {
-                var oversize = FileFragment(path: file.path)
-                oversize.diagnostics = [FileDecoder.oversizeDiagnostic(path: file.path, size: file.size)]
-                fragment = oversize
+                fragment = FileFragment(path: file.path, diagnostics: [FileDecoder.oversizeDiagnostic(path: file.path, size: file.size)])
             } else {
                 fragment = try reader.withContents(of: file) { FileDecoder.decode(path: file.path, bytes: $0) }
                 decoded += 1

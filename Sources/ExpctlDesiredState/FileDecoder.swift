@@ -12,48 +12,42 @@ public enum FileDecoder {
 
     /// Decodes the bytes of the file at `path` (relative to the repository root).
     public static func decode(path: String, bytes: UnsafeBufferPointer<UInt8>) -> FileFragment {
-        let context = DecodeContext(path: path)
-        var fragment = FileFragment(path: path)
         guard bytes.count <= maxFileSize else {
-            fragment.diagnostics = [oversizeDiagnostic(path: path, size: bytes.count)]
-            return fragment
+            return FileFragment(path: path, diagnostics: [oversizeDiagnostic(path: path, size: bytes.count)])
         }
         let root: YAMLNode?
         do {
             root = try YAML.parse(bytes)
         } catch {
-            fragment.diagnostics = [yamlDiagnostic(error, path: path)]
-            return fragment
+            return FileFragment(path: path, diagnostics: [yamlDiagnostic(error, path: path)])
         }
-        guard let root else { return fragment }
-        let scope = Scope(resource: nil)
+        guard let root else { return FileFragment(path: path) }
+        let context = DecodeContext(path: path)
         guard let file = MappingReader(
-            root, allowed: topLevelKeys, context: context, scope: scope,
+            root, allowed: topLevelKeys, context: context, scope: Scope(resource: nil),
             what: "a desired-state file (top-level keys: \(topLevelKeys.joined(separator: ", ")))")
         else {
-            fragment.diagnostics = context.diagnostics
-            return fragment
+            return FileFragment(path: path, diagnostics: context.diagnostics)
         }
-        fragment.experiments = decodeList(file, "experiments", kind: "experiment", into: &fragment) {
+        var undecoded: [DeclaredName] = []
+        let experiments = decodeList(file, "experiments", kind: "experiment", undecoded: &undecoded) {
             ExperimentDecoder.decode($0, index: $1, context: context)
         }
-        fragment.policies = decodeList(file, "policies", kind: "policy", into: &fragment) {
+        let policies = decodeList(file, "policies", kind: "policy", undecoded: &undecoded) {
             PolicyDecoder.decode($0, index: $1, context: context)
         }
-        fragment.trainings = decodeList(file, "training", kind: "training", into: &fragment) {
+        let trainings = decodeList(file, "training", kind: "training", undecoded: &undecoded) {
             TrainingDecoder.decode($0, index: $1, context: context)
         }
-        fragment.promotions = decodeList(file, "promotions", kind: nil, into: &fragment) {
+        let promotions = decodeList(file, "promotions", kind: nil, undecoded: &undecoded) {
             PromotionDecoder.decode($0, index: $1, context: context)
         }
-        if let gates = file.optional("gates") {
-            fragment.gatesLocation = context.location(gates.mark)
-            fragment.gates = GatesDecoder.decode(gates, context: context)
-        }
-        fragment.references = context.references
-        fragment.declarations = context.declarations
-        fragment.diagnostics = context.diagnostics
-        return fragment
+        let gatesNode = file.optional("gates")
+        let gates = gatesNode.flatMap { GatesDecoder.decode($0, context: context) }
+        return FileFragment(
+            path: path, experiments: experiments, policies: policies, trainings: trainings, promotions: promotions,
+            gatesLocation: gatesNode.map { context.location($0.mark) }, gates: gates, references: context.references,
+            undecodedNames: undecoded, declarations: context.declarations, diagnostics: context.diagnostics)
     }
 
     public static func decode(path: String, text: String) -> FileFragment {
@@ -70,9 +64,9 @@ public enum FileDecoder {
     }
 
     /// The decoded items of a top-level list; the valid names of items that fail to decode
-    /// (of named `kind`s) go to `undecodedNames`.
+    /// (of named `kind`s) go to `undecoded`.
     private static func decodeList<Resource>(
-        _ file: MappingReader, _ key: String, kind: String?, into fragment: inout FileFragment,
+        _ file: MappingReader, _ key: String, kind: String?, undecoded: inout [DeclaredName],
         _ decodeItem: (YAMLNode, Int) -> Resource?
     ) -> [Resource] {
         guard let items = file.sequence(key) else { return [] }
@@ -84,9 +78,7 @@ public enum FileDecoder {
             } else if let kind, let nameNode = item["name"], case .scalar(let scalar) = nameNode.value,
                 ResourceName.isValid(scalar.text)
             {
-                fragment.undecodedNames.append(DeclaredName(
-                    kind: kind, name: scalar.text,
-                    location: SourceLocation(path: fragment.path, line: nameNode.mark.line, column: nameNode.mark.column)))
+                undecoded.append(DeclaredName(kind: kind, name: scalar.text, location: file.context.location(nameNode.mark)))
             }
         }
         return resources

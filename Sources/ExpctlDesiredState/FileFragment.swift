@@ -4,25 +4,46 @@ public import ExpctlModel
 ///
 /// Problems that one file shows by itself are found while decoding; references to other
 /// resources are collected and resolved later across all files (see `CrossFileValidator`).
-public struct FileFragment: Sendable {
-    public var path: String
-    public var experiments: [Experiment] = []
-    public var policies: [Policy] = []
-    public var trainings: [TrainingConfig] = []
-    public var promotions: [Promotion] = []
+///
+/// A class: the loader's cache and each load's list share one instance per file, and
+/// handing over a reference is much cheaper than copying a dozen fields for every one of
+/// thousands of files. Only `FileDecoder` sets its fields, before returning it.
+public final class FileFragment: Sendable {
+    public let path: String
+    public let experiments: [Experiment]
+    public let policies: [Policy]
+    public let trainings: [TrainingConfig]
+    public let promotions: [Promotion]
     /// Where this file declares `gates`, also when they are invalid (and `gates` is nil).
-    public var gatesLocation: SourceLocation?
-    public var gates: Gates?
-    public var references: [Reference] = []
+    public let gatesLocation: SourceLocation?
+    public let gates: Gates?
+    public let references: [Reference]
     /// Names of experiments, policies and trainings that failed to decode, so that a second
     /// definition of the name is still reported.
-    public var undecodedNames: [DeclaredName] = []
+    public let undecodedNames: [DeclaredName]
     /// The names this file declares, including those of resources that failed to decode, so
     /// that references to them do not cascade into further errors.
-    public var declarations = Declarations()
-    public var diagnostics: [Diagnostic] = []
+    public let declarations: Declarations
+    public let diagnostics: [Diagnostic]
 
-    public init(path: String) { self.path = path }
+    init(
+        path: String, experiments: [Experiment] = [], policies: [Policy] = [], trainings: [TrainingConfig] = [],
+        promotions: [Promotion] = [], gatesLocation: SourceLocation? = nil, gates: Gates? = nil,
+        references: [Reference] = [], undecodedNames: [DeclaredName] = [], declarations: Declarations = Declarations(),
+        diagnostics: [Diagnostic] = []
+    ) {
+        self.path = path
+        self.experiments = experiments
+        self.policies = policies
+        self.trainings = trainings
+        self.promotions = promotions
+        self.gatesLocation = gatesLocation
+        self.gates = gates
+        self.references = references
+        self.undecodedNames = undecodedNames
+        self.declarations = declarations
+        self.diagnostics = diagnostics
+    }
 }
 
 /// The name of a resource, where it is written.

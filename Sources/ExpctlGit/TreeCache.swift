@@ -5,11 +5,13 @@
 // changes one file, only the trees on the path to that file get new IDs, and every other
 // subtree is found here without asking libgit2. Sizes are kept per blob, read only for files a
 // listing includes, so that a changed tree only reads the headers of the blobs that are new.
+// An entry keeps the size read with its tree, so a cached listing looks nothing up.
 
 /// One entry of a git tree, as listings need it.
 struct TreeEntry {
     enum Kind {
-        case blob(ObjectID)
+        /// The size when it was read with the tree (see `entries(ofTree:sizing:)`).
+        case blob(ObjectID, size: Int?)
         case tree(ObjectID)
         /// A symlink or a submodule: skipped by listings, and not a directory to descend into.
         case other

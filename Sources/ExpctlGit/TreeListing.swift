@@ -48,7 +48,7 @@ extension GitRepository {
         var walked = ""
         for name in directory.split(separator: "/") {
             walked = walked.isEmpty ? String(name) : walked + "/" + name
-            guard let entry = try entries(ofTree: treeID).first(where: { $0.name == name }) else {
+            guard let entry = try entries(ofTree: treeID, sizing: { _ in false }).first(where: { $0.name == name }) else {
                 throw GitError(
                     reason: .pathNotFound, code: GIT_ENOTFOUND.rawValue,
                     function: "files(in:under:include:)",
@@ -69,12 +69,12 @@ extension GitRepository {
         of treeID: ObjectID, prefix: String, include: (String) -> Bool,
         to files: inout [TreeFile]
     ) throws(GitError) {
-        for entry in try entries(ofTree: treeID) {
+        for entry in try entries(ofTree: treeID, sizing: include) {
             switch entry.kind {
-            case .blob(let id):
-                // Sizes are read only for included files: a monorepo root holds many others.
+            case .blob(let id, let size):
                 if include(entry.name) {
-                    files.append(TreeFile(path: prefix + entry.name, blobID: id, size: try blobSize(id)))
+                    let size = if let size { size } else { try blobSize(id) }
+                    files.append(TreeFile(path: prefix + entry.name, blobID: id, size: size))
                 }
             case .tree(let id):
                 try appendFiles(of: id, prefix: prefix + entry.name + "/", include: include, to: &files)
@@ -84,16 +84,18 @@ extension GitRepository {
         }
     }
 
-    /// The entries of a tree, from the cache or else from libgit2.
-    private func entries(ofTree id: ObjectID) throws(GitError) -> [TreeEntry] {
+    /// The entries of a tree, from the cache or else from libgit2. Blob sizes are read with the
+    /// tree only for names that pass `sizing` (a monorepo root holds many files no listing
+    /// wants); a later listing that includes other names reads theirs then.
+    private func entries(ofTree id: ObjectID, sizing: (String) -> Bool) throws(GitError) -> [TreeEntry] {
         if let cached = treeCache.trees.value(for: id) { return cached }
-        let entries = try readEntries(ofTree: id)
+        let entries = try readEntries(ofTree: id, sizing: sizing)
         treeCache.trees.insert(entries, for: id, cost: max(entries.count, 1))
         treeCache.treesRead += 1
         return entries
     }
 
-    private func readEntries(ofTree id: ObjectID) throws(GitError) -> [TreeEntry] {
+    private func readEntries(ofTree id: ObjectID, sizing: (String) -> Bool) throws(GitError) -> [TreeEntry] {
         var oid = id.oid
         let tree: TreeHandle = try create("git_tree_lookup", .object(id, repository: location)) {
             git_tree_lookup(&$0, repository.pointer, &oid)
@@ -107,14 +109,15 @@ extension GitRepository {
                 // nil for an index below the count.
                 guard let entry = git_tree_entry_byindex(tree.pointer, index) else { continue }
                 let entryID = ObjectID(git_tree_entry_id(entry).pointee)
+                let name = String(cString: git_tree_entry_name(entry))
                 let kind: TreeEntry.Kind =
                     switch git_tree_entry_filemode(entry) {
                     case GIT_FILEMODE_BLOB, GIT_FILEMODE_BLOB_EXECUTABLE:
-                        .blob(entryID)
+                        .blob(entryID, size: sizing(name) ? try blobSize(entryID) : nil)
                     case GIT_FILEMODE_TREE: .tree(entryID)
                     default: .other
                     }
-                entries.append(TreeEntry(name: String(cString: git_tree_entry_name(entry)), kind: kind))
+                entries.append(TreeEntry(name: name, kind: kind))
             }
             return entries
         }
