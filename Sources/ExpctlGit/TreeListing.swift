@@ -18,8 +18,9 @@ public struct TreeFile: Sendable, Hashable {
 
 extension GitRepository {
     /// Every file under `directory` ("" or "." for the root) of the commit's tree whose name
-    /// passes `include` (called with the file name, e.g. "train.yaml"), recursively, in path
-    /// order, without reading any file's contents. Symlinks and submodules are skipped.
+    /// passes `include` (called with the file name, e.g. "train.yaml", possibly more than once
+    /// per name), recursively, in path order, without reading any file's contents. Symlinks
+    /// and submodules are skipped.
     ///
     /// A directory the commit does not contain gives `.pathNotFound`; one that is a file gives
     /// `.notADirectory`.

@@ -60,7 +60,8 @@ import Testing
                 "configs/a.yaml", "configs/b.yml", "configs/prod/c.yaml",
                 "configs/prod/deep/d.yaml", "configs/staging/e.yaml",
             ])
-            #expect(seen == ["a.yaml", "b.yml", "notes.txt", "c.yaml", "d.yaml", "e.yaml"])
+            // Called with file names only (a first listing also asks while reading sizes).
+            #expect(Set(seen) == ["a.yaml", "b.yml", "notes.txt", "c.yaml", "d.yaml", "e.yaml"])
         }
     }
 
