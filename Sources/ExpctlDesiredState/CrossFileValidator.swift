@@ -5,64 +5,44 @@ public import ExpctlModel
 /// versions that disagree on their model, and conflicting promotions.
 public enum CrossFileValidator {
     public static func merge(_ fragments: [FileFragment]) -> (state: DesiredState, diagnostics: [Diagnostic]) {
-        var state = DesiredState()
-        state.experiments.reserveCapacity(fragments.reduce(0) { $0 + $1.experiments.count })
         var diagnostics: [Diagnostic] = []
         var declarations = Declarations()
+        var experiments = UniqueResources<Experiment>(
+            kind: "experiment", capacity: fragments.reduce(0) { $0 + $1.experiments.count })
+        var policies = UniqueResources<Policy>(kind: "policy")
+        var trainings = UniqueResources<TrainingConfig>(kind: "training")
+        var promotions: [Promotion] = []
+        var gates = Gates()
         var gatesLocation: SourceLocation?
-        // Name → position in the merged list, to name the first definition of a duplicate.
-        var experimentNames: [String: Int] = [:]
-        var policyNames: [String: Int] = [:]
-        var trainingNames: [String: Int] = [:]
-        experimentNames.reserveCapacity(state.experiments.capacity)
-        // Fields are read through the array (`fragments[position].x`) rather than by copying
-        // each fragment: on trees of thousands of files the copies cost more than the checks.
-        for position in fragments.indices {
-            if !fragments[position].diagnostics.isEmpty { diagnostics += fragments[position].diagnostics }
-            if !fragments[position].declarations.isEmpty { declarations.merge(fragments[position].declarations) }
-            for experiment in fragments[position].experiments {
-                if let first = experimentNames[experiment.name] {
-                    diagnostics.append(duplicate("experiment", experiment.name, experiment.origin, state.experiments[first].origin))
-                } else {
-                    experimentNames[experiment.name] = state.experiments.count
-                    state.experiments.append(experiment)
-                }
-            }
-            for policy in fragments[position].policies {
-                if let first = policyNames[policy.name] {
-                    diagnostics.append(duplicate("policy", policy.name, policy.origin, state.policies[first].origin))
-                } else {
-                    policyNames[policy.name] = state.policies.count
-                    state.policies.append(policy)
-                }
-            }
-            for training in fragments[position].trainings {
-                if let first = trainingNames[training.name] {
-                    diagnostics.append(duplicate("training", training.name, training.origin, state.trainings[first].origin))
-                } else {
-                    trainingNames[training.name] = state.trainings.count
-                    state.trainings.append(training)
-                }
-            }
-            if !fragments[position].promotions.isEmpty { state.promotions += fragments[position].promotions }
-            if let location = fragments[position].gatesLocation {
+        for fragment in fragments {
+            if !fragment.diagnostics.isEmpty { diagnostics += fragment.diagnostics }
+            if !fragment.declarations.isEmpty { declarations.merge(fragment.declarations) }
+            experiments.add(fragment.experiments, diagnostics: &diagnostics)
+            policies.add(fragment.policies, diagnostics: &diagnostics)
+            trainings.add(fragment.trainings, diagnostics: &diagnostics)
+            if !fragment.promotions.isEmpty { promotions += fragment.promotions }
+            if let location = fragment.gatesLocation {
                 if let first = gatesLocation {
                     diagnostics.append(Diagnostic(
                         at: location, resource: "gates", message: "gates are declared more than once (first at \(first))",
                         hint: "keep a single `gates:` mapping in the whole tree"))
                 } else {
                     gatesLocation = location
-                    if let gates = fragments[position].gates { state.gates = gates }
+                    if let declared = fragment.gates { gates = declared }
                 }
             }
         }
-        diagnostics += undecodedDuplicates(
-            fragments, state: state, names: ["experiment": experimentNames, "policy": policyNames, "training": trainingNames])
+        diagnostics += undecodedDuplicates(fragments, [
+            "experiment": experiments.origin(of:), "policy": policies.origin(of:), "training": trainings.origin(of:),
+        ])
+        let state = DesiredState(
+            experiments: experiments.resources, policies: policies.resources, trainings: trainings.resources,
+            promotions: promotions, gates: gates)
         let resolver = ReferenceResolver(state, declarations)
         // Thousands of files point at the same few targets: resolve each target once.
         var resolved: Set<Reference.Target> = []
-        for position in fragments.indices {
-            let references = fragments[position].references
+        for fragment in fragments {
+            let references = fragment.references
             for item in references.indices where !resolved.contains(references[item].target) {
                 if let diagnostic = resolver.resolve(references[item]) {
                     diagnostics.append(diagnostic)
@@ -79,40 +59,23 @@ public enum CrossFileValidator {
     /// Second definitions among resources that failed to decode (rare, so checked apart): the
     /// later of two definitions is reported, naming the earlier.
     private static func undecodedDuplicates(
-        _ fragments: [FileFragment], state: DesiredState, names: [String: [String: Int]]
+        _ fragments: [FileFragment], _ decodedOrigin: [String: (String) -> SourceLocation?]
     ) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         var seen: [String: SourceLocation] = [:]
-        for position in fragments.indices {
-            for declared in fragments[position].undecodedNames {
+        for fragment in fragments {
+            for declared in fragment.undecodedNames {
                 let key = "\(declared.kind) \(declared.name)"
-                var first = seen[key]
-                if let index = names[declared.kind]?[declared.name] {
-                    let origin: SourceLocation
-                    switch declared.kind {
-                    case "experiment": origin = state.experiments[index].origin
-                    case "policy": origin = state.policies[index].origin
-                    default: origin = state.trainings[index].origin
-                    }
-                    first = min(first ?? origin, origin)
-                }
-                guard let first else {
+                let candidates = [seen[key], decodedOrigin[declared.kind]?(declared.name)].compactMap { $0 }
+                guard let first = candidates.min() else {
                     seen[key] = declared.location
                     continue
                 }
                 let (earlier, later) = first < declared.location ? (first, declared.location) : (declared.location, first)
-                diagnostics.append(duplicate(declared.kind, declared.name, later, earlier))
+                diagnostics.append(.definedTwice(declared.kind, declared.name, at: later, first: earlier))
             }
         }
         return diagnostics
-    }
-
-    /// A second definition of a name, naming both places.
-    private static func duplicate(_ kind: String, _ name: String, _ origin: SourceLocation, _ first: SourceLocation) -> Diagnostic {
-        Diagnostic(
-            at: origin, resource: "\(kind) \(name)", field: "name",
-            message: "\(kind) '\(name)' is defined twice: here and at \(first)",
-            hint: "rename one of them or remove the duplicate")
     }
 
     /// A training that a policy version points at must register into that version's model

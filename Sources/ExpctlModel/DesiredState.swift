@@ -53,3 +53,14 @@ public struct ResourceCounts: Sendable, Hashable, Codable {
         case promotions
     }
 }
+
+/// A resource known by a unique name across the tree: experiments, policies, trainings.
+public protocol NamedResource: Sendable {
+    var name: String { get }
+    /// Where its name is written.
+    var origin: SourceLocation { get }
+}
+
+extension Experiment: NamedResource {}
+extension Policy: NamedResource {}
+extension TrainingConfig: NamedResource {}
