@@ -42,6 +42,8 @@ let package = Package(
             name: "ExpctlDesiredState",
             dependencies: ["ExpctlYAML", "ExpctlModel"],
             swiftSettings: strictSettings),
+        // The planner: desired state against actual state gives a plan of typed actions. Pure.
+        .target(name: "ExpctlPlan", dependencies: ["ExpctlModel"], swiftSettings: strictSettings),
         // The git source: reads desired state at a ref through libgit2, no checkout.
         .target(
             name: "ExpctlGit",
@@ -73,6 +75,9 @@ let package = Package(
         .testTarget(
             name: "ExpctlDesiredStateTests",
             dependencies: ["ExpctlDesiredState", "ExpctlModel", "ExpctlYAML"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "ExpctlPlanTests", dependencies: ["ExpctlPlan", "ExpctlModel", "ExpctlDesiredState"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "ExpctlGitTests",

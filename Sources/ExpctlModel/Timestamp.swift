@@ -148,3 +148,10 @@ extension Timestamp {
         try container.encode(description)
     }
 }
+
+extension Timestamp {
+    /// The same instant at the microsecond precision PostgreSQL keeps, truncated.
+    public var truncatedToMicroseconds: Timestamp {
+        Timestamp(seconds: seconds, nanoseconds: nanoseconds / 1_000 * 1_000)
+    }
+}

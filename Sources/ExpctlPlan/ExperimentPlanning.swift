@@ -1,0 +1,157 @@
+import ExpctlModel
+
+/// Plans experiments and their variants.
+///
+/// Status moves follow `ExperimentLifecycle`; the unit type is fixed once units are assigned.
+/// A variant that leaves git is retired (allocation 0); an experiment that leaves git is
+/// completed and archived, its variants kept as they are. An archived experiment does not
+/// come back under the same name.
+enum ExperimentPlanning {
+    static func plan(_ desired: [Experiment], _ actual: [String: ActualExperiment], into builder: inout PlanBuilder) {
+        var declared: Set<String> = []
+        for experiment in desired {
+            declared.insert(experiment.name)
+            if let existing = actual[experiment.name] {
+                update(existing, to: experiment, into: &builder)
+            } else {
+                create(experiment, into: &builder)
+            }
+        }
+        for (name, existing) in actual where !declared.contains(name) && existing.archivedAt == nil {
+            var changes = [FieldChange(field: "archived_at", before: nil, after: PlanValues.knownAfterApply)]
+            if existing.status != .completed {
+                changes.insert(FieldChange(field: "status", before: .string(existing.status.rawValue), after: .string("completed")), at: 0)
+            }
+            builder.add(PlannedAction(
+                kind: .retire, address: .experiment(name), changes: changes,
+                reason: "removed from git: completed and archived, kept for its assignments and events"))
+        }
+    }
+
+    private static func fields(of experiment: Experiment) -> [(String, JSONValue?)] {
+        [
+            ("description", PlanValues.text(PlanValues.description(experiment.description))),
+            ("unit_type", .string(experiment.unitType.rawValue)),
+            ("status", .string(experiment.status.rawValue)),
+            ("starts_at", PlanValues.timestamp(experiment.startsAt)),
+            ("ends_at", PlanValues.timestamp(experiment.endsAt)),
+            ("baseline", .string(experiment.baseline)),
+            ("source_path", .string(experiment.origin.path)),
+        ]
+    }
+
+    private static func fields(of experiment: ActualExperiment) -> [(String, JSONValue?)] {
+        [
+            ("description", PlanValues.text(PlanValues.description(experiment.description))),
+            ("unit_type", .string(experiment.unitType.rawValue)),
+            ("status", .string(experiment.status.rawValue)),
+            ("starts_at", PlanValues.timestamp(experiment.startsAt)),
+            ("ends_at", PlanValues.timestamp(experiment.endsAt)),
+            ("baseline", PlanValues.text(experiment.baseline)),
+            ("source_path", PlanValues.text(experiment.provenance?.path)),
+        ]
+    }
+
+    private static func create(_ experiment: Experiment, into builder: inout PlanBuilder) {
+        let address = ResourceAddress.experiment(experiment.name)
+        builder.add(PlannedAction(
+            kind: .create, address: address,
+            changes: PlanValues.changes(fields(of: experiment).filter { $0.0 != "source_path" }.map { ($0.0, nil, $0.1) }),
+            reason: "not in the database", source: experiment.origin))
+        for variant in experiment.variants {
+            builder.add(PlannedAction(
+                kind: .create, address: .variant(experiment: experiment.name, name: variant.name),
+                changes: PlanValues.changes(variantFields(variant).map { ($0.0, nil, $0.1) }),
+                reason: "not in the database", source: variant.origin,
+                waitsOn: [.action("create \(address)")] + policyVersionCreation(variant, builder)))
+        }
+    }
+
+    private static func update(_ existing: ActualExperiment, to experiment: Experiment, into builder: inout PlanBuilder) {
+        let address = ResourceAddress.experiment(experiment.name)
+        if let archivedAt = existing.archivedAt {
+            builder.problem(PlanProblem(
+                address: address,
+                message: "experiment \(experiment.name) was completed and archived at \(archivedAt); an archived experiment does not come back",
+                hint: "give the experiment a new name", source: experiment.origin))
+            return
+        }
+        if existing.unitType != experiment.unitType {
+            builder.problem(PlanProblem(
+                address: address,
+                message: "experiment \(experiment.name) cannot change its unit_type from \(existing.unitType.rawValue) to \(experiment.unitType.rawValue): units are already assigned by \(existing.unitType.rawValue)",
+                hint: "keep unit_type \(existing.unitType.rawValue), or start a new experiment under a new name", source: experiment.origin))
+        }
+        if !ExperimentLifecycle.canMove(from: existing.status, to: experiment.status) {
+            let moves = ExperimentLifecycle.moves(from: existing.status).map(\.rawValue)
+            builder.problem(PlanProblem(
+                address: address,
+                message: "experiment \(experiment.name) cannot move from \(existing.status.rawValue) to \(experiment.status.rawValue)",
+                hint: moves.isEmpty
+                    ? "a completed experiment stays completed; start a new experiment under a new name"
+                    : "from \(existing.status.rawValue) it can move to \(moves.joined(separator: " or ")) (draft → running ⇄ paused → completed)",
+                source: experiment.origin))
+        }
+        let changes = PlanValues.changes(zip(fields(of: existing), fields(of: experiment)).map { ($0.0.0, $0.0.1, $0.1.1) })
+            .filter { $0.field != "unit_type" }
+        if !changes.isEmpty {
+            builder.add(PlannedAction(kind: .update, address: address, changes: changes, reason: "changed in git", source: experiment.origin))
+        }
+        planVariants(existing, experiment, into: &builder)
+    }
+
+    private static func planVariants(_ existing: ActualExperiment, _ experiment: Experiment, into builder: inout PlanBuilder) {
+        var declared: Set<String> = []
+        for variant in experiment.variants {
+            declared.insert(variant.name)
+            let address = ResourceAddress.variant(experiment: experiment.name, name: variant.name)
+            guard let current = existing.variants[variant.name] else {
+                builder.add(PlannedAction(
+                    kind: .create, address: address, changes: PlanValues.changes(variantFields(variant).map { ($0.0, nil, $0.1) }),
+                    reason: "not in the database", source: variant.origin, waitsOn: policyVersionCreation(variant, builder)))
+                continue
+            }
+            var changes = PlanValues.changes(zip(variantFields(current), variantFields(variant)).map { ($0.0.0, $0.0.1, $0.1.1) })
+            var reason = "changed in git"
+            if current.retiredAt != nil {
+                changes.append(FieldChange(field: "retired_at", before: PlanValues.timestamp(current.retiredAt), after: nil))
+                reason = "back in git after its retirement"
+            }
+            if !changes.isEmpty {
+                builder.add(PlannedAction(
+                    kind: .update, address: address, changes: changes, reason: reason, source: variant.origin,
+                    waitsOn: policyVersionCreation(variant, builder)))
+            }
+        }
+        for (name, current) in existing.variants where !declared.contains(name) && current.retiredAt == nil {
+            builder.add(PlannedAction(
+                kind: .retire, address: .variant(experiment: experiment.name, name: name),
+                changes: [
+                    FieldChange(field: "allocation", before: PlanValues.allocation(current.allocation), after: PlanValues.allocation(Allocation(buckets: 0))),
+                    FieldChange(field: "retired_at", before: nil, after: PlanValues.knownAfterApply),
+                ],
+                reason: "removed from git: allocation 0, kept for its assignments"))
+        }
+    }
+
+    private static func variantFields(_ variant: Variant) -> [(String, JSONValue?)] {
+        [
+            ("allocation", PlanValues.allocation(variant.allocation)),
+            ("policy_version", .string(variant.policyVersion.description)),
+            ("params", PlanValues.object(variant.params)),
+        ]
+    }
+
+    private static func variantFields(_ variant: ActualVariant) -> [(String, JSONValue?)] {
+        [
+            ("allocation", PlanValues.allocation(variant.allocation)),
+            ("policy_version", PlanValues.text(variant.policyVersion?.description)),
+            ("params", PlanValues.object(variant.params)),
+        ]
+    }
+
+    /// A variant waits for the creation of the policy version it points at, when this plan creates it.
+    private static func policyVersionCreation(_ variant: Variant, _ builder: PlanBuilder) -> [Dependency] {
+        builder.creation(of: .policyVersion(variant.policyVersion)).map { [.action($0)] } ?? []
+    }
+}
