@@ -49,3 +49,26 @@ struct ModelTests {
         #expect(value.canonicalText == #"{"a":[0.5,"q\"\n",null,false],"b":3}"#)
     }
 }
+
+@Suite("JSON text parsing")
+struct JSONParsingTests {
+    @Test func roundTripsCanonicalText() {
+        let value = JSONValue.object([
+            "a": .array([.integer(1), .double(0.5), .double(3.0), .string("q\"\n\u{1F600}"), .null, .bool(true)]),
+            "b": .object(["nested": .integer(-7)]),
+        ])
+        #expect(JSONValue(parsing: value.canonicalText) == value)
+    }
+
+    @Test func readsWhatPostgreSQLPrints() {
+        #expect(JSONValue(parsing: #"{"rate": 0.15, "depth": 3, "big": 1e400, "u": "\u00e9\ud83d\ude00"}"#)
+            == .object(["rate": .double(0.15), "depth": .integer(3), "big": .double(.infinity), "u": .string("é😀")]))
+        #expect(JSONValue(parsing: "99999999999999999999") == .double(1e20))
+        #expect(JSONValue(parsing: " [ ] ") == .array([]))
+    }
+
+    @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "tru", "\"\\x\"", "1 2", "\"\u{01}\""])
+    func refusesInvalidText(text: String) {
+        #expect(JSONValue(parsing: text) == nil)
+    }
+}
