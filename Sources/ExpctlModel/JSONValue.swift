@@ -18,6 +18,39 @@ public enum JSONValue: Sendable, Hashable {
         return output
     }
 
+    /// Indented JSON with sorted keys, for documents people may also read.
+    public var prettyText: String {
+        var output = ""
+        writePretty(to: &output, indent: "")
+        return output
+    }
+
+    private func writePretty(to output: inout String, indent: String) {
+        let inner = indent + "  "
+        switch self {
+        case .array(let items) where !items.isEmpty:
+            output += "[\n"
+            for (index, item) in items.enumerated() {
+                output += inner
+                item.writePretty(to: &output, indent: inner)
+                output += index < items.count - 1 ? ",\n" : "\n"
+            }
+            output += indent + "]"
+        case .object(let members) where !members.isEmpty:
+            output += "{\n"
+            for (index, key) in members.keys.sorted().enumerated() {
+                output += inner
+                JSONValue.writeString(key, to: &output)
+                output += ": "
+                members[key]!.writePretty(to: &output, indent: inner)
+                output += index < members.count - 1 ? ",\n" : "\n"
+            }
+            output += indent + "}"
+        default:
+            write(to: &output)
+        }
+    }
+
     private func write(to output: inout String) {
         switch self {
         case .null: output += "null"

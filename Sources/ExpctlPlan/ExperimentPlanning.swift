@@ -82,7 +82,8 @@ enum ExperimentPlanning {
                 message: "experiment \(experiment.name) cannot change its unit_type from \(existing.unitType.rawValue) to \(experiment.unitType.rawValue): units are already assigned by \(existing.unitType.rawValue)",
                 hint: "keep unit_type \(existing.unitType.rawValue), or start a new experiment under a new name", source: experiment.origin))
         }
-        if !ExperimentLifecycle.canMove(from: existing.status, to: experiment.status) {
+        let legalMove = ExperimentLifecycle.canMove(from: existing.status, to: experiment.status)
+        if !legalMove {
             let moves = ExperimentLifecycle.moves(from: existing.status).map(\.rawValue)
             builder.problem(PlanProblem(
                 address: address,
@@ -93,7 +94,7 @@ enum ExperimentPlanning {
                 source: experiment.origin))
         }
         let changes = PlanValues.changes(zip(fields(of: existing), fields(of: experiment)).map { ($0.0.0, $0.0.1, $0.1.1) })
-            .filter { $0.field != "unit_type" }
+            .filter { $0.field != "unit_type" && ($0.field != "status" || legalMove) }
         if !changes.isEmpty {
             builder.add(PlannedAction(kind: .update, address: address, changes: changes, reason: "changed in git", source: experiment.origin))
         }

@@ -53,7 +53,10 @@ struct PlanBuilder {
 enum PlanValues {
     static func text(_ value: String?) -> JSONValue? { value.map(JSONValue.string) }
 
-    static func allocation(_ value: Allocation) -> JSONValue { .double(value.fraction) }
+    /// Whole shares (0, 1) as integers so they read as `0`, not `0.0`.
+    static func allocation(_ value: Allocation) -> JSONValue {
+        value.buckets % Allocation.bucketCount == 0 ? .integer(Int64(value.buckets / Allocation.bucketCount)) : .double(value.fraction)
+    }
 
     static func timestamp(_ value: Timestamp?) -> JSONValue? { value.map { .string($0.truncatedToMicroseconds.description) } }
 

@@ -59,7 +59,7 @@ struct PlannerTests {
         let retire = try #require(plan.action("retire experiment.planner_policy_exp.variant.leftovers_v2"))
         #expect(plan.actions.count == 1)
         #expect(retire.changes == [
-            FieldChange(field: "allocation", before: .double(0.1), after: .double(0)),
+            FieldChange(field: "allocation", before: .double(0.1), after: .integer(0)),
             FieldChange(field: "retired_at", before: nil, after: .string("(known after apply)")),
         ])
         // Once retired, it stays so without further actions; back in git, it is restored.

@@ -1,0 +1,71 @@
+public import ExpctlModel
+
+/// The plan as a pull-request comment: a summary table, the problems, and the details of each
+/// action in a collapsed diff block.
+public enum PlanMarkdown {
+    public static func render(_ plan: Plan, validationErrors: [Diagnostic] = []) -> String {
+        var output = "### expctl plan for `\(PlanText.short(plan.commit))`\n\n"
+        if !validationErrors.isEmpty {
+            output += "**The desired state is invalid** (\(validationErrors.count) error\(validationErrors.count == 1 ? "" : "s")):\n\n"
+            for diagnostic in validationErrors {
+                output += "- `\(diagnostic.location)`: \(escape(diagnostic.message))"
+                if let hint = diagnostic.hint { output += " — \(escape(hint))" }
+                output += "\n"
+            }
+            return output
+        }
+        if plan.actions.isEmpty && plan.problems.isEmpty {
+            return output + "No changes. The database matches the desired state.\n"
+        }
+        output += "| | to add | to change | to retire | problems |\n|---|---:|---:|---:|---:|\n"
+        output += "| **total** | \(plan.count(.create)) | \(plan.count(.update)) | \(plan.count(.retire)) | \(plan.problems.count) |\n\n"
+        if !plan.problems.isEmpty {
+            output += "**This plan cannot be applied:**\n\n"
+            for problem in plan.problems {
+                let place = problem.source.map { " (`\($0)`)" } ?? ""
+                output += "- :x: \(escape(problem.message))\(place) — \(escape(problem.hint))\n"
+            }
+            output += "\n"
+        }
+        if !plan.actions.isEmpty {
+            output += "<details><summary>\(plan.actions.count) action\(plan.actions.count == 1 ? "" : "s")</summary>\n\n```diff\n"
+            for action in plan.actions {
+                output += PlanText.block(action).replacingFirstCharacterOfLines()
+            }
+            output += "```\n\n</details>\n"
+        }
+        return output
+    }
+
+    /// Markdown's active characters in running text.
+    public static func escape(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if "\\`*_[]<>|".contains(character) { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+}
+
+extension Substring {
+    fileprivate func replacingFirst(_ character: Character, with replacement: Character) -> String {
+        guard let index = firstIndex(of: character) else { return String(self) }
+        var copy = String(self[..<index])
+        copy.append(replacement)
+        copy += self[self.index(after: index)...]
+        return copy
+    }
+}
+
+extension String {
+    /// Moves each line's `+`/`-` marker to the first column, where a diff block colours it.
+    fileprivate func replacingFirstCharacterOfLines() -> String {
+        split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let trimmed = line.drop { $0 == " " }
+            guard let marker = trimmed.first, marker == "+" || marker == "-" else { return String(line) }
+            // "  + x" becomes "+   x": the marker moves, the indentation stays.
+            return String(marker) + line.dropFirst().replacingFirst(marker, with: " ")
+        }.joined(separator: "\n")
+    }
+}
