@@ -78,7 +78,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "ExpctlPlanTests", dependencies: ["ExpctlPlan", "ExpctlModel", "ExpctlDesiredState"],
-            swiftSettings: strictSettings),
+            exclude: ["Golden"], swiftSettings: strictSettings),
         .testTarget(
             name: "ExpctlGitTests",
             dependencies: ["ExpctlGit", "ExpctlDesiredState"],
