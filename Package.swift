@@ -51,6 +51,10 @@ let package = Package(
             swiftSettings: strictSettings),
         // The PostgreSQL adapter over libpq.
         .target(name: "ExpctlPostgres", dependencies: ["CLibPQ"], swiftSettings: strictSettings),
+        // The `exp` schema as expctl's state store: migrations, actual state, transactional apply.
+        .target(
+            name: "ExpctlStore", dependencies: ["ExpctlPostgres", "ExpctlPlan", "ExpctlModel"],
+            swiftSettings: strictSettings),
         // The HTTP transport over libcurl.
         .target(
             name: "ExpctlHTTP", dependencies: ["CCurl", "CCurlShim"], swiftSettings: strictSettings),
@@ -88,6 +92,13 @@ let package = Package(
             dependencies: ["ExpctlCommands"],
             exclude: ["Golden"],
             swiftSettings: strictSettings),
+        // A fresh database per test on the server scripts/test starts.
+        .target(name: "PostgresTestSupport", dependencies: ["ExpctlPostgres"], path: "Tests/PostgresTestSupport"),
+        .testTarget(
+            name: "ExpctlStoreTests",
+            dependencies: ["ExpctlStore", "ExpctlPlan", "ExpctlModel", "ExpctlDesiredState", "ExpctlPostgres", "PostgresTestSupport"],
+            swiftSettings: strictSettings),
         .testTarget(name: "ExpctlHTTPTests", dependencies: ["ExpctlHTTP", "CCurlShim", "CCurl"], swiftSettings: strictSettings),
+        .testTarget(name: "ExpctlPostgresTests", dependencies: ["ExpctlPostgres", "PostgresTestSupport"], swiftSettings: strictSettings),
     ]
 )

@@ -1,0 +1,77 @@
+import ExpctlModel
+public import ExpctlPlan
+public import ExpctlPostgres
+
+/// The `exp` schema in PostgreSQL as expctl's state store: its migrations, the actual state
+/// the planner compares with, and applying a plan in one transaction.
+///
+/// Confined to one thread, like the connection it uses.
+public final class ExpStore {
+    public let connection: PostgresConnection
+
+    public init(connection: PostgresConnection) {
+        self.connection = connection
+    }
+
+    /// Creates or upgrades the schema; returns the migrations applied.
+    @discardableResult
+    public func migrate() throws -> [Int] { try Migrator.migrate(connection) }
+
+    public func actualState() throws -> ActualState { try ActualStateReader.read(connection) }
+
+    /// What applying a plan did.
+    public struct ApplyOutcome: Sendable {
+        public var actionsApplied: Int
+        public var runID: Int64
+    }
+
+    /// Applies every action of `plan` in one transaction and records the run in
+    /// `exp.reconcile_runs`; a failure rolls everything back, is recorded as a failed run,
+    /// and names the action that failed.
+    @discardableResult
+    public func apply(_ plan: Plan, ref: String?) throws -> ApplyOutcome {
+        guard plan.isApplicable else {
+            throw StoreError.actionFailed(
+                action: "the plan", underlying: "it has \(plan.problems.count) problem(s) that git must fix first")
+        }
+        let startedAt = try now()
+        let actions = PlanJSON.document(plan).member("actions") ?? .array([])
+        do {
+            return try connection.transaction {
+                let applier = PlanApplier(connection: connection, commit: plan.commit)
+                for action in plan.actions { try applier.apply(action) }
+                let runID = try record(plan, ref: ref, actions: actions, outcome: plan.hasChanges ? "applied" : "no_changes", error: nil, startedAt: startedAt)
+                return ApplyOutcome(actionsApplied: plan.actions.count, runID: runID)
+            }
+        } catch {
+            _ = try? record(plan, ref: ref, actions: actions, outcome: "failed", error: "\(error)", startedAt: startedAt)
+            throw error
+        }
+    }
+
+    private func record(
+        _ plan: Plan, ref: String?, actions: JSONValue, outcome: String, error: String?, startedAt: String
+    ) throws -> Int64 {
+        let result = try connection.execute(
+            """
+            INSERT INTO exp.reconcile_runs (commit_sha, ref, plan_digest, actions, outcome, error, started_at, finished_at)
+            VALUES ($1, $2, encode(sha256(convert_to($3, 'UTF8')), 'hex'), $4::jsonb, $5, $6, $7::timestamptz, clock_timestamp())
+            RETURNING id
+            """,
+            [.text(plan.commit), ref.map(PostgresValue.text) ?? .null, .text(PlanJSON.document(plan).canonicalText),
+             .json(actions.canonicalText), .text(outcome), error.map(PostgresValue.text) ?? .null, .text(startedAt)])
+        return result.int(0, "id") ?? 0
+    }
+
+    private func now() throws -> String {
+        try connection.execute("SELECT clock_timestamp()::text AS now").string(0, "now") ?? ""
+    }
+}
+
+extension JSONValue {
+    /// The member `key` of an object.
+    func member(_ key: String) -> JSONValue? {
+        guard case .object(let members) = self else { return nil }
+        return members[key]
+    }
+}

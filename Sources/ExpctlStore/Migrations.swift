@@ -1,0 +1,80 @@
+public import ExpctlPostgres
+import Foundation
+
+/// The versioned changes to the `exp` schema, embedded in the binary. Append only: a released
+/// migration never changes, the next change is the next version.
+public struct Migration: Sendable {
+    public var version: Int
+    public var name: String
+    var sql: String
+
+    public static let all: [Migration] = [
+        Migration(version: 1, name: "exp schema", sql: SchemaV1.sql)
+    ]
+
+    /// The statements of `sql`, which end with `;` at the end of a line: the extended query
+    /// protocol takes one statement at a time.
+    var statements: [String] {
+        sql.components(separatedBy: ";\n").map { statement in
+            statement.split(separator: "\n").filter { !$0.drop(while: { $0 == " " }).hasPrefix("--") }.joined(separator: "\n")
+        }.filter { !$0.allSatisfy(\.isWhitespace) }
+    }
+}
+
+/// Brings a database's `exp` schema up to date, under a lock so that two processes starting
+/// at once do not both migrate.
+public enum Migrator {
+    /// The key of the transaction-level advisory lock migrations hold (ASCII "expctlmg").
+    static let lockKey: Int64 = 0x6578_7063_746C_6D67
+
+    /// Applies the migrations the database lacks, in order, in one transaction; returns the
+    /// versions applied (empty when up to date). Refuses a database whose schema is newer than
+    /// this build knows.
+    @discardableResult
+    public static func migrate(_ connection: PostgresConnection, migrations: [Migration] = Migration.all) throws -> [Int] {
+        try connection.transaction {
+            try connection.execute("SELECT pg_advisory_xact_lock($1)", [.integer(lockKey)])
+            try connection.execute("CREATE SCHEMA IF NOT EXISTS exp")
+            try connection.execute("""
+                CREATE TABLE IF NOT EXISTS exp.schema_migrations (
+                    version     integer PRIMARY KEY,
+                    name        text NOT NULL,
+                    applied_at  timestamptz NOT NULL DEFAULT now()
+                )
+                """)
+            let result = try connection.execute("SELECT version FROM exp.schema_migrations")
+            let applied = Set(result.rows.indices.compactMap { result.int($0, "version").map(Int.init) })
+            let known = migrations.map(\.version).max() ?? 0
+            if let newest = applied.max(), newest > known {
+                throw StoreError.schemaTooNew(found: newest, known: known)
+            }
+            var ran: [Int] = []
+            for migration in migrations.sorted(by: { $0.version < $1.version }) where !applied.contains(migration.version) {
+                for statement in migration.statements { try connection.execute(statement) }
+                try connection.execute(
+                    "INSERT INTO exp.schema_migrations (version, name) VALUES ($1, $2)",
+                    [.integer(Int64(migration.version)), .text(migration.name)])
+                ran.append(migration.version)
+            }
+            return ran
+        }
+    }
+}
+
+/// Failures of the store that are not PostgreSQL's own errors.
+public enum StoreError: Error, Sendable, CustomStringConvertible {
+    case schemaTooNew(found: Int, known: Int)
+    case corruptRow(table: String, detail: String)
+    case actionFailed(action: String, underlying: String)
+
+    public var description: String {
+        switch self {
+        case .schemaTooNew(let found, let known):
+            "the database's exp schema is at version \(found), newer than this expctl knows (\(known)): upgrade expctl"
+        case .corruptRow(let table, let detail):
+            "unexpected data in \(table): \(detail)"
+        case .actionFailed(let action, let underlying):
+            "\(action) failed: \(underlying); nothing was applied"
+        }
+    }
+}
