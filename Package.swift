@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "ExpctlCommands",
             dependencies: [
-                "ExpctlModel", "ExpctlDesiredState", "ExpctlGit", "ExpctlPostgres", "ExpctlHTTP",
+                "ExpctlModel", "ExpctlDesiredState", "ExpctlGit", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
@@ -89,7 +89,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "ExpctlCommandsTests",
-            dependencies: ["ExpctlCommands"],
+            dependencies: ["ExpctlCommands", "PostgresTestSupport"],
             exclude: ["Golden"],
             swiftSettings: strictSettings),
         // A fresh database per test on the server scripts/test starts.

@@ -7,10 +7,11 @@ public struct Expctl: ParsableCommand {
         abstract: "A GitOps reconciler for ML experiments and the model lifecycle.",
         discussion: """
             expctl reads the desired state of experiments, policies, training configs and \
-            promotions from a git repository and checks it (validate).
+            promotions from a git repository, checks it (validate), shows what it would change in \
+            PostgreSQL (plan) and carries it out (apply).
             """,
         version: ExpctlVersion.current,
-        subcommands: [ValidateCommand.self, VersionCommand.self])
+        subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, MigrateCommand.self, VersionCommand.self])
 
     public init() {}
 }
@@ -28,10 +29,12 @@ extension ConsoleCommand {
     }
 }
 
-/// Exit statuses, Terraform's way: 0 success, 1 an error or invalid input.
+/// Exit statuses, Terraform's way: 0 success, 1 an error or invalid input, 2 changes pending
+/// (`plan --detailed-exitcode`).
 public enum ExitStatus {
     public static let success: Int32 = 0
     public static let failure: Int32 = 1
+    public static let changesPending: Int32 = 2
 }
 
 /// Runs the command line in-process: parses `arguments` (without the program name), runs the

@@ -17,7 +17,22 @@ public final class ExpStore {
     @discardableResult
     public func migrate() throws -> [Int] { try Migrator.migrate(connection) }
 
-    public func actualState() throws -> ActualState { try ActualStateReader.read(connection) }
+    /// Whether the `exp` schema exists yet (before the first migration it does not).
+    public func isMigrated() throws -> Bool {
+        try connection.execute("SELECT to_regclass('exp.schema_migrations') IS NOT NULL AS migrated").bool(0, "migrated") ?? false
+    }
+
+    /// The actual state; empty before the first migration, so a plan shows everything to create.
+    public func actualState() throws -> ActualState {
+        try isMigrated() ? ActualStateReader.read(connection) : .empty
+    }
+
+    /// SHA-256 (hex) of the actual state's canonical text: what a saved plan is checked against.
+    public func digest(of state: ActualState) throws -> String {
+        try connection.execute(
+            "SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex') AS digest", [.text(state.canonicalText)]
+        ).string(0, "digest") ?? ""
+    }
 
     /// What applying a plan did.
     public struct ApplyOutcome: Sendable {

@@ -1,0 +1,86 @@
+import ArgumentParser
+import ExpctlDesiredState
+import ExpctlPlan
+import ExpctlStore
+import Foundation
+
+/// `expctl plan`: what applying the desired state at a ref would change in the database.
+struct PlanCommand: ConsoleCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show the changes that would bring the database to the desired state at a ref.",
+        discussion: """
+            With --ref naming a pull request's head, the plan shows what merging it would do to \
+            the current actual state. Exit status: 0 success (with --detailed-exitcode: no \
+            changes), 1 error, invalid desired state or a plan that cannot be applied, 2 changes \
+            pending (with --detailed-exitcode).
+            """)
+
+    @OptionGroup var source: SourceOptions
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Output format: text, markdown (for a pull-request comment) or json.")
+    var format: PlanFormat = .text
+
+    @Option(name: .customLong("out"), help: "Save the plan to this file, for `expctl apply FILE`.")
+    var outputFile: String?
+
+    @Flag(help: "Exit 2 when the plan has changes, 0 when it has none.")
+    var detailedExitcode = false
+
+    func execute(console: any Console) throws -> Int32 {
+        let store = try database.openStore()
+        guard let planned = try PlannedChange.make(source: source, store: store, console: console, format: format) else {
+            return ExitStatus.failure
+        }
+        switch format {
+        case .text: console.write(PlanText.render(planned.plan))
+        case .markdown: console.write(PlanMarkdown.render(planned.plan))
+        case .json: console.write(PlanJSON.render(planned.plan))
+        }
+        if let outputFile {
+            let file = PlanFile(plan: planned.plan, actualStateDigest: planned.digest, ref: planned.snapshot.commit.refName)
+            do {
+                try Data(file.text.utf8).write(to: URL(fileURLWithPath: outputFile))
+            } catch {
+                throw UserFacingError(message: "cannot write the plan to \(outputFile): \(error.localizedDescription)")
+            }
+            if format == .text { console.line("\nSaved the plan to \(outputFile). To apply exactly it: expctl apply \(outputFile)") }
+        }
+        if !planned.plan.isApplicable { return ExitStatus.failure }
+        return detailedExitcode && planned.plan.hasChanges ? ExitStatus.changesPending : ExitStatus.success
+    }
+}
+
+enum PlanFormat: String, ExpressibleByArgument, CaseIterable {
+    case text
+    case markdown
+    case json
+}
+
+/// A plan of the desired state at a ref against the database, with what it was made from.
+struct PlannedChange {
+    var snapshot: DesiredStateSnapshot
+    var plan: Plan
+    var digest: String
+
+    /// Nil when the desired state is invalid: its diagnostics are printed in `format`.
+    static func make(source: SourceOptions, store: ExpStore, console: any Console, format: PlanFormat) throws -> PlannedChange? {
+        let snapshot = try source.load()
+        guard snapshot.result.isValid else {
+            let report = ValidationReport(snapshot: snapshot, path: source.normalizedPath)
+            switch format {
+            case .text: console.write(report.text)
+            case .markdown:
+                console.write(PlanMarkdown.render(Plan(commit: snapshot.commit.id.hex), validationErrors: snapshot.result.diagnostics))
+            case .json: console.line(try JSONText.encode(report.json))
+            }
+            return nil
+        }
+        return try storeStep {
+            let actual = try store.actualState()
+            let plan = Planner.plan(desired: snapshot.result.state, actual: actual, commit: snapshot.commit.id.hex)
+            return PlannedChange(snapshot: snapshot, plan: plan, digest: try store.digest(of: actual))
+        }
+    }
+}
