@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "BenchmarkSupport", swiftSettings: strictSettings),
         .executableTarget(
             name: "expctl-bench",
-            dependencies: ["BenchmarkSupport", "ExpctlDesiredState", "ExpctlGit"],
+            dependencies: ["BenchmarkSupport", "ExpctlDesiredState", "ExpctlGit", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore"],
             swiftSettings: strictSettings),
 
         .testTarget(name: "ExpctlYAMLTests", dependencies: ["ExpctlYAML"], swiftSettings: strictSettings),

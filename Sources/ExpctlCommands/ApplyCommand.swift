@@ -30,7 +30,7 @@ struct ApplyCommand: ConsoleCommand {
         let ref: String?
         if let planFile {
             let saved = try loadPlanFile(planFile)
-            let current = try storeStep { try store.digest(of: try store.actualState()) }
+            let current = try storeStep { store.digest(of: try store.actualState()) }
             guard current == saved.actualStateDigest else {
                 throw UserFacingError(message: "the plan in \(planFile) is stale: the database changed since it was made; run expctl plan again")
             }

@@ -80,7 +80,7 @@ struct PlannedChange {
         return try storeStep {
             let actual = try store.actualState()
             let plan = Planner.plan(desired: snapshot.result.state, actual: actual, commit: snapshot.commit.id.hex)
-            return PlannedChange(snapshot: snapshot, plan: plan, digest: try store.digest(of: actual))
+            return PlannedChange(snapshot: snapshot, plan: plan, digest: store.digest(of: actual))
         }
     }
 }

@@ -20,7 +20,7 @@ public enum PlanJSON {
 
     public static func render(_ plan: Plan) -> String { document(plan).prettyText + "\n" }
 
-    static func action(_ action: PlannedAction) -> JSONValue {
+    public static func action(_ action: PlannedAction) -> JSONValue {
         .object([
             "id": .string(action.id),
             "kind": .string(action.kind.rawValue),

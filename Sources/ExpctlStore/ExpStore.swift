@@ -28,11 +28,7 @@ public final class ExpStore {
     }
 
     /// SHA-256 (hex) of the actual state's canonical text: what a saved plan is checked against.
-    public func digest(of state: ActualState) throws -> String {
-        try connection.execute(
-            "SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex') AS digest", [.text(state.canonicalText)]
-        ).string(0, "digest") ?? ""
-    }
+    public func digest(of state: ActualState) -> String { SHA256.hex(state.canonicalText) }
 
     /// What applying a plan did.
     public struct ApplyOutcome: Sendable {
@@ -41,7 +37,7 @@ public final class ExpStore {
     }
 
     /// Applies every action of `plan` in one transaction and records the run in
-    /// `exp.reconcile_runs`; a failure rolls everything back, is recorded as a failed run,
+    /// `exp.reconcile_runs` (the ids of its actions and `Plan.digest`); a failure rolls everything back, is recorded as a failed run,
     /// and names the action that failed.
     @discardableResult
     public func apply(_ plan: Plan, ref: String?) throws -> ApplyOutcome {
@@ -50,43 +46,37 @@ public final class ExpStore {
                 action: "the plan", underlying: "it has \(plan.problems.count) problem(s) that git must fix first")
         }
         let startedAt = try now()
-        let actions = PlanJSON.document(plan).member("actions") ?? .array([])
+        // The record keeps each action's id; the digest covers the whole plan, so a plan file
+        // with the same digest shows every before and after.
+        let actions = JSONValue.array(plan.actions.map { .string($0.id) }).canonicalText
+        let digest = plan.digest
         do {
             return try connection.transaction {
-                let applier = PlanApplier(connection: connection, commit: plan.commit)
-                for action in plan.actions { try applier.apply(action) }
-                let runID = try record(plan, ref: ref, actions: actions, outcome: plan.hasChanges ? "applied" : "no_changes", error: nil, startedAt: startedAt)
+                try BatchInserts(single: PlanApplier(connection: connection, commit: plan.commit)).apply(plan.actions)
+                let runID = try record(plan, ref: ref, digest: digest, actions: actions, outcome: plan.hasChanges ? "applied" : "no_changes", error: nil, startedAt: startedAt)
                 return ApplyOutcome(actionsApplied: plan.actions.count, runID: runID)
             }
         } catch {
-            _ = try? record(plan, ref: ref, actions: actions, outcome: "failed", error: "\(error)", startedAt: startedAt)
+            _ = try? record(plan, ref: ref, digest: digest, actions: actions, outcome: "failed", error: "\(error)", startedAt: startedAt)
             throw error
         }
     }
 
     private func record(
-        _ plan: Plan, ref: String?, actions: JSONValue, outcome: String, error: String?, startedAt: String
+        _ plan: Plan, ref: String?, digest: String, actions: String, outcome: String, error: String?, startedAt: String
     ) throws -> Int64 {
         let result = try connection.execute(
             """
             INSERT INTO exp.reconcile_runs (commit_sha, ref, plan_digest, actions, outcome, error, started_at, finished_at)
-            VALUES ($1, $2, encode(sha256(convert_to($3, 'UTF8')), 'hex'), $4::jsonb, $5, $6, $7::timestamptz, clock_timestamp())
+            VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::timestamptz, clock_timestamp())
             RETURNING id
             """,
-            [.text(plan.commit), ref.map(PostgresValue.text) ?? .null, .text(PlanJSON.document(plan).canonicalText),
-             .json(actions.canonicalText), .text(outcome), error.map(PostgresValue.text) ?? .null, .text(startedAt)])
+            [.text(plan.commit), ref.map(PostgresValue.text) ?? .null, .text(digest), .json(actions), .text(outcome),
+             error.map(PostgresValue.text) ?? .null, .text(startedAt)])
         return result.int(0, "id") ?? 0
     }
 
     private func now() throws -> String {
         try connection.execute("SELECT clock_timestamp()::text AS now").string(0, "now") ?? ""
-    }
-}
-
-extension JSONValue {
-    /// The member `key` of an object.
-    func member(_ key: String) -> JSONValue? {
-        guard case .object(let members) = self else { return nil }
-        return members[key]
     }
 }

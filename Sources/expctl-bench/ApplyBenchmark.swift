@@ -1,0 +1,90 @@
+import ExpctlModel
+import ExpctlPlan
+import ExpctlPostgres
+import ExpctlStore
+import Foundation
+
+/// Measures applying a large desired state to an empty `exp` schema (rows per second) and a
+/// full re-plan of the converged state (read every managed row, plan, find no changes).
+struct ApplyBenchmark {
+    var experiments: Int
+    var variantsPerExperiment: Int
+    var databaseURL: String?
+
+    func run() throws {
+        let settings = ConnectionSettings.resolve(databaseURL: databaseURL, environment: ProcessInfo.processInfo.environment)
+        let admin = try PostgresConnection(settings)
+        let database = "expctl_bench_\(getpid())"
+        try admin.execute("CREATE DATABASE \(database)")
+        defer { _ = try? admin.execute("DROP DATABASE \(database) WITH (FORCE)") }
+        let url = try databaseURL(replacing: database, in: settings)
+        let store = ExpStore(connection: try PostgresConnection(.resolve(databaseURL: url, environment: [:])))
+        try store.migrate()
+
+        let desired = generate()
+        let clock = ContinuousClock()
+        var start = clock.now
+        let plan = Planner.plan(desired: desired, actual: try store.actualState(), commit: "bench")
+        let planFromEmpty = clock.now - start
+        start = clock.now
+        let digest = plan.digest
+        let digestTime = clock.now - start
+        start = clock.now
+        try store.apply(plan, ref: nil)
+        let applyTime = clock.now - start
+        let rows = plan.actions.count
+        start = clock.now
+        let actual = try store.actualState()
+        let readTime = clock.now - start
+        let replan = Planner.plan(desired: desired, actual: actual, commit: "bench")
+        let replanTime = clock.now - start
+        guard replan.actions.isEmpty else { throw BenchmarkErrorText("the converged state still has \(replan.actions.count) changes") }
+
+        print("desired state: \(experiments) experiments x \(variantsPerExperiment) variants, 1 policy with 2 versions")
+        print("  plan from empty:                  \(format(planFromEmpty)) (\(rows) actions)")
+        print("  apply from empty:                 \(format(applyTime)) = \(Int(Double(rows) / seconds(applyTime))) rows/s")
+        print("  of which the plan's digest:       \(format(digestTime)) (\(digest.prefix(12))…)")
+        print("  re-plan of the converged state:   \(format(replanTime)) (reading the rows: \(format(readTime)))")
+    }
+
+    private func generate() -> DesiredState {
+        let origin = SourceLocation(path: "bench.yaml", line: 1, column: 1)
+        let policy = Policy(name: "planner_policy", versions: [
+            PolicyVersion(version: 1, mlflowModelName: "planner_model", model: .registered(version: "1"), origin: origin),
+            PolicyVersion(version: 2, mlflowModelName: "planner_model", model: .registered(version: "2"), origin: origin),
+        ], origin: origin)
+        let share = Allocation.bucketCount / variantsPerExperiment
+        let experiments = (0..<experiments).map { index in
+            Experiment(
+                name: "exp-\(index)", description: "Benchmark experiment \(index)", unitType: .user, status: .running,
+                startsAt: Timestamp(seconds: 1_736_121_600), baseline: "v0",
+                variants: (0..<variantsPerExperiment).map { number in
+                    Variant(
+                        name: "v\(number)", allocation: Allocation(buckets: share),
+                        policyVersion: PolicyVersionRef(policy: "planner_policy", version: number % 2 + 1),
+                        params: ["exploration_rate": .double(0.1 * Double(number)), "rank": .integer(Int64(number))], origin: origin)
+                },
+                origin: SourceLocation(path: "experiments/exp-\(index).yaml", line: 2, column: 11))
+        }
+        return DesiredState(experiments: experiments, policies: [policy])
+    }
+
+    private func databaseURL(replacing database: String, in settings: ConnectionSettings) throws -> String {
+        guard let base = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"],
+            var components = URLComponents(string: base)
+        else { throw BenchmarkErrorText("give --database-url or DATABASE_URL (a URL) for the benchmark's server") }
+        components.path = "/" + database
+        return components.string ?? base
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    private func format(_ duration: Duration) -> String { String(format: "%8.1f ms", seconds(duration) * 1000) }
+}
+
+struct BenchmarkErrorText: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
