@@ -1,0 +1,118 @@
+import ArgumentParser
+import ExpctlGit
+import ExpctlPlan
+import ExpctlStore
+import Foundation
+
+/// `expctl reconcile`: keeps the database at the desired state of a branch, one pass at a time.
+struct ReconcileCommand: ConsoleCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Plan and apply the branch head in a loop (or once), one reconciler per database.",
+        discussion: """
+            Takes a PostgreSQL advisory lock so that one reconciler writes at a time: a second one \
+            says who holds it and exits 1, or with --wait waits for it. Each pass reads the ref \
+            (decoding only the files that changed since the last pass), plans and applies. \
+            SIGINT or SIGTERM finish the current pass and exit 0.
+            """)
+
+    @OptionGroup var source: SourceOptions
+    @OptionGroup var database: DatabaseOptions
+
+    @Flag(help: "Run one pass and exit.")
+    var once = false
+
+    @Option(help: "Time between passes, e.g. 30s, 5m, 1h.")
+    var interval: ReconcileInterval = ReconcileInterval(seconds: 30)
+
+    @Flag(help: "Wait for another reconciler's lock instead of exiting.")
+    var wait = false
+
+    func execute(console: any Console) throws -> Int32 {
+        let stop = StopSignal.install()
+        defer { stop.uninstall() }
+        let store = try database.openStore()
+        let lock = ReconcilerLock(connection: store.connection)
+        while !(try storeStep { try lock.tryAcquire() }) {
+            let holder = (try? lock.holder()) ?? nil
+            let who = holder.map { "held by \($0)" } ?? "held by another session"
+            guard wait, !stop.requested else {
+                throw UserFacingError(message: "another reconciler is running: the lock is \(who)")
+            }
+            console.line("reconcile: waiting for the lock, \(who)")
+            guard stop.sleep(seconds: 5) else { return ExitStatus.success }
+        }
+        defer { try? lock.release() }
+        try storeStep { try store.migrate() }
+        let repository: GitRepository
+        do {
+            repository = try GitRepository(path: source.repo)
+        } catch {
+            throw UserFacingError(message: error.description)
+        }
+        let reader = GitDesiredStateSource(repository: repository)
+        repeat {
+            let outcome = ReconcilePass(source: source, reader: reader, store: store).run()
+            console.line(outcome.line)
+            if once { return outcome.failed ? ExitStatus.failure : ExitStatus.success }
+        } while stop.sleep(seconds: interval.seconds)
+        console.line("reconcile: stopped")
+        return ExitStatus.success
+    }
+}
+
+/// One pass: read the ref, plan, apply when there are changes. Never throws: each kind of
+/// failure is a line saying what happened and whether the next pass may fix it.
+struct ReconcilePass {
+    let source: SourceOptions
+    let reader: GitDesiredStateSource
+    let store: ExpStore
+
+    struct Outcome {
+        var line: String
+        var failed: Bool
+    }
+
+    func run() -> Outcome {
+        let commit: String
+        let plan: Plan
+        do {
+            let (resolved, result) = try reader.load(ref: source.ref, under: source.normalizedPath)
+            commit = resolved.id.abbreviated + (resolved.refName.map { " (\(RefNames.short($0)))" } ?? "")
+            guard result.isValid else {
+                let first = result.diagnostics.first.map { "\($0.location): \($0.message)" } ?? ""
+                return Outcome(line: "reconcile: \(commit): stalled, the desired state is invalid (\(result.diagnostics.count) errors; first: \(first)); waiting for a new commit", failed: true)
+            }
+            plan = Planner.plan(desired: result.state, actual: try store.actualState(), commit: resolved.id.hex)
+            guard plan.isApplicable else {
+                return Outcome(line: "reconcile: \(commit): stalled, \(plan.problems.count) change(s) git must fix first (first: \(plan.problems[0].message)); waiting for a new commit", failed: true)
+            }
+            guard plan.hasChanges else { return Outcome(line: "reconcile: \(commit): no changes", failed: false) }
+            try store.apply(plan, ref: resolved.refName)
+        } catch {
+            return Outcome(line: "reconcile: failed, will retry: \(error)", failed: true)
+        }
+        return Outcome(
+            line: "reconcile: \(commit): applied \(plan.count(.create)) to add, \(plan.count(.update)) to change, \(plan.count(.retire)) to retire",
+            failed: false)
+    }
+}
+
+/// A duration written as `30s`, `5m`, `1h` or a number of seconds.
+struct ReconcileInterval: ExpressibleByArgument {
+    var seconds: Double
+
+    init(seconds: Double) { self.seconds = seconds }
+
+    init?(argument: String) {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+        var text = argument
+        var scale = 1.0
+        if let last = text.last, let unit = units[last] {
+            scale = unit
+            text.removeLast()
+        }
+        guard let value = Double(text), value > 0 else { return nil }
+        seconds = value * scale
+    }
+}
