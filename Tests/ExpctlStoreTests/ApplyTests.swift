@@ -133,6 +133,16 @@ struct ApplyTests {
         }
     }
 
+    @Test func illegalStatusMovesAreRefusedAgainstTheStoredStatus() throws {
+        try withStore { store, _ in
+            try store.converge(desired(exampleTree.replacingOccurrences(of: "status: running", with: "status: completed")))
+            let reopened = try store.plan(desired())
+            #expect(reopened.problems.map(\.message) == ["experiment planner_policy_exp cannot move from completed to running"])
+            #expect(throws: StoreError.self) { try store.apply(reopened, ref: nil) }
+            #expect(try store.actualState().experiments["planner_policy_exp"]?.status == .completed)
+        }
+    }
+
     @Test func aPlanWithProblemsIsRefused() throws {
         try withStore { store, database in
             try store.converge(desired())
