@@ -81,7 +81,7 @@ let package = Package(
             dependencies: ["ExpctlDesiredState", "ExpctlModel", "ExpctlYAML"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "ExpctlPlanTests", dependencies: ["ExpctlPlan", "ExpctlModel", "ExpctlDesiredState"],
+            name: "ExpctlPlanTests", dependencies: ["ExpctlPlan", "ExpctlModel", "ExpctlDesiredState", "PlanningTestSupport"],
             exclude: ["Golden"], swiftSettings: strictSettings),
         .testTarget(
             name: "ExpctlGitTests",
@@ -92,11 +92,18 @@ let package = Package(
             dependencies: ["ExpctlCommands", "PostgresTestSupport"],
             exclude: ["Golden"],
             swiftSettings: strictSettings),
+        // The planner example and helpers shared by the tests that plan.
+        .target(
+            name: "PlanningTestSupport", dependencies: ["ExpctlDesiredState", "ExpctlModel", "ExpctlPlan"],
+            path: "Tests/PlanningTestSupport"),
         // A fresh database per test on the server scripts/test starts.
         .target(name: "PostgresTestSupport", dependencies: ["ExpctlPostgres"], path: "Tests/PostgresTestSupport"),
         .testTarget(
             name: "ExpctlStoreTests",
-            dependencies: ["ExpctlStore", "ExpctlPlan", "ExpctlModel", "ExpctlDesiredState", "ExpctlPostgres", "PostgresTestSupport"],
+            dependencies: [
+                "ExpctlStore", "ExpctlPlan", "ExpctlModel", "ExpctlDesiredState", "ExpctlPostgres", "PostgresTestSupport",
+                "PlanningTestSupport",
+            ],
             swiftSettings: strictSettings),
         .testTarget(name: "ExpctlHTTPTests", dependencies: ["ExpctlHTTP", "CCurlShim", "CCurl"], swiftSettings: strictSettings),
         .testTarget(name: "ExpctlPostgresTests", dependencies: ["ExpctlPostgres", "PostgresTestSupport"], swiftSettings: strictSettings),

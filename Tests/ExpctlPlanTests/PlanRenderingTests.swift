@@ -1,6 +1,7 @@
 import ExpctlModel
 import ExpctlPlan
 import Foundation
+import PlanningTestSupport
 import Testing
 
 /// A plan with one action of each kind: a variant added, an allocation changed, one retired.

@@ -3,6 +3,7 @@ import ExpctlPlan
 import ExpctlPostgres
 import ExpctlStore
 import PostgresTestSupport
+import PlanningTestSupport
 import Testing
 
 @Suite("Applying plans to PostgreSQL")
