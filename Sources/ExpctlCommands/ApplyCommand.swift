@@ -28,20 +28,19 @@ struct ApplyCommand: ConsoleCommand {
         try storeStep { try store.migrate() }
         let plan: Plan
         let ref: String?
+        let expectedDigest: String
         if let planFile {
             let saved = try loadPlanFile(planFile)
-            let current = try storeStep { store.digest(of: try store.actualState()) }
-            guard current == saved.actualStateDigest else {
-                throw UserFacingError(message: "the plan in \(planFile) is stale: the database changed since it was made; run expctl plan again")
-            }
             plan = saved.plan
             ref = saved.ref
+            expectedDigest = saved.actualStateDigest
         } else {
             guard let planned = try PlannedChange.make(source: source, store: store, console: console, format: .text) else {
                 return ExitStatus.failure
             }
             plan = planned.plan
             ref = planned.snapshot.commit.refName
+            expectedDigest = planned.digest
             console.write(PlanText.render(plan))
             guard plan.isApplicable else { return ExitStatus.failure }
             guard plan.hasChanges else { return ExitStatus.success }
@@ -56,10 +55,11 @@ struct ApplyCommand: ConsoleCommand {
                 }
             }
         }
-        guard plan.isApplicable else {
-            throw UserFacingError(message: "the plan has problems git must fix first; it cannot be applied")
+        do {
+            try storeStep { try store.apply(plan, ref: ref, expectedDigest: expectedDigest) }
+        } catch let error as UserFacingError where planFile != nil && error.message.hasPrefix("the plan is stale") {
+            throw UserFacingError(message: "the plan in \(planFile!) is stale: the database changed since it was made; run expctl plan again")
         }
-        try storeStep { try store.apply(plan, ref: ref) }
         console.line("\nApply complete! Resources: \(plan.count(.create)) added, \(plan.count(.update)) changed, \(plan.count(.retire)) retired.")
         return ExitStatus.success
     }

@@ -29,21 +29,12 @@ struct ReconcileCommand: ConsoleCommand {
     var wait = false
 
     func execute(console: any Console) throws -> Int32 {
+        // Connecting can hang on an unreachable host: until then Ctrl-C keeps its default.
+        var store: ExpStore? = try database.openStore()
         let stop = StopSignal.install()
         defer { stop.uninstall() }
-        let store = try database.openStore()
-        let lock = ReconcilerLock(connection: store.connection)
-        while !(try storeStep { try lock.tryAcquire() }) {
-            let holder = (try? lock.holder()) ?? nil
-            let who = holder.map { "held by \($0)" } ?? "held by another session"
-            guard wait, !stop.requested else {
-                throw UserFacingError(message: "another reconciler is running: the lock is \(who)")
-            }
-            console.line("reconcile: waiting for the lock, \(who)")
-            guard stop.sleep(seconds: 5) else { return ExitStatus.success }
-        }
-        defer { try? lock.release() }
-        try storeStep { try store.migrate() }
+        guard try lock(store!, stop: stop, console: console) else { return ExitStatus.success }
+        try storeStep { try store!.migrate() }
         let repository: GitRepository
         do {
             repository = try GitRepository(path: source.repo)
@@ -52,12 +43,42 @@ struct ReconcileCommand: ConsoleCommand {
         }
         let reader = GitDesiredStateSource(repository: repository)
         repeat {
-            let outcome = ReconcilePass(source: source, reader: reader, store: store).run()
+            if store == nil {
+                // The connection was lost (and with it the lock): connect and lock again.
+                do {
+                    let reconnected = try database.openStore()
+                    guard try lock(reconnected, stop: stop, console: console) else { break }
+                    try storeStep { try reconnected.migrate() }
+                    store = reconnected
+                } catch let error as UserFacingError where error.message.hasPrefix("another reconciler") {
+                    throw error
+                } catch {
+                    console.line("reconcile: cannot reconnect, will retry: \(error)")
+                    continue
+                }
+            }
+            guard let current = store else { continue }
+            let outcome = ReconcilePass(source: source, reader: reader, store: current).run()
             console.line(outcome.line)
+            if outcome.failed, (try? current.connection.execute("SELECT 1")) == nil { store = nil }
             if once { return outcome.failed ? ExitStatus.failure : ExitStatus.success }
         } while stop.sleep(seconds: interval.seconds)
         console.line("reconcile: stopped")
         return ExitStatus.success
+    }
+
+    /// Takes the reconciler lock on `store`'s session; false when a stop was requested while
+    /// waiting for it. Without --wait, a lock held elsewhere is an error naming its holder.
+    private func lock(_ store: ExpStore, stop: StopSignal, console: any Console) throws -> Bool {
+        let lock = ReconcilerLock(connection: store.connection)
+        while !(try storeStep { try lock.tryAcquire() }) {
+            let holder = (try? lock.holder()) ?? nil
+            let who = holder.map { "held by \($0)" } ?? "held by another session"
+            guard wait else { throw UserFacingError(message: "another reconciler is running: the lock is \(who)") }
+            console.line("reconcile: waiting for the lock, \(who)")
+            guard stop.sleep(seconds: 2) else { return false }
+        }
+        return true
     }
 }
 
@@ -83,12 +104,13 @@ struct ReconcilePass {
                 let first = result.diagnostics.first.map { "\($0.location): \($0.message)" } ?? ""
                 return Outcome(line: "reconcile: \(commit): stalled, the desired state is invalid (\(result.diagnostics.count) errors; first: \(first)); waiting for a new commit", failed: true)
             }
-            plan = Planner.plan(desired: result.state, actual: try store.actualState(), commit: resolved.id.hex)
+            let actual = try store.actualState()
+            plan = Planner.plan(desired: result.state, actual: actual, commit: resolved.id.hex)
             guard plan.isApplicable else {
                 return Outcome(line: "reconcile: \(commit): stalled, \(plan.problems.count) change(s) git must fix first (first: \(plan.problems[0].message)); waiting for a new commit", failed: true)
             }
             guard plan.hasChanges else { return Outcome(line: "reconcile: \(commit): no changes", failed: false) }
-            try store.apply(plan, ref: resolved.refName)
+            try store.apply(plan, ref: resolved.refName, expectedDigest: store.digest(of: actual))
         } catch {
             return Outcome(line: "reconcile: failed, will retry: \(error)", failed: true)
         }

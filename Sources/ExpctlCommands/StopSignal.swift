@@ -4,7 +4,8 @@ import Synchronization
 /// Set by the SIGINT/SIGTERM handler: an atomic store is safe in a signal handler.
 private let stopFlag = Atomic<Bool>(false)
 
-/// SIGINT and SIGTERM as a request to stop after the current pass, rather than a kill.
+/// SIGINT and SIGTERM as a request to stop after the current pass, rather than a kill; a
+/// second signal kills as usual.
 struct StopSignal: Sendable {
     /// Replaces the default action (terminate) of both signals with setting the stop flag.
     static func install() -> StopSignal {
@@ -14,7 +15,11 @@ struct StopSignal: Sendable {
         sigemptyset(&signals)
         for number in [SIGINT, SIGTERM] {
             sigaddset(&signals, number)
-            signal(number) { _ in stopFlag.store(true, ordering: .relaxed) }
+            signal(number) { received in
+                stopFlag.store(true, ordering: .relaxed)
+                // A second signal kills, for when a pass hangs.
+                signal(received, SIG_DFL)
+            }
         }
         pthread_sigmask(SIG_UNBLOCK, &signals, nil)
         return StopSignal()

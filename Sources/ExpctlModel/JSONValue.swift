@@ -79,8 +79,12 @@ public enum JSONValue: Sendable, Hashable {
 
     /// Swift's shortest round-tripping text (whole doubles print as `3.0`, so they read back as
     /// doubles); JSON has no infinity or NaN, so those become null.
+    /// Whole doubles that Swift would print with an exponent (1e+16) are written out with a
+    /// `.0`, or PostgreSQL's jsonb would give them back as integers.
     static func format(_ value: Double) -> String {
-        value.isFinite ? "\(value)" : "null"
+        guard value.isFinite else { return "null" }
+        if value == value.rounded(), abs(value) >= 1e16, let whole = Int64(exactly: value) { return "\(whole).0" }
+        return "\(value)"
     }
 
     static func writeString(_ value: String, to output: inout String) {

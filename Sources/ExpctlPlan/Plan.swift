@@ -40,13 +40,15 @@ public enum ResourceAddress: Sendable, Hashable, Comparable, CustomStringConvert
     case experiment(String)
     case variant(experiment: String, name: String)
 
-    /// `policy.planner_policy`, `policy_version.planner_policy@2`, `experiment.x`, `experiment.x.variant.control`.
+    /// `policy.planner_policy`, `policy_version.planner_policy@2`, `experiment.x`,
+    /// `experiment.x/variant.control`: names may contain `.` but never `/` or `@`, so each
+    /// address reads back as exactly one resource.
     public var description: String {
         switch self {
         case .policy(let name): "policy.\(name)"
         case .policyVersion(let reference): "policy_version.\(reference)"
         case .experiment(let name): "experiment.\(name)"
-        case .variant(let experiment, let name): "experiment.\(experiment).variant.\(name)"
+        case .variant(let experiment, let name): "experiment.\(experiment)/variant.\(name)"
         }
     }
 
@@ -78,7 +80,7 @@ public enum Dependency: Sendable, Hashable {
 }
 
 public struct PlannedAction: Sendable, Hashable, Identifiable {
-    /// Stable within a plan: `create experiment.x.variant.control`.
+    /// Stable within a plan: `create experiment.x/variant.control`.
     public var id: String { "\(kind.rawValue) \(address)" }
     public var kind: ActionKind
     public var address: ResourceAddress

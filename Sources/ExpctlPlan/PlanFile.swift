@@ -1,7 +1,8 @@
 import ExpctlModel
 
-/// A saved plan (`expctl plan -out FILE`): the plan's JSON document plus what apply needs to
-/// refuse it when it is stale, the digest of the actual state it was computed against.
+/// A saved plan (`expctl plan --out FILE`): the plan's JSON document, its digest, and what
+/// apply needs to refuse it when it is stale: the digest of the actual state it was computed
+/// against.
 public struct PlanFile: Sendable, Hashable {
     public var plan: Plan
     /// SHA-256 (hex) of the actual state's canonical text when the plan was made.
@@ -18,6 +19,7 @@ public struct PlanFile: Sendable, Hashable {
     public var text: String {
         guard case .object(var members) = PlanJSON.document(plan) else { return "" }
         members["actual_state_digest"] = .string(actualStateDigest)
+        members["plan_digest"] = .string(plan.digest)
         members["ref"] = ref.map(JSONValue.string) ?? .null
         return JSONValue.object(members).prettyText + "\n"
     }
@@ -120,12 +122,11 @@ extension ResourceAddress {
             guard let reference = PolicyVersionRef(parsing: parts[1]) else { return nil }
             self = .policyVersion(reference)
         case "experiment":
-            let pieces = parts[1].split(separator: ".", omittingEmptySubsequences: false)
-            if let marker = pieces.indices.dropFirst().first(where: { pieces[$0] == "variant" && $0 < pieces.count - 1 }) {
-                self = .variant(
-                    experiment: pieces[..<marker].joined(separator: "."), name: pieces[(marker + 1)...].joined(separator: "."))
-            } else {
-                self = .experiment(parts[1])
+            let pieces = parts[1].split(separator: "/", omittingEmptySubsequences: false)
+            switch pieces.count {
+            case 1: self = .experiment(parts[1])
+            case 2 where pieces[1].hasPrefix("variant."): self = .variant(experiment: String(pieces[0]), name: String(pieces[1].dropFirst(8)))
+            default: return nil
             }
         default: return nil
         }

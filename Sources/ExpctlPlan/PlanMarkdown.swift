@@ -28,13 +28,24 @@ public enum PlanMarkdown {
             output += "\n"
         }
         if !plan.actions.isEmpty {
-            output += "<details><summary>\(plan.actions.count) action\(plan.actions.count == 1 ? "" : "s")</summary>\n\n```diff\n"
-            for action in plan.actions {
-                output += PlanText.block(action).replacingFirstCharacterOfLines()
-            }
-            output += "```\n\n</details>\n"
+            let blocks = plan.actions.map { PlanText.block($0).replacingFirstCharacterOfLines() }.joined()
+            // Longer than any run of backticks in what users wrote, so their text cannot close it.
+            let fence = String(repeating: "`", count: max(3, longestBacktickRun(in: blocks) + 1))
+            output += "<details><summary>\(plan.actions.count) action\(plan.actions.count == 1 ? "" : "s")</summary>\n\n\(fence)diff\n"
+            output += blocks
+            output += "\(fence)\n\n</details>\n"
         }
         return output
+    }
+
+    static func longestBacktickRun(in text: String) -> Int {
+        var longest = 0
+        var current = 0
+        for character in text {
+            current = character == "`" ? current + 1 : 0
+            longest = max(longest, current)
+        }
+        return longest
     }
 
     /// Markdown's active characters in running text.

@@ -62,7 +62,7 @@ enum ActualStateReader {
         }
         let variants = try connection.execute("""
             SELECT id::text, experiment_id::text, name, allocation::text AS allocation, policy_version_id::text,
-                   config->'params' AS params, to_char(retired_at AT TIME ZONE 'UTC', \(timestampFormat)) AS retired_at
+                   config->>'policy_version_id' AS config_policy_version_id, config->'params' AS params, to_char(retired_at AT TIME ZONE 'UTC', \(timestampFormat)) AS retired_at
             FROM exp.variants
             """)
         for row in variants.rows.indices {
@@ -73,11 +73,18 @@ enum ActualStateReader {
             let name = try required(variants, row, "name", "exp.variants")
             state.experiments[experiment]?.variants[name] = ActualVariant(
                 id: id, name: name, allocation: allocation,
-                policyVersion: variants.string(row, "policy_version_id").flatMap { versionByID[$0] },
+                policyVersion: linkedPolicyVersion(variants, row, versionByID),
                 params: try object(variants.string(row, "params"), "exp.variants.config"),
                 retiredAt: timestamp(variants.string(row, "retired_at")))
         }
         return state
+    }
+
+    /// The variant's policy version, or nil when the config the assignment service hands out
+    /// points elsewhere than the column (edited by hand): the planner then rewrites both.
+    private static func linkedPolicyVersion(_ result: PostgresResult, _ row: Int, _ versions: [String: PolicyVersionRef]) -> PolicyVersionRef? {
+        guard let id = result.string(row, "policy_version_id"), result.string(row, "config_policy_version_id") == id else { return nil }
+        return versions[id]
     }
 
     private static func required(_ result: PostgresResult, _ row: Int, _ column: String, _ table: String) throws -> String {

@@ -37,25 +37,36 @@ public final class ExpStore {
     }
 
     /// Applies every action of `plan` in one transaction and records the run in
-    /// `exp.reconcile_runs` (the ids of its actions and `Plan.digest`); a failure rolls everything back, is recorded as a failed run,
-    /// and names the action that failed.
+    /// `exp.reconcile_runs` (the ids of its actions and `Plan.digest`); a failure rolls
+    /// everything back, is recorded as a failed run, and names the action that failed. With
+    /// `expectedDigest`, the actual state must still have that digest (the plan is not stale).
     @discardableResult
-    public func apply(_ plan: Plan, ref: String?) throws -> ApplyOutcome {
-        guard plan.isApplicable else {
-            throw StoreError.actionFailed(
-                action: "the plan", underlying: "it has \(plan.problems.count) problem(s) that git must fix first")
-        }
+    public func apply(_ plan: Plan, ref: String?, expectedDigest: String? = nil) throws -> ApplyOutcome {
+        guard plan.isApplicable else { throw StoreError.planHasProblems(plan.problems.count) }
         let startedAt = try now()
-        // The record keeps each action's id; the digest covers the whole plan, so a plan file
-        // with the same digest shows every before and after.
         let actions = JSONValue.array(plan.actions.map { .string($0.id) }).canonicalText
         let digest = plan.digest
         do {
             return try connection.transaction {
+                // One writer at a time: a reconciler holds this lock for its session (and so
+                // passes here); anyone else applying meanwhile is refused, not interleaved.
+                guard try connection.execute(
+                    "SELECT pg_try_advisory_xact_lock($1) AS acquired", [.integer(ReconcilerLock.key)]
+                ).bool(0, "acquired") == true else {
+                    throw StoreError.locked(try ReconcilerLock(connection: connection).holder())
+                }
+                // Checked inside the transaction, under the lock: nothing can change in between.
+                if let expectedDigest, self.digest(of: try actualState()) != expectedDigest {
+                    throw StoreError.stale
+                }
                 try BatchInserts(single: PlanApplier(connection: connection, commit: plan.commit)).apply(plan.actions)
-                let runID = try record(plan, ref: ref, digest: digest, actions: actions, outcome: plan.hasChanges ? "applied" : "no_changes", error: nil, startedAt: startedAt)
+                let runID = try record(
+                    plan, ref: ref, digest: digest, actions: actions, outcome: plan.hasChanges ? "applied" : "no_changes", error: nil,
+                    startedAt: startedAt)
                 return ApplyOutcome(actionsApplied: plan.actions.count, runID: runID)
             }
+        } catch StoreError.stale {
+            throw StoreError.stale
         } catch {
             _ = try? record(plan, ref: ref, digest: digest, actions: actions, outcome: "failed", error: "\(error)", startedAt: startedAt)
             throw error

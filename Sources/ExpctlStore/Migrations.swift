@@ -60,21 +60,3 @@ public enum Migrator {
         }
     }
 }
-
-/// Failures of the store that are not PostgreSQL's own errors.
-public enum StoreError: Error, Sendable, CustomStringConvertible {
-    case schemaTooNew(found: Int, known: Int)
-    case corruptRow(table: String, detail: String)
-    case actionFailed(action: String, underlying: String)
-
-    public var description: String {
-        switch self {
-        case .schemaTooNew(let found, let known):
-            "the database's exp schema is at version \(found), newer than this expctl knows (\(known)): upgrade expctl"
-        case .corruptRow(let table, let detail):
-            "unexpected data in \(table): \(detail)"
-        case .actionFailed(let action, let underlying):
-            "\(action) failed: \(underlying); nothing was applied"
-        }
-    }
-}

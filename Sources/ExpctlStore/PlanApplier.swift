@@ -13,11 +13,11 @@ struct PlanApplier {
         let statement: Statement
         switch (action.kind, action.address) {
         case (.create, .policy(let name)): statement = createPolicy(name, action)
-        case (.update, .policy(let name)): statement = update("exp.policies", where: "name = $1", [.text(name)], action, columns: ["description": "description", "source_path": "source_path"])
+        case (.update, .policy(let name)): statement = try update("exp.policies", where: "name = $1", [.text(name)], action, columns: ["description": "description", "source_path": "source_path"])
         case (.create, .policyVersion(let reference)): statement = createPolicyVersion(reference, action)
         case (.create, .experiment(let name)): statement = createExperiment(name, action)
         case (.update, .experiment(let name)):
-            statement = update(
+            statement = try update(
                 "exp.experiments", where: "name = $1", [.text(name)], action,
                 columns: ["description": "description", "status": "status", "starts_at": "starts_at", "ends_at": "ends_at",
                           "baseline": "baseline_variant", "source_path": "source_path"])
@@ -26,7 +26,7 @@ struct PlanApplier {
                 sql: "UPDATE exp.experiments SET status = 'completed', archived_at = now(), updated_at = now(), source_commit = $2 WHERE name = $1",
                 parameters: [.text(name), .text(commit)])
         case (.create, .variant(let experiment, let name)): statement = createVariant(experiment, name, action)
-        case (.update, .variant(let experiment, let name)): statement = updateVariant(experiment, name, action)
+        case (.update, .variant(let experiment, let name)): statement = try updateVariant(experiment, name, action)
         case (.retire, .variant(let experiment, let name)):
             statement = Statement(
                 sql: """
@@ -89,14 +89,14 @@ struct PlanApplier {
             ])
     }
 
-    /// The id of a policy version by `$policy`/`$version` parameters.
-    private static func policyVersionID(_ policy: Int, _ version: Int) -> String {
-        "(SELECT pv.id FROM exp.policy_versions pv JOIN exp.policies p ON p.id = pv.policy_id WHERE p.name = $\(policy) AND pv.version = $\(version))"
+    /// The id of a policy version, from the placeholders (`$4`) of its policy name and number.
+    static func policyVersionID(_ policy: String, _ version: String) -> String {
+        "(SELECT pv.id FROM exp.policy_versions pv JOIN exp.policies p ON p.id = pv.policy_id WHERE p.name = \(policy) AND pv.version = \(version))"
     }
 
     private func createVariant(_ experiment: String, _ name: String, _ action: PlannedAction) -> Statement {
         let reference = action.after("policy_version").flatMap(policyVersion)
-        let versionID = Self.policyVersionID(4, 5)
+        let versionID = Self.policyVersionID("$4", "$5")
         return Statement(
             sql: """
                 INSERT INTO exp.variants (experiment_id, name, allocation, policy_version_id, config, source_commit, source_path)
@@ -105,13 +105,13 @@ struct PlanApplier {
                 FROM exp.experiments e WHERE e.name = $1 AND \(versionID) IS NOT NULL
                 """,
             parameters: [
-                .text(experiment), .text(name), number(action.after("allocation")), reference.map { .text($0.policy) } ?? .null,
+                .text(experiment), .text(name), text(action.after("allocation")), reference.map { .text($0.policy) } ?? .null,
                 reference.map { .integer(Int64($0.version)) } ?? .null,
                 .json((action.after("params") ?? .object([:])).canonicalText), .text(commit), source(action),
             ])
     }
 
-    private func updateVariant(_ experiment: String, _ name: String, _ action: PlannedAction) -> Statement {
+    private func updateVariant(_ experiment: String, _ name: String, _ action: PlannedAction) throws -> Statement {
         var assignments = ["updated_at = now()", "source_commit = $3"]
         var parameters: [PostgresValue] = [.text(experiment), .text(name), .text(commit)]
         func parameter(_ value: PostgresValue) -> String {
@@ -119,32 +119,40 @@ struct PlanApplier {
             return "$\(parameters.count)"
         }
         if let allocation = action.change("allocation") {
-            assignments.append("allocation = \(parameter(number(allocation.after)))::numeric")
+            assignments.append("allocation = \(parameter(text(allocation.after)))::numeric")
         }
         var versionID = "policy_version_id"
-        if let change = action.change("policy_version"), let reference = change.after.flatMap(policyVersion) {
+        var condition = ""
+        if let change = action.change("policy_version") {
+            guard let reference = change.after.flatMap(policyVersion) else {
+                throw StoreError.actionFailed(action: action.id, underlying: "the new policy_version is not policy@version")
+            }
             let policy = parameter(.text(reference.policy))
             let version = parameter(.integer(Int64(reference.version)))
-            versionID = "(SELECT pv.id FROM exp.policy_versions pv JOIN exp.policies p ON p.id = pv.policy_id WHERE p.name = \(policy) AND pv.version = \(version))"
+            versionID = Self.policyVersionID(policy, version)
             assignments.append("policy_version_id = \(versionID)")
+            // A missing version matches no row (and fails the action) instead of unlinking it.
+            condition = " AND \(versionID) IS NOT NULL"
         }
         let params = action.change("params").map { "\(parameter(.json(($0.after ?? .object([:])).canonicalText)))::jsonb" } ?? "config->'params'"
         assignments.append("config = jsonb_build_object('policy_version_id', \(versionID)::text, 'params', \(params))")
         if action.change("retired_at") != nil { assignments.append("retired_at = NULL") }
         if let path = action.source?.path { assignments.append("source_path = \(parameter(.text(path)))") }
         return Statement(
-            sql: "UPDATE exp.variants SET \(assignments.joined(separator: ", ")) WHERE experiment_id = (SELECT id FROM exp.experiments WHERE name = $1) AND name = $2",
+            sql: "UPDATE exp.variants SET \(assignments.joined(separator: ", ")) WHERE experiment_id = (SELECT id FROM exp.experiments WHERE name = $1) AND name = $2\(condition)",
             parameters: parameters)
     }
 
     /// An UPDATE of the changed fields that map to `columns` (field name to column name).
     private func update(
         _ table: String, where condition: String, _ keys: [PostgresValue], _ action: PlannedAction, columns: [String: String]
-    ) -> Statement {
+    ) throws -> Statement {
         var parameters = keys + [.text(commit)]
         var assignments = ["updated_at = now()", "source_commit = $\(parameters.count)"]
         for change in action.changes {
-            guard let column = columns[change.field] else { continue }
+            guard let column = columns[change.field] else {
+                throw StoreError.actionFailed(action: action.id, underlying: "this version of expctl has no column for \(change.field)")
+            }
             parameters.append(text(change.after))
             let cast = column.hasSuffix("_at") ? "::timestamptz" : ""
             assignments.append("\(column) = $\(parameters.count)\(cast)")
@@ -159,8 +167,6 @@ struct PlanApplier {
         case let other?: .text(other.canonicalText)
         }
     }
-
-    private func number(_ value: JSONValue?) -> PostgresValue { text(value) }
 
     private func source(_ action: PlannedAction) -> PostgresValue { action.source.map { .text($0.path) } ?? .text("") }
 

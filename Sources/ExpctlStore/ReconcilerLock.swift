@@ -6,7 +6,7 @@ public import ExpctlPostgres
 /// reconciler that dies frees it.
 public struct ReconcilerLock {
     /// The key of the lock (ASCII "expctlrc").
-    static let key: Int64 = 0x6578_7063_746C_7263
+    public static let key: Int64 = 0x6578_7063_746C_7263
 
     let connection: PostgresConnection
 
@@ -30,7 +30,8 @@ public struct ReconcilerLock {
             SELECT a.pid::text AS pid, a.application_name, coalesce(host(a.client_addr), 'a local socket') AS client,
                    date_trunc('second', a.backend_start)::text AS since
             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-            WHERE l.locktype = 'advisory' AND l.granted
+            WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
               AND ((l.classid::bigint << 32) | l.objid::bigint) = $1
             LIMIT 1
             """, [.integer(Self.key)])

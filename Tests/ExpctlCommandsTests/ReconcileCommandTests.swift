@@ -9,7 +9,7 @@ private let expctlBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deleti
     .appendingPathComponent("expctl").path
 
 /// Starts expctl as a child process; its output goes to a file read after it exits.
-private final class ExpctlProcess {
+final class ExpctlProcess {
     let process = Process()
     let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("expctl-\(UUID().uuidString).out")
 
@@ -108,6 +108,26 @@ struct ReconcileCommandTests {
             let result = expctl(arguments: ["reconcile", "--once", "--repo", repository.path, "--path", "configs", "--database-url", database.url])
             #expect(result.status == 1)
             #expect(result.output.contains("stalled, the desired state is invalid (1 errors; first: configs/bad.yaml:1:15"))
+        }
+    }
+}
+
+@Suite("expctl reconcile --wait")
+struct ReconcileWaitTests {
+    @Test func waitsForTheLockThenApplies() throws {
+        let repository = try exampleRepository()
+        try TestDatabase.with { (database: TestDatabase) throws in
+            let other = try database.connect()
+            try other.execute("SELECT pg_advisory_lock($1)", [.integer(0x6578_7063_746C_7263)])
+            let waiting = try ExpctlProcess([
+                "reconcile", "--once", "--wait", "--repo", repository.path, "--path", "configs", "--database-url", database.url,
+            ])
+            let deadline = Date().addingTimeInterval(30)
+            while !waiting.output.contains("waiting for the lock"), Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+            #expect(waiting.output.contains("reconcile: waiting for the lock, held by pid "))
+            try other.execute("SELECT pg_advisory_unlock_all()")
+            #expect(waiting.finish(within: 30) == 0, "\(waiting.output)")
+            #expect(waiting.output.contains("applied 6 to add"))
         }
     }
 }

@@ -19,9 +19,9 @@ struct PlanRenderingTests {
     @Test func textMarkdownAndJSONOfAMixedPlan() throws {
         let plan = mixedPlan()
         #expect(plan.summary == [
-            "update experiment.planner_policy_exp.variant.control",
-            "retire experiment.planner_policy_exp.variant.leftovers_v2",
-            "create experiment.planner_policy_exp.variant.pantry_first",
+            "update experiment.planner_policy_exp/variant.control",
+            "retire experiment.planner_policy_exp/variant.leftovers_v2",
+            "create experiment.planner_policy_exp/variant.pantry_first",
         ])
         try PlanGolden.check(PlanText.render(plan), "mixed.txt")
         try PlanGolden.check(PlanMarkdown.render(plan), "mixed.md")
@@ -68,5 +68,25 @@ enum PlanGolden {
         }
         let expected = try String(contentsOf: url, encoding: .utf8)
         #expect(actual == expected, "differs from Golden/\(name); rerun with EXPCTL_RECORD_GOLDEN=1 to record", sourceLocation: sourceLocation)
+    }
+}
+
+@Suite("Plan files")
+struct PlanFileTests {
+    @Test func aPlanFileReadsBackAsTheSamePlanEvenWithDottedNames() throws {
+        let dotted = exampleTree
+            .replacingOccurrences(of: "name: planner_policy_exp", with: "name: planner.variant.exp")
+            .replacingOccurrences(of: "name: control", with: "name: control.v1")
+        let plan = Planner.plan(desired: desired(dotted), actual: .empty, commit: "abc")
+        let file = PlanFile(plan: plan, actualStateDigest: "d1", ref: "refs/heads/main")
+        let parsed = try PlanFile.parse(file.text).get()
+        #expect(parsed == file)
+        #expect(parsed.plan.actions.contains { $0.address == .variant(experiment: "planner.variant.exp", name: "control.v1") })
+    }
+
+    @Test func otherTextIsRefusedWithAReason() {
+        #expect(PlanFile.parse("not json") == .failure(.notJSON))
+        #expect(PlanFile.parse(#"{"format_version": "9.9"}"#) == .failure(.unsupportedVersion("\"9.9\"")))
+        if case .failure(.malformed) = PlanFile.parse(#"{"format_version": "1.0"}"#) {} else { Issue.record("expected malformed") }
     }
 }

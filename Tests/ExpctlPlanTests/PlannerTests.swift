@@ -13,15 +13,15 @@ struct PlannerTests {
             "create policy_version.planner_policy@1",
             "create policy_version.planner_policy@2",
             "create experiment.planner_policy_exp",
-            "create experiment.planner_policy_exp.variant.control",
-            "create experiment.planner_policy_exp.variant.leftovers_v2",
+            "create experiment.planner_policy_exp/variant.control",
+            "create experiment.planner_policy_exp/variant.leftovers_v2",
         ])
         #expect(plan.isApplicable)
         #expect(plan.count(.create) == 6)
         let version = try #require(plan.action("create policy_version.planner_policy@2"))
         #expect(version.waitsOn == [.action("create policy.planner_policy")])
         #expect(version.changes.map(\.field) == ["mlflow_model_name", "training", "config_defaults"])
-        let variant = try #require(plan.action("create experiment.planner_policy_exp.variant.leftovers_v2"))
+        let variant = try #require(plan.action("create experiment.planner_policy_exp/variant.leftovers_v2"))
         #expect(variant.waitsOn == [
             .action("create experiment.planner_policy_exp"), .action("create policy_version.planner_policy@2"),
         ])
@@ -44,9 +44,9 @@ struct PlannerTests {
             .replacingOccurrences(of: "exploration_rate: 0.15", with: "exploration_rate: 0.2"))
         let plan = Planner.plan(desired: changed, actual: actual, commit: "abc")
         #expect(plan.summary == [
-            "update experiment.planner_policy_exp.variant.control", "update experiment.planner_policy_exp.variant.leftovers_v2",
+            "update experiment.planner_policy_exp/variant.control", "update experiment.planner_policy_exp/variant.leftovers_v2",
         ])
-        #expect(plan.action("update experiment.planner_policy_exp.variant.control")?.changes == [
+        #expect(plan.action("update experiment.planner_policy_exp/variant.control")?.changes == [
             FieldChange(field: "allocation", before: .double(0.9), after: .double(0.8)),
             FieldChange(field: "params", before: .object(["exploration_rate": .double(0.15)]), after: .object(["exploration_rate": .double(0.2)])),
         ])
@@ -57,7 +57,7 @@ struct PlannerTests {
         let removed = desired(exampleTree
             .replacingOccurrences(of: "      - { name: leftovers_v2, allocation: 0.1, policy_version: planner_policy@2 }\n", with: ""))
         let plan = Planner.plan(desired: removed, actual: actual, commit: "abc")
-        let retire = try #require(plan.action("retire experiment.planner_policy_exp.variant.leftovers_v2"))
+        let retire = try #require(plan.action("retire experiment.planner_policy_exp/variant.leftovers_v2"))
         #expect(plan.actions.count == 1)
         #expect(retire.changes == [
             FieldChange(field: "allocation", before: .double(0.1), after: .integer(0)),
@@ -69,7 +69,7 @@ struct PlannerTests {
         retired.experiments["planner_policy_exp"]!.variants["leftovers_v2"]!.allocation = Allocation(buckets: 0)
         #expect(Planner.plan(desired: removed, actual: retired, commit: "abc").actions.isEmpty)
         let restored = Planner.plan(desired: desired(), actual: retired, commit: "abc")
-        let update = try #require(restored.action("update experiment.planner_policy_exp.variant.leftovers_v2"))
+        let update = try #require(restored.action("update experiment.planner_policy_exp/variant.leftovers_v2"))
         #expect(update.reason == "back in git after its retirement")
         #expect(update.changes.map(\.field) == ["allocation", "retired_at"])
     }

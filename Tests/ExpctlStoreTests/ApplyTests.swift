@@ -59,9 +59,9 @@ struct ApplyTests {
             let plan = try store.converge(changed, commit: "c2")
             #expect(plan.summary == [
                 "update policy.planner_policy", "update experiment.planner_policy_exp",
-                "update experiment.planner_policy_exp.variant.control",
-                "retire experiment.planner_policy_exp.variant.leftovers_v2",
-                "create experiment.planner_policy_exp.variant.pantry_first",
+                "update experiment.planner_policy_exp/variant.control",
+                "retire experiment.planner_policy_exp/variant.leftovers_v2",
+                "create experiment.planner_policy_exp/variant.pantry_first",
             ])
             #expect(try store.plan(changed).actions.isEmpty)
             let actual = try store.actualState()
@@ -111,11 +111,11 @@ struct ApplyTests {
                 ], reason: "test"),
             ])
             let error = try #require(throws: StoreError.self) { try store.apply(plan, ref: nil) }
-            #expect("\(error)".hasPrefix("create experiment.e.variant.v failed: it matched 0 rows"))
+            #expect("\(error)".hasPrefix("create experiment.e/variant.v failed: it matched 0 rows"))
             #expect(try database.count("exp.experiments") == 0)
             let run = try store.connection.execute("SELECT outcome, error FROM exp.reconcile_runs")
             #expect(run.string(0, "outcome") == "failed")
-            #expect(run.string(0, "error")?.contains("create experiment.e.variant.v") == true)
+            #expect(run.string(0, "error")?.contains("create experiment.e/variant.v") == true)
         }
     }
 
