@@ -134,7 +134,7 @@ struct ReconcileInterval: ExpressibleByArgument {
             scale = unit
             text.removeLast()
         }
-        guard let value = Double(text), value > 0 else { return nil }
+        guard let value = Double(text), value.isFinite, value > 0 else { return nil }
         seconds = value * scale
     }
 }

@@ -100,6 +100,11 @@ struct ReconcileCommandTests {
         }
     }
 
+    @Test(arguments: ["inf", "0", "-5s", "5d", "soon"])
+    func intervalsMustBePositiveDurations(interval: String) {
+        #expect(expctl(arguments: ["reconcile", "--interval", interval]).status == 64)
+    }
+
     @Test func anInvalidBranchStallsUntilANewCommit() throws {
         let repository = try exampleRepository()
         try repository.write("configs/bad.yaml", "experiments: [1]\n")
