@@ -39,6 +39,10 @@ public enum ResourceAddress: Sendable, Hashable, Comparable, CustomStringConvert
     case policyVersion(PolicyVersionRef)
     case experiment(String)
     case variant(experiment: String, name: String)
+    /// A version of an MLflow registered model (its `stage` tag).
+    case modelVersion(model: String, version: String)
+    /// An alias of an MLflow registered model (`production`, `candidate`).
+    case modelAlias(model: String, alias: String)
 
     /// `policy.planner_policy`, `policy_version.planner_policy@2`, `experiment.x`,
     /// `experiment.x/variant.control`: names may contain `.` but never `/` or `@`, so each
@@ -49,6 +53,8 @@ public enum ResourceAddress: Sendable, Hashable, Comparable, CustomStringConvert
         case .policyVersion(let reference): "policy_version.\(reference)"
         case .experiment(let name): "experiment.\(name)"
         case .variant(let experiment, let name): "experiment.\(experiment)/variant.\(name)"
+        case .modelVersion(let model, let version): "model_version.\(model)/\(version)"
+        case .modelAlias(let model, let alias): "model_alias.\(model)@\(alias)"
         }
     }
 

@@ -121,6 +121,12 @@ extension ResourceAddress {
         case "policy_version":
             guard let reference = PolicyVersionRef(parsing: parts[1]) else { return nil }
             self = .policyVersion(reference)
+        case "model_version":
+            guard let slash = parts[1].lastIndex(of: "/") else { return nil }
+            self = .modelVersion(model: String(parts[1][..<slash]), version: String(parts[1][parts[1].index(after: slash)...]))
+        case "model_alias":
+            guard let at = parts[1].lastIndex(of: "@") else { return nil }
+            self = .modelAlias(model: String(parts[1][..<at]), alias: String(parts[1][parts[1].index(after: at)...]))
         case "experiment":
             let pieces = parts[1].split(separator: "/", omittingEmptySubsequences: false)
             switch pieces.count {

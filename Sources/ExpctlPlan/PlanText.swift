@@ -61,6 +61,8 @@ public enum PlanText {
         case .policyVersion(let reference): "policy_version \"\(reference)\""
         case .experiment(let name): "experiment \"\(name)\""
         case .variant(let experiment, let name): "variant \"\(name)\" in experiment \"\(experiment)\""
+        case .modelVersion(let model, let version): "model_version \"\(model)\" \(version)"
+        case .modelAlias(let model, let alias): "alias \"\(alias)\" of model \"\(model)\""
         }
     }
 

@@ -7,10 +7,14 @@ public import ExpctlModel
 /// events reference it), and a pair is compared field by field after normalisation, so that
 /// applying a plan and planning again gives no changes.
 public enum Planner {
-    public static func plan(desired: DesiredState, actual: ActualState, commit: String) -> Plan {
+    /// With `registry` (the MLflow model registry's state), policy versions are checked
+    /// against registered model versions and promotions planned as stage tags and aliases;
+    /// without it, only the database is planned.
+    public static func plan(desired: DesiredState, actual: ActualState, registry: RegistryState? = nil, commit: String) -> Plan {
         var builder = PlanBuilder()
         PolicyPlanning.plan(desired.policies, actual.policies, into: &builder)
         ExperimentPlanning.plan(desired.experiments, actual.experiments, into: &builder)
+        if let registry { RegistryPlanning.plan(desired, registry, into: &builder) }
         return Plan(commit: commit, actions: builder.ordered(), problems: builder.problems)
     }
 }
@@ -40,6 +44,8 @@ struct PlanBuilder {
             case .policyVersion: 1
             case .experiment: 2
             case .variant: 3
+            case .modelVersion: 4
+            case .modelAlias: 5
             }
         }
         // Keys built once: an address's text is made anew on each access.

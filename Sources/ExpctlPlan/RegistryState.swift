@@ -1,0 +1,55 @@
+public import ExpctlModel
+
+/// What the MLflow model registry holds of the models git names, as the planner compares it.
+/// The MLflow client reads it; tests build it directly.
+public struct RegistryState: Sendable, Hashable {
+    public var models: [String: RegisteredModelState]
+
+    public init(models: [String: RegisteredModelState] = [:]) { self.models = models }
+
+    public static let empty = RegistryState()
+}
+
+public struct RegisteredModelState: Sendable, Hashable {
+    public var name: String
+    public var versions: [String: ModelVersionState]
+    /// Alias → version number.
+    public var aliases: [String: String]
+
+    public init(name: String, versions: [String: ModelVersionState] = [:], aliases: [String: String] = [:]) {
+        self.name = name
+        self.versions = versions
+        self.aliases = aliases
+    }
+}
+
+public struct ModelVersionState: Sendable, Hashable {
+    public var version: String
+    /// `READY`, `PENDING_REGISTRATION` or `FAILED_REGISTRATION`.
+    public var status: String
+    public var tags: [String: String]
+
+    public init(version: String, status: String = "READY", tags: [String: String] = [:]) {
+        self.version = version
+        self.status = status
+        self.tags = tags
+    }
+
+    public var isReady: Bool { status == "READY" }
+    /// The registry stage expctl keeps in the `stage` tag (MLflow's own stages are deprecated).
+    public var stage: ModelStage? { tags[RegistryTags.stage].flatMap(ModelStage.init(rawValue:)) }
+}
+
+/// The tags and aliases expctl manages in the registry; any other tag or alias is left alone.
+public enum RegistryTags {
+    public static let stage = "stage"
+    /// Lineage: the commit and file of the promotion that set the stage.
+    public static let commit = "expctl.commit"
+    public static let path = "expctl.path"
+    /// On a version a training registered: the training's name (how a promotion of
+    /// `training: NAME` finds its version).
+    public static let training = "expctl.training"
+    /// The aliases that follow the stages, so that `models:/planner_model@production` loads
+    /// the production version.
+    public static let managedAliases: [ModelStage: String] = [.production: "production", .candidate: "candidate"]
+}

@@ -1,0 +1,102 @@
+import ExpctlModel
+import ExpctlPlan
+import PlanningTestSupport
+import Testing
+
+/// The example with promotions: version 1 in production, the trained version a candidate.
+private let promotedTree = exampleTree + """
+
+    promotions:
+      - { model: planner_model, version: 1, stage: production }
+      - { model: planner_model, training: planner-2025-01-10, stage: candidate }
+    """
+
+private func registry(_ versions: [ModelVersionState], aliases: [String: String] = [:]) -> RegistryState {
+    RegistryState(models: ["planner_model": RegisteredModelState(
+        name: "planner_model", versions: Dictionary(uniqueKeysWithValues: versions.map { ($0.version, $0) }), aliases: aliases)])
+}
+
+/// The registry once git's promotions are in force: v1 production, v2 (trained) candidate.
+private let convergedRegistry = registry([
+    ModelVersionState(version: "1", tags: ["stage": "production"]),
+    ModelVersionState(version: "2", tags: ["stage": "candidate", "expctl.training": "planner-2025-01-10", "team": "planning"]),
+], aliases: ["production": "1", "candidate": "2", "champion": "1"])
+
+private func plan(_ registry: RegistryState, text: String = promotedTree) -> Plan {
+    let state = desired(text)
+    return Planner.plan(desired: state, actual: converged(state), registry: registry, commit: "abc")
+}
+
+@Suite("Planning the MLflow model registry")
+struct RegistryPlanningTests {
+    @Test func convergedRegistryHasNoChangesAndUnmanagedTagsAndAliasesStay() {
+        let converged = plan(convergedRegistry)
+        #expect(converged.actions.isEmpty, "\(converged.summary)")
+        #expect(converged.problems.isEmpty)
+    }
+
+    @Test func aPolicyVersionMustPointAtARegisteredReadyVersion() throws {
+        let missing = plan(registry([ModelVersionState(version: "2"), ModelVersionState(version: "3")]))
+        let problem = try #require(missing.problems.first)
+        #expect(problem.message.hasSuffix("which is not registered in MLflow: policies must reference registered MLflow model versions"))
+        #expect(problem.hint == "register it first, or point at a registered version (2, 3)")
+        #expect(problem.source?.path == "desired.yaml")
+        #expect(problem.source?.line == 14)
+        let pending = plan(registry([ModelVersionState(version: "1", status: "PENDING_REGISTRATION")]))
+        #expect(pending.problems.first?.message.contains("which is PENDING_REGISTRATION, not READY") == true)
+        let noModel = plan(.empty)
+        #expect(noModel.problems.first?.hint == "register the model planner_model in MLflow first, or fix mlflow_model_name")
+    }
+
+    @Test func promotionsSetStageTagsAndAliases() {
+        let fresh = plan(registry([
+            ModelVersionState(version: "1"), ModelVersionState(version: "2", tags: ["expctl.training": "planner-2025-01-10"]),
+        ]))
+        #expect(fresh.summary == [
+            "update model_version.planner_model/1", "update model_version.planner_model/2",
+            "create model_alias.planner_model@candidate", "create model_alias.planner_model@production",
+        ])
+        #expect(fresh.action("update model_version.planner_model/2")?.changes == [
+            FieldChange(field: "stage", before: nil, after: .string("candidate")),
+        ])
+    }
+
+    @Test func aNewProductionVersionArchivesThePreviousOne() {
+        let text = promotedTree
+            .replacingOccurrences(of: "{ model: planner_model, version: 1, stage: production }", with: "{ model: planner_model, version: 3, stage: production }")
+        var state = convergedRegistry
+        state.models["planner_model"]!.versions["3"] = ModelVersionState(version: "3")
+        let promoted = plan(state, text: text.replacingOccurrences(of: "mlflow_model_version: 1,", with: "mlflow_model_version: 3,"))
+        #expect(promoted.summary == [
+            "update model_version.planner_model/1", "update model_version.planner_model/3", "update model_alias.planner_model@production",
+        ])
+        #expect(promoted.action("update model_version.planner_model/1")?.changes.first?.after == .string("archived"))
+        #expect(promoted.action("update model_version.planner_model/1")?.reason == "another version of planner_model is promoted to production")
+        #expect(promoted.action("update model_alias.planner_model@production")?.changes
+            == [FieldChange(field: "version", before: .string("1"), after: .string("3"))])
+    }
+
+    @Test func changesByHandAreDriftThatThePlanRestores() {
+        var state = convergedRegistry
+        state.models["planner_model"]!.versions["1"]!.tags["stage"] = "archived"
+        state.models["planner_model"]!.aliases["candidate"] = "1"
+        let drift = plan(state)
+        #expect(drift.summary == ["update model_version.planner_model/1", "update model_alias.planner_model@candidate"])
+        #expect(drift.action("update model_version.planner_model/1")?.reason == "changed in MLflow by hand (drift); git says production")
+        var extra = convergedRegistry
+        extra.models["planner_model"]!.aliases["candidate"] = nil
+        #expect(plan(extra).summary == ["create model_alias.planner_model@candidate"])
+        let noCandidate = promotedTree.replacingOccurrences(
+            of: "  - { model: planner_model, training: planner-2025-01-10, stage: candidate }", with: "")
+        #expect(plan(convergedRegistry, text: noCandidate).summary == ["retire model_alias.planner_model@candidate"])
+    }
+
+    @Test func aPromotionOfAnUntrainedVersionWaitsOnItsTraining() throws {
+        let waiting = plan(registry([ModelVersionState(version: "1", tags: ["stage": "production"])], aliases: ["production": "1"]))
+        let action = try #require(waiting.action("update model_version.planner_model/(from training planner-2025-01-10)"))
+        #expect(action.waitsOn == [.job("training planner-2025-01-10")])
+        #expect(PlanText.render(waiting).contains("  # waits on job training planner-2025-01-10\n"))
+        let parsed = try PlanFile.parse(PlanFile(plan: waiting, actualStateDigest: "d", ref: nil).text).get()
+        #expect(parsed.plan == waiting)
+    }
+}
