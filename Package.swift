@@ -58,6 +58,9 @@ let package = Package(
         // The HTTP transport over libcurl.
         .target(
             name: "ExpctlHTTP", dependencies: ["CCurl", "CCurlShim"], swiftSettings: strictSettings),
+        // The MLflow REST client (tracking, artifacts, model registry) over the HTTP transport.
+        .target(
+            name: "ExpctlMLflow", dependencies: ["ExpctlHTTP", "ExpctlModel", "ExpctlPlan"], swiftSettings: strictSettings),
         // The commands (validate, version, ...) as a library that tests call.
         .target(
             name: "ExpctlCommands",
@@ -105,7 +108,11 @@ let package = Package(
                 "PlanningTestSupport",
             ],
             swiftSettings: strictSettings),
-        .testTarget(name: "ExpctlHTTPTests", dependencies: ["ExpctlHTTP", "CCurlShim", "CCurl"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ExpctlMLflowTests",
+            dependencies: ["ExpctlMLflow", "ExpctlHTTP", "ExpctlPlan", "ExpctlModel", "ExpctlDesiredState"],
+            swiftSettings: strictSettings),
+        .testTarget(name: "ExpctlHTTPTests", dependencies: ["ExpctlHTTP", "CCurlShim", "CCurl"], exclude: ["stub_server.py"], swiftSettings: strictSettings),
         .testTarget(name: "ExpctlPostgresTests", dependencies: ["ExpctlPostgres", "PostgresTestSupport"], swiftSettings: strictSettings),
     ]
 )

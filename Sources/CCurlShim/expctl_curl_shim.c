@@ -12,6 +12,10 @@ CURLcode expctl_curl_setopt_pointer(CURL *handle, CURLoption option, void *value
     return curl_easy_setopt(handle, option, value);
 }
 
+CURLcode expctl_curl_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
 CURLcode expctl_curl_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value) {
     return curl_easy_setopt(handle, option, value);
 }
@@ -31,6 +35,10 @@ CURLcode expctl_curl_getinfo_double(CURL *handle, CURLINFO info, double *value) 
 
 CURLcode expctl_curl_getinfo_string(CURL *handle, CURLINFO info, const char **value) {
     return curl_easy_getinfo(handle, info, value);
+}
+
+CURLcode expctl_curl_global_init_default(void) {
+    return curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
 const char *expctl_curl_version_string(void) {

@@ -1,0 +1,31 @@
+public import ExpctlHTTP
+
+/// Where MLflow is and how to authenticate, read the way MLflow's own client reads it:
+/// `--mlflow-url`, else `MLFLOW_TRACKING_URI`; `MLFLOW_TRACKING_TOKEN` (bearer) or
+/// `MLFLOW_TRACKING_USERNAME`/`MLFLOW_TRACKING_PASSWORD` (basic).
+public struct MLflowSettings: Sendable {
+    public var trackingURI: String
+    public var credentials: HTTPCredentials?
+
+    public init(trackingURI: String, credentials: HTTPCredentials? = nil) {
+        var uri = trackingURI
+        while uri.hasSuffix("/") { uri.removeLast() }
+        self.trackingURI = uri
+        self.credentials = credentials
+    }
+
+    /// Nil when no tracking URI is given anywhere.
+    public static func resolve(url: String?, environment: [String: String]) -> MLflowSettings? {
+        guard let uri = url ?? environment["MLFLOW_TRACKING_URI"], !uri.isEmpty else { return nil }
+        var credentials: HTTPCredentials?
+        if let token = environment["MLFLOW_TRACKING_TOKEN"], !token.isEmpty {
+            credentials = .bearer(token)
+        } else if let user = environment["MLFLOW_TRACKING_USERNAME"], let password = environment["MLFLOW_TRACKING_PASSWORD"] {
+            credentials = .basic(user: user, password: password)
+        }
+        return MLflowSettings(trackingURI: uri, credentials: credentials)
+    }
+
+    /// The URI with any `user:password@` masked, for messages.
+    public var redactedURI: String { SecretScrubber.scrubURL(trackingURI) }
+}
