@@ -32,7 +32,9 @@ final class ExpctlProcess {
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         guard !process.isRunning else {
-            process.terminate()
+            // Killed, not asked: a test that timed out must not leave a reconciler running.
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
             return nil
         }
         return process.terminationStatus
