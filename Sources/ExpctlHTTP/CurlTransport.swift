@@ -59,8 +59,7 @@ public final class CurlTransport: HTTPTransport {
     }
 
     public func send(_ request: HTTPRequest) throws(HTTPError) -> HTTPResponse {
-        let secrets = (credentials?.secrets ?? []) + SecretScrubber.secrets(inURL: request.url)
-        let failure = FailureReport(request: request, secrets: secrets)
+        let failure = FailureReport(request: request, credentials: credentials)
         let prepared: PreparedRequest
         let headers: CurlHeaderList
         do {
@@ -118,30 +117,24 @@ public final class CurlTransport: HTTPTransport {
 }
 
 /// Builds a request's errors, with its URL and every message scrubbed of the secrets known
-/// for it.
+/// for it. Scrubbing happens only when an error is made: a successful request pays nothing.
 private struct FailureReport {
-    var method: String
-    var url: String
-    var secrets: [String]
-
-    init(request: HTTPRequest, secrets: [String]) {
-        method = request.method
-        self.secrets = secrets
-        url = SecretScrubber.scrub(SecretScrubber.scrubURL(request.url), secrets: secrets)
-    }
+    var request: HTTPRequest
+    var credentials: HTTPCredentials?
 
     func error(_ kind: HTTPError.Kind, message: String, attempts: Int, status: Int? = nil) -> HTTPError {
-        HTTPError(
-            kind: kind, message: SecretScrubber.scrub(message, secrets: secrets), url: url, method: method,
-            attempts: attempts, status: status)
+        let secrets = (credentials?.secrets ?? []) + SecretScrubber.secrets(inURL: request.url)
+        return HTTPError(
+            kind: kind, message: SecretScrubber.scrub(message, secrets: secrets),
+            url: SecretScrubber.scrub(SecretScrubber.scrubURL(request.url), secrets: secrets),
+            method: request.method, attempts: attempts, status: status)
     }
 
     /// A transfer that ended with `code`.
     func error(code: CURLcode, detail: String, attempts: Int) -> HTTPError {
-        HTTPError(
-            kind: CurlFailure(code).kind, curlCode: Int32(bitPattern: code.rawValue),
-            message: SecretScrubber.scrub(curlMessage(code, detail: detail), secrets: secrets),
-            url: url, method: method, attempts: attempts)
+        var error = self.error(CurlFailure(code).kind, message: curlMessage(code, detail: detail), attempts: attempts)
+        error.curlCode = Int32(bitPattern: code.rawValue)
+        return error
     }
 
     /// An option libcurl refused, or information it could not give.

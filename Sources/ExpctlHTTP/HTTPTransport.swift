@@ -28,7 +28,7 @@ public enum HTTPCredentials: Sendable, CustomStringConvertible {
 
     /// The secrets of these credentials: the token or password, and the encoded basic pair
     /// (`SecretScrubber` also masks their percent-encoded forms).
-    var secrets: [String] {
+    public var secrets: [String] {
         switch self {
         case .bearer(let token): [token]
         case .basic(let user, let password): [password, Self.base64("\(user):\(password)")]

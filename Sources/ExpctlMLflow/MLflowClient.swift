@@ -41,12 +41,16 @@ public final class MLflowClient {
         }
         let json = JSONValue(parsing: response.text)
         guard response.isSuccess else {
+            // What the server says may echo what it was sent: scrub it like the transport does.
+            let secrets = (settings.credentials?.secrets ?? []) + SecretScrubber.secrets(inURL: settings.trackingURI)
             if case .object(let members)? = json, case .string(let code)? = members["error_code"] {
                 let message: String = if case .string(let text)? = members["message"] { text } else { "" }
-                throw MLflowError(kind: .api(code: code), status: response.status, message: message, call: call)
+                throw MLflowError(
+                    kind: .api(code: code), status: response.status, message: SecretScrubber.scrub(message, secrets: secrets), call: call)
             }
             throw MLflowError(
-                kind: .unexpectedAnswer, status: response.status, message: String(response.text.prefix(200)), call: call)
+                kind: .unexpectedAnswer, status: response.status,
+                message: SecretScrubber.scrub(String(response.text.prefix(200)), secrets: secrets), call: call)
         }
         guard case .object(let members)? = json else {
             throw MLflowError(kind: .unexpectedAnswer, status: response.status, message: "not a JSON object", call: call)
