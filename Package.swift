@@ -66,7 +66,7 @@ let package = Package(
             name: "ExpctlCommands",
             dependencies: [
                 "ExpctlModel", "ExpctlDesiredState", "ExpctlGit", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlHTTP",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ExpctlMLflow", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
         // The executable: only the entry point.
@@ -75,7 +75,10 @@ let package = Package(
         .target(name: "BenchmarkSupport", swiftSettings: strictSettings),
         .executableTarget(
             name: "expctl-bench",
-            dependencies: ["BenchmarkSupport", "ExpctlDesiredState", "ExpctlGit", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore"],
+            dependencies: [
+                "BenchmarkSupport", "ExpctlDesiredState", "ExpctlGit", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlMLflow",
+                "ExpctlHTTP",
+            ],
             swiftSettings: strictSettings),
 
         .testTarget(name: "ExpctlYAMLTests", dependencies: ["ExpctlYAML"], swiftSettings: strictSettings),
@@ -92,8 +95,8 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "ExpctlCommandsTests",
-            dependencies: ["ExpctlCommands", "PostgresTestSupport"],
-            exclude: ["Golden"],
+            dependencies: ["ExpctlCommands", "ExpctlMLflow", "ExpctlHTTP", "ExpctlPlan", "PostgresTestSupport"],
+            exclude: ["Golden", "flaky_proxy.py"],
             swiftSettings: strictSettings),
         // The planner example and helpers shared by the tests that plan.
         .target(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ExpctlMLflow
 import ExpctlPlan
 import ExpctlStore
 import Foundation
@@ -19,6 +20,7 @@ struct ApplyCommand: ConsoleCommand {
 
     @OptionGroup var source: SourceOptions
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var mlflow: MLflowOptions
 
     @Flag(help: "Apply without asking for confirmation.")
     var autoApprove = false
@@ -29,21 +31,30 @@ struct ApplyCommand: ConsoleCommand {
         let plan: Plan
         let ref: String?
         let expectedDigest: String
+        let registry: MLflowRegistryApplier?
+        let expectedRegistryDigest: String?
         if let planFile {
             let saved = try loadPlanFile(planFile)
             plan = saved.plan
             ref = saved.ref
             expectedDigest = saved.actualStateDigest
+            expectedRegistryDigest = saved.registryStateDigest
+            registry = saved.registryStateDigest == nil ? nil : mlflow.registry(models: saved.registryModels)
+            if saved.registryStateDigest != nil, registry == nil {
+                throw UserFacingError(message: "the plan in \(planFile) was made against the MLflow model registry: set MLFLOW_TRACKING_URI or pass --mlflow-url to apply it")
+            }
         } else {
-            guard let planned = try PlannedChange.make(source: source, store: store, console: console, format: .text) else {
+            guard let planned = try PlannedChange.make(source: source, store: store, mlflow: mlflow, console: console, format: .text) else {
                 return ExitStatus.failure
             }
             plan = planned.plan
             ref = planned.snapshot.commit.refName
             expectedDigest = planned.digest
+            registry = planned.registry
+            expectedRegistryDigest = planned.registryDigest
             console.write(PlanText.render(plan))
             guard plan.isApplicable else { return ExitStatus.failure }
-            guard plan.hasChanges else { return ExitStatus.success }
+            guard plan.hasReadyChanges else { return ExitStatus.success }
             if !autoApprove {
                 guard console.isInteractive else {
                     throw UserFacingError(message: "not applying: no terminal to confirm on; pass --auto-approve, or apply a saved plan file")
@@ -55,12 +66,21 @@ struct ApplyCommand: ConsoleCommand {
                 }
             }
         }
+        let outcome: ExpStore.ApplyOutcome
         do {
-            try storeStep { try store.apply(plan, ref: ref, expectedDigest: expectedDigest) }
+            outcome = try storeStep {
+                try store.apply(
+                    plan, ref: ref, expectedDigest: expectedDigest, registry: registry, expectedRegistryDigest: expectedRegistryDigest)
+            }
         } catch let error as UserFacingError where planFile != nil && error.message.hasPrefix("the plan is stale") {
-            throw UserFacingError(message: "the plan in \(planFile!) is stale: the database changed since it was made; run expctl plan again")
+            throw UserFacingError(message: "the plan in \(planFile!) is stale: \(error.message.dropFirst("the plan is stale: ".count))")
         }
         console.line("\nApply complete! Resources: \(plan.count(.create)) added, \(plan.count(.update)) changed, \(plan.count(.retire)) retired.")
+        switch outcome.actionsWaiting {
+        case 0: break
+        case 1: console.line("1 action waits on a job or gate and was not applied; a later apply carries it out once ready.")
+        case let count: console.line("\(count) actions wait on jobs or gates and were not applied; a later apply carries them out once ready.")
+        }
         return ExitStatus.success
     }
 

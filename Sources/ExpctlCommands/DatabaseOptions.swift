@@ -1,4 +1,5 @@
 import ArgumentParser
+import ExpctlMLflow
 import ExpctlPostgres
 import ExpctlStore
 import Foundation
@@ -19,7 +20,7 @@ struct DatabaseOptions: ParsableArguments {
     }
 }
 
-/// Runs store work, turning database and store failures into one-line errors.
+/// Runs store work, turning database, store and MLflow failures into one-line errors.
 @discardableResult
 func storeStep<Result>(_ body: () throws -> Result) throws -> Result {
     do {
@@ -27,6 +28,9 @@ func storeStep<Result>(_ body: () throws -> Result) throws -> Result {
     } catch let error as PostgresError {
         throw UserFacingError(message: error.description)
     } catch let error as StoreError {
+        throw UserFacingError(message: error.description)
+    } catch let error as MLflowError {
+        // From the registry's stale check, which apply runs under the database lock.
         throw UserFacingError(message: error.description)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExpctlDesiredState
+import ExpctlMLflow
 import ExpctlPlan
 import ExpctlStore
 import Foundation
@@ -12,12 +13,14 @@ struct PlanCommand: ConsoleCommand {
         discussion: """
             With --ref naming a pull request's head, the plan shows what merging it would do to \
             the current actual state. Exit status: 0 success (with --detailed-exitcode: no \
-            changes), 1 error, invalid desired state or a plan that cannot be applied, 2 changes \
-            pending (with --detailed-exitcode).
+            changes apply would make now), 1 error, invalid desired state or a plan that cannot be \
+            applied, 2 changes pending (with --detailed-exitcode). With MLflow configured \
+            (--mlflow-url or MLFLOW_TRACKING_URI) the plan also covers the model registry.
             """)
 
     @OptionGroup var source: SourceOptions
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var mlflow: MLflowOptions
 
     @Option(help: "Output format: text, markdown (for a pull-request comment) or json.")
     var format: PlanFormat = .text
@@ -30,7 +33,7 @@ struct PlanCommand: ConsoleCommand {
 
     func execute(console: any Console) throws -> Int32 {
         let store = try database.openStore()
-        guard let planned = try PlannedChange.make(source: source, store: store, console: console, format: format) else {
+        guard let planned = try PlannedChange.make(source: source, store: store, mlflow: mlflow, console: console, format: format) else {
             return ExitStatus.failure
         }
         switch format {
@@ -39,7 +42,9 @@ struct PlanCommand: ConsoleCommand {
         case .json: console.write(PlanJSON.render(planned.plan))
         }
         if let outputFile {
-            let file = PlanFile(plan: planned.plan, actualStateDigest: planned.digest, ref: planned.snapshot.commit.refName)
+            let file = PlanFile(
+                plan: planned.plan, actualStateDigest: planned.digest, registryStateDigest: planned.registryDigest,
+                registryModels: planned.registry.map { $0.models.sorted() } ?? [], ref: planned.snapshot.commit.refName)
             do {
                 try Data(file.text.utf8).write(to: URL(fileURLWithPath: outputFile))
             } catch {
@@ -48,7 +53,8 @@ struct PlanCommand: ConsoleCommand {
             if format == .text { console.line("\nSaved the plan to \(outputFile). To apply exactly it: expctl apply \(outputFile)") }
         }
         if !planned.plan.isApplicable { return ExitStatus.failure }
-        return detailedExitcode && planned.plan.hasChanges ? ExitStatus.changesPending : ExitStatus.success
+        // Actions waiting on a job or a gate are shown, but apply would not carry them out yet.
+        return detailedExitcode && planned.plan.hasReadyChanges ? ExitStatus.changesPending : ExitStatus.success
     }
 }
 
@@ -58,14 +64,20 @@ enum PlanFormat: String, ExpressibleByArgument, CaseIterable {
     case json
 }
 
-/// A plan of the desired state at a ref against the database, with what it was made from.
+/// A plan of the desired state at a ref against the database (and the MLflow registry, when
+/// configured), with what it was made from.
 struct PlannedChange {
     var snapshot: DesiredStateSnapshot
     var plan: Plan
     var digest: String
+    /// The MLflow registry the plan was made against; nil without MLflow.
+    var registry: MLflowRegistryApplier?
+    var registryDigest: String?
 
     /// Nil when the desired state is invalid: its diagnostics are printed in `format`.
-    static func make(source: SourceOptions, store: ExpStore, console: any Console, format: PlanFormat) throws -> PlannedChange? {
+    static func make(
+        source: SourceOptions, store: ExpStore, mlflow: MLflowOptions, console: any Console, format: PlanFormat
+    ) throws -> PlannedChange? {
         let snapshot = try source.load()
         guard snapshot.result.isValid else {
             let report = ValidationReport(snapshot: snapshot, path: source.normalizedPath)
@@ -77,10 +89,12 @@ struct PlannedChange {
             }
             return nil
         }
-        return try storeStep {
-            let actual = try store.actualState()
-            let plan = Planner.plan(desired: snapshot.result.state, actual: actual, commit: snapshot.commit.id.hex)
-            return PlannedChange(snapshot: snapshot, plan: plan, digest: store.digest(of: actual))
-        }
+        let desired = snapshot.result.state
+        let actual = try storeStep { try store.actualState() }
+        let registry = mlflow.registry(for: desired, console: console)
+        let registryState = try registry.map { registry in try registryStep(registry) { try registry.currentState() } }
+        let plan = Planner.plan(desired: desired, actual: actual, registry: registryState, commit: snapshot.commit.id.hex)
+        return PlannedChange(
+            snapshot: snapshot, plan: plan, digest: store.digest(of: actual), registry: registry, registryDigest: registryState?.digest)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExpctlGit
+import ExpctlMLflow
 import ExpctlPlan
 import ExpctlStore
 import Foundation
@@ -18,6 +19,7 @@ struct ReconcileCommand: ConsoleCommand {
 
     @OptionGroup var source: SourceOptions
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var mlflow: MLflowOptions
 
     @Flag(help: "Run one pass and exit.")
     var once = false
@@ -42,6 +44,11 @@ struct ReconcileCommand: ConsoleCommand {
             throw UserFacingError(message: error.description)
         }
         let reader = GitDesiredStateSource(repository: repository)
+        // One client for every pass, so its connection is kept alive between them.
+        let mlflowClient = mlflow.settings?.makeClient()
+        if mlflowClient == nil {
+            console.line("reconcile: MLflow is not configured (MLFLOW_TRACKING_URI or --mlflow-url): reconciling the database only")
+        }
         repeat {
             if store == nil {
                 // The connection was lost (and with it the lock): connect and lock again.
@@ -58,7 +65,7 @@ struct ReconcileCommand: ConsoleCommand {
                 }
             }
             guard let current = store else { continue }
-            let outcome = ReconcilePass(source: source, reader: reader, store: current).run()
+            let outcome = ReconcilePass(source: source, reader: reader, store: current, mlflow: mlflowClient).run()
             console.line(outcome.line)
             if outcome.failed, (try? current.connection.execute("SELECT 1")) == nil { store = nil }
             if once { return outcome.failed ? ExitStatus.failure : ExitStatus.success }
@@ -88,6 +95,8 @@ struct ReconcilePass {
     let source: SourceOptions
     let reader: GitDesiredStateSource
     let store: ExpStore
+    /// The MLflow registry's client; nil plans the database only.
+    let mlflow: MLflowClient?
 
     struct Outcome {
         var line: String
@@ -105,18 +114,25 @@ struct ReconcilePass {
                 return Outcome(line: "reconcile: \(commit): stalled, the desired state is invalid (\(result.diagnostics.count) errors; first: \(first)); waiting for a new commit", failed: true)
             }
             let actual = try store.actualState()
-            plan = Planner.plan(desired: result.state, actual: actual, commit: resolved.id.hex)
+            let registry = mlflow.map { MLflowRegistryApplier(client: $0, models: result.state.registryModels) }
+            plan = Planner.plan(desired: result.state, actual: actual, registry: try registry?.currentState(), commit: resolved.id.hex)
             guard plan.isApplicable else {
                 return Outcome(line: "reconcile: \(commit): stalled, \(plan.problems.count) change(s) git must fix first (first: \(plan.problems[0].message)); waiting for a new commit", failed: true)
             }
-            guard plan.hasChanges else { return Outcome(line: "reconcile: \(commit): no changes", failed: false) }
-            try store.apply(plan, ref: resolved.refName, expectedDigest: store.digest(of: actual))
+            guard plan.hasReadyChanges else { return Outcome(line: "reconcile: \(commit): no changes\(waiting(plan))", failed: false) }
+            // The registry was read a moment ago: only the database is checked again.
+            try store.apply(plan, ref: resolved.refName, expectedDigest: store.digest(of: actual), registry: registry)
         } catch {
             return Outcome(line: "reconcile: failed, will retry: \(error)", failed: true)
         }
         return Outcome(
-            line: "reconcile: \(commit): applied \(plan.count(.create)) to add, \(plan.count(.update)) to change, \(plan.count(.retire)) to retire",
+            line: "reconcile: \(commit): applied \(plan.count(.create)) to add, \(plan.count(.update)) to change, \(plan.count(.retire)) to retire\(waiting(plan))",
             failed: false)
+    }
+
+    private func waiting(_ plan: Plan) -> String {
+        let count = plan.waitingActions.count
+        return count == 0 ? "" : "; \(count) waiting on jobs or gates"
     }
 }
 

@@ -15,8 +15,7 @@ public final class MLflowClient {
 
     /// `GET path?query`, the answer's JSON object.
     func get(_ path: String, _ query: [(String, String)] = []) throws(MLflowError) -> [String: JSONValue] {
-        let encoded = query.map { "\(Self.percentEncoded($0.0))=\(Self.percentEncoded($0.1))" }.joined(separator: "&")
-        let url = settings.trackingURI + "/api/2.0/mlflow/" + path + (encoded.isEmpty ? "" : "?" + encoded)
+        let url = settings.trackingURI + "/api/2.0/mlflow/" + path + Self.queryString(query)
         return try send(HTTPRequest.get(url), call: "GET \(path)")
     }
 
@@ -33,29 +32,55 @@ public final class MLflowClient {
     }
 
     private func send(_ request: HTTPRequest, call: String) throws(MLflowError) -> [String: JSONValue] {
+        let response = try exchange(request, call: call)
+        guard case .object(let members)? = JSONValue(parsing: response.text) else {
+            throw MLflowError(kind: .unexpectedAnswer, status: response.status, message: "not a JSON object", call: call)
+        }
+        return members
+    }
+
+    /// A request to the artifact proxy (`/api/2.0/mlflow-artifacts/artifacts…`), whose bodies are
+    /// raw bytes: `pathAndQuery` is already percent-encoded. Answers the 2xx response as it came.
+    func artifactRequest(
+        _ method: String, _ pathAndQuery: String, body: [UInt8]? = nil, call: String
+    ) throws(MLflowError) -> HTTPResponse {
+        let request = HTTPRequest(
+            method: method, url: settings.trackingURI + "/api/2.0/mlflow-artifacts/artifacts" + pathAndQuery,
+            headers: body == nil ? [] : [("Content-Type", "application/octet-stream")], body: body)
+        return try exchange(request, call: call)
+    }
+
+    /// Sends `request`; a non-2xx answer becomes an `MLflowError`: `.api` for MLflow's
+    /// `{"error_code", "message"}`, `.unexpectedAnswer` for anything else (FastAPI's
+    /// `{"detail": …}` from the artifact routes, HTML from the router, a proxy's text).
+    private func exchange(_ request: HTTPRequest, call: String) throws(MLflowError) -> HTTPResponse {
         let response: HTTPResponse
         do {
             response = try transport.send(request)
         } catch {
             throw MLflowError(kind: .transport, status: nil, message: error.description, call: call)
         }
-        let json = JSONValue(parsing: response.text)
         guard response.isSuccess else {
             // What the server says may echo what it was sent: scrub it like the transport does.
             let secrets = (settings.credentials?.secrets ?? []) + SecretScrubber.secrets(inURL: settings.trackingURI)
-            if case .object(let members)? = json, case .string(let code)? = members["error_code"] {
-                let message: String = if case .string(let text)? = members["message"] { text } else { "" }
+            let json = JSONValue(parsing: response.text)
+            if case .object(let members)? = json, let code = members.string("error_code") {
                 throw MLflowError(
-                    kind: .api(code: code), status: response.status, message: SecretScrubber.scrub(message, secrets: secrets), call: call)
+                    kind: .api(code: code), status: response.status,
+                    message: SecretScrubber.scrub(members.string("message") ?? "", secrets: secrets), call: call)
             }
+            let text: String = if case .object(let members)? = json, let detail = members.string("detail") { detail } else { response.text }
             throw MLflowError(
                 kind: .unexpectedAnswer, status: response.status,
-                message: SecretScrubber.scrub(String(response.text.prefix(200)), secrets: secrets), call: call)
+                message: SecretScrubber.scrub(String(text.prefix(200)), secrets: secrets), call: call)
         }
-        guard case .object(let members)? = json else {
-            throw MLflowError(kind: .unexpectedAnswer, status: response.status, message: "not a JSON object", call: call)
-        }
-        return members
+        return response
+    }
+
+    /// `?a=1&b=2` with names and values percent-encoded; empty for no parameters.
+    static func queryString(_ query: [(String, String)]) -> String {
+        if query.isEmpty { return "" }
+        return "?" + query.map { "\(percentEncoded($0.0))=\(percentEncoded($0.1))" }.joined(separator: "&")
     }
 
     /// RFC 3986 unreserved characters stay; everything else is %XX.
@@ -95,6 +120,16 @@ extension Dictionary where Key == String, Value == JSONValue {
         return []
     }
 
+    /// An integer member (MLflow's int64 timestamps); nil when absent or not a whole number.
+    func integer(_ key: String) -> Int64? {
+        switch self[key] {
+        case .integer(let value)?: value
+        case .double(let value)? where value == value.rounded(): Int64(exactly: value)
+        case .string(let text)?: Int64(text)
+        default: nil
+        }
+    }
+
     /// `[{"key": k, "value": v}]` as a dictionary.
     func tags(_ key: String = "tags") -> [String: String] {
         var tags: [String: String] = [:]
@@ -103,5 +138,20 @@ extension Dictionary where Key == String, Value == JSONValue {
             tags[name] = tag.string("value") ?? ""
         }
         return tags
+    }
+}
+
+extension JSONValue {
+    /// A dictionary as MLflow's `[{"key": k, "value": v}]`, sorted by key so bodies are stable.
+    static func keyValueList(_ pairs: [String: String]) -> JSONValue {
+        .array(pairs.sorted { $0.key < $1.key }.map { .object(["key": .string($0.key), "value": .string($0.value)]) })
+    }
+}
+
+extension MLflowError {
+    /// A request refused before sending because MLflow would refuse it, or worse, misread it:
+    /// the same `INVALID_PARAMETER_VALUE` the server uses, with no status.
+    static func refusedBeforeSending(_ message: String, call: String) -> MLflowError {
+        MLflowError(kind: .api(code: "INVALID_PARAMETER_VALUE"), status: nil, message: message + " (refused before sending)", call: call)
     }
 }

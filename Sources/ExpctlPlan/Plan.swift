@@ -11,18 +11,23 @@ public struct Plan: Sendable, Hashable {
     /// Changes git asks for that expctl refuses (an illegal status move, an edited policy
     /// version): the plan cannot be applied until git changes.
     public var problems: [PlanProblem]
+    /// Whether the MLflow registry was planned too (else the database only), for the words
+    /// of a plan with no changes.
+    public var coversRegistry: Bool
 
-    public init(commit: String, actions: [PlannedAction] = [], problems: [PlanProblem] = []) {
+    public init(commit: String, actions: [PlannedAction] = [], problems: [PlanProblem] = [], coversRegistry: Bool = false) {
         self.commit = commit
         self.actions = actions
         self.problems = problems
+        self.coversRegistry = coversRegistry
     }
 
     public var hasChanges: Bool { !actions.isEmpty }
     public var isApplicable: Bool { problems.isEmpty }
 
-    /// How many actions of each kind, for the summary line.
-    public func count(_ kind: ActionKind) -> Int { actions.reduce(0) { $0 + ($1.kind == kind ? 1 : 0) } }
+    /// How many actions of each kind apply would carry out now, for the summary line; the
+    /// waiting ones are counted apart (`waitingActions`).
+    public func count(_ kind: ActionKind) -> Int { readyActions.reduce(0) { $0 + ($1.kind == kind ? 1 : 0) } }
 }
 
 public enum ActionKind: String, Sendable, Hashable, Codable, CaseIterable {

@@ -2,17 +2,26 @@ import ExpctlModel
 
 /// A saved plan (`expctl plan --out FILE`): the plan's JSON document, its digest, and what
 /// apply needs to refuse it when it is stale: the digest of the actual state it was computed
-/// against.
+/// against, in PostgreSQL and in the MLflow registry.
 public struct PlanFile: Sendable, Hashable {
     public var plan: Plan
     /// SHA-256 (hex) of the actual state's canonical text when the plan was made.
     public var actualStateDigest: String
+    /// SHA-256 (hex) of the registry state's canonical text; nil when the plan was made
+    /// without MLflow.
+    public var registryStateDigest: String?
+    /// The registered models whose state that digest covers.
+    public var registryModels: [String]
     /// The ref the desired state was read at, for the run record.
     public var ref: String?
 
-    public init(plan: Plan, actualStateDigest: String, ref: String?) {
+    public init(
+        plan: Plan, actualStateDigest: String, registryStateDigest: String? = nil, registryModels: [String] = [], ref: String?
+    ) {
         self.plan = plan
         self.actualStateDigest = actualStateDigest
+        self.registryStateDigest = registryStateDigest
+        self.registryModels = registryModels
         self.ref = ref
     }
 
@@ -20,6 +29,9 @@ public struct PlanFile: Sendable, Hashable {
         guard case .object(var members) = PlanJSON.document(plan) else { return "" }
         members["actual_state_digest"] = .string(actualStateDigest)
         members["plan_digest"] = .string(plan.digest)
+        members["registry_state_digest"] = registryStateDigest.map(JSONValue.string) ?? .null
+        members["registry_models"] = .array(registryModels.map(JSONValue.string))
+        members["covers_registry"] = .bool(plan.coversRegistry)
         members["ref"] = ref.map(JSONValue.string) ?? .null
         return JSONValue.object(members).prettyText + "\n"
     }
@@ -45,7 +57,16 @@ public struct PlanFile: Sendable, Hashable {
         }
         var ref: String?
         if case .string(let text)? = root["ref"] { ref = text }
-        return .success(PlanFile(plan: Plan(commit: commit, actions: actions, problems: problems), actualStateDigest: digest, ref: ref))
+        var registryDigest: String?
+        if case .string(let text)? = root["registry_state_digest"] { registryDigest = text }
+        var registryModels: [String] = []
+        if case .array(let models)? = root["registry_models"] {
+            for case .string(let model) in models { registryModels.append(model) }
+        }
+        return .success(PlanFile(
+            plan: Plan(commit: commit, actions: actions, problems: problems, coversRegistry: root["covers_registry"] == .bool(true)),
+            actualStateDigest: digest,
+            registryStateDigest: registryDigest, registryModels: registryModels, ref: ref))
     }
 }
 

@@ -12,6 +12,7 @@ public enum PlanJSON {
             "summary": .object([
                 "create": .integer(Int64(plan.count(.create))), "update": .integer(Int64(plan.count(.update))),
                 "retire": .integer(Int64(plan.count(.retire))), "problems": .integer(Int64(plan.problems.count)),
+                "waiting": .integer(Int64(plan.waitingActions.count)),
             ]),
             "actions": .array(plan.actions.map(action)),
             "problems": .array(plan.problems.map(problem)),

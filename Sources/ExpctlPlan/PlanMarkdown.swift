@@ -15,10 +15,14 @@ public enum PlanMarkdown {
             return output
         }
         if plan.actions.isEmpty && plan.problems.isEmpty {
-            return output + "No changes. The database matches the desired state.\n"
+            return output + "No changes. \(PlanText.matching(plan)) the desired state.\n"
         }
         output += "| | to add | to change | to retire | problems |\n|---|---:|---:|---:|---:|\n"
         output += "| **total** | \(plan.count(.create)) | \(plan.count(.update)) | \(plan.count(.retire)) | \(plan.problems.count) |\n\n"
+        let waiting = plan.waitingActions.count
+        if waiting > 0 {
+            output += ":hourglass: \(waiting) more action\(waiting == 1 ? " waits" : "s wait") on jobs or gates; apply carries \(waiting == 1 ? "it" : "them") out once ready.\n\n"
+        }
         if !plan.problems.isEmpty {
             output += "**This plan cannot be applied:**\n\n"
             for problem in plan.problems {

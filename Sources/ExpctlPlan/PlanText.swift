@@ -6,7 +6,7 @@ public enum PlanText {
     public static func render(_ plan: Plan) -> String {
         var output = ""
         if plan.actions.isEmpty && plan.problems.isEmpty {
-            return "No changes. The database matches the desired state at \(short(plan.commit)).\n"
+            return "No changes. \(matching(plan)) the desired state at \(short(plan.commit)).\n"
         }
         if !plan.actions.isEmpty {
             output += "expctl will perform the following actions (desired state at \(short(plan.commit))):\n"
@@ -26,10 +26,17 @@ public enum PlanText {
     /// `Plan: 3 to add, 2 to change, 1 to retire.`, and why it cannot be applied when it cannot.
     public static func summary(_ plan: Plan) -> String {
         var line = "Plan: \(plan.count(.create)) to add, \(plan.count(.update)) to change, \(plan.count(.retire)) to retire."
+        let waiting = plan.waitingActions.count
+        if waiting > 0 { line += " \(waiting) waiting on jobs or gates." }
         if !plan.isApplicable {
             line += " It cannot be applied: \(plan.problems.count == 1 ? "1 problem" : "\(plan.problems.count) problems") above."
         }
         return line
+    }
+
+    /// "The database matches", or "The database and the MLflow registry match".
+    static func matching(_ plan: Plan) -> String {
+        plan.coversRegistry ? "The database and the MLflow registry match" : "The database matches"
     }
 
     static func block(_ action: PlannedAction) -> String {

@@ -15,7 +15,7 @@ public enum Planner {
         PolicyPlanning.plan(desired.policies, actual.policies, into: &builder)
         ExperimentPlanning.plan(desired.experiments, actual.experiments, into: &builder)
         if let registry { RegistryPlanning.plan(desired, registry, into: &builder) }
-        return Plan(commit: commit, actions: builder.ordered(), problems: builder.problems)
+        return Plan(commit: commit, actions: builder.ordered(), problems: builder.problems, coversRegistry: registry != nil)
     }
 }
 

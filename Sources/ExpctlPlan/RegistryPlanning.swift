@@ -30,7 +30,9 @@ enum RegistryPlanning {
                         message: "policy version \(policy.name)@\(version.version) points at \(version.mlflowModelName) version \(number), which is not registered in MLflow: policies must reference registered MLflow model versions",
                         hint: model == nil
                             ? "register the model \(version.mlflowModelName) in MLflow first, or fix mlflow_model_name"
-                            : "register it first, or point at a registered version (\(registered))",
+                            : registered.isEmpty
+                                ? "register it first: \(version.mlflowModelName) has no versions yet"
+                                : "register it first, or point at a registered version (\(registered))",
                         source: version.origin))
                     continue
                 }
@@ -72,7 +74,6 @@ enum RegistryPlanning {
                 }
             }
         }
-        let promotesProduction = declared.values.contains { $0.stage == .production }
         for number in state.versions.keys.sorted(by: { (Int($0) ?? 0) < (Int($1) ?? 0) }) {
             let version = state.versions[number]!
             let target: ModelStage?
@@ -81,9 +82,11 @@ enum RegistryPlanning {
             if let promotion = declared[number] {
                 target = promotion.stage
                 source = promotion.source
-                if version.stage != nil, version.stage != target { reason = "changed in MLflow by hand (drift); git says \(promotion.stage.rawValue)" }
-            } else if version.stage == .production, promotesProduction {
+                if let current = version.stage, current != target { reason = Self.reason(current, version, git: promotion.stage) }
+            } else if version.stage == .production, let production = declared.values.first(where: { $0.stage == .production }) {
                 target = .archived
+                // Caused by the new production version's promotion: its file is the lineage.
+                source = production.source
                 reason = "another version of \(model) is promoted to production"
             } else {
                 continue
@@ -107,6 +110,16 @@ enum RegistryPlanning {
             case (_?, nil): builder.add(PlannedAction(kind: .retire, address: address, changes: [change], reason: "no version of \(model) is \(stage.rawValue) in git"))
             case (nil, nil): break
             }
+        }
+    }
+
+    /// Why a version whose stage git declares is changed: git changed since expctl last set
+    /// the stage, or someone changed the stage in MLflow (drift), or expctl never set it.
+    private static func reason(_ current: ModelStage, _ version: ModelVersionState, git: ModelStage) -> String {
+        switch version.tags[RegistryTags.appliedStage] {
+        case nil: "git says \(git.rawValue); MLflow has \(current.rawValue), not set by expctl"
+        case current.rawValue?: "changed in git from \(current.rawValue)"
+        default: "changed in MLflow by hand (drift); git says \(git.rawValue)"
         }
     }
 }

@@ -46,6 +46,8 @@ public enum RegistryTags {
     /// Lineage: the commit and file of the promotion that set the stage.
     public static let commit = "expctl.commit"
     public static let path = "expctl.path"
+    /// The stage expctl last wrote: a `stage` tag that differs from it was changed by hand.
+    public static let appliedStage = "expctl.stage"
     /// On a version a training registered: the training's name (how a promotion of
     /// `training: NAME` finds its version).
     public static let training = "expctl.training"

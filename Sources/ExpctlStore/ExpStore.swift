@@ -32,62 +32,80 @@ public final class ExpStore {
 
     /// What applying a plan did.
     public struct ApplyOutcome: Sendable {
+        /// Actions carried out, registry and database ones.
         public var actionsApplied: Int
+        /// Actions skipped because they wait on a job or a gate.
+        public var actionsWaiting: Int
         public var runID: Int64
     }
 
-    /// Applies every action of `plan` in one transaction and records the run in
-    /// `exp.reconcile_runs` (the ids of its actions and `Plan.digest`); a failure rolls
-    /// everything back, is recorded as a failed run, and names the action that failed. With
-    /// `expectedDigest`, the actual state must still have that digest (the plan is not stale).
+    /// Applies the plan's ready actions and records the run in `exp.reconcile_runs`; actions
+    /// waiting on a job or a gate are skipped and recorded as waiting.
+    ///
+    /// MLflow has no transactions, so the registry actions (through `registry`) go first,
+    /// each idempotent and recorded as it completes; then every database action commits in
+    /// one transaction with the run's outcome, or none does. A failure names the action that
+    /// failed and what was applied before it; a process killed at any point leaves a run
+    /// record saying what it did and a state the next plan completes.
+    ///
+    /// With `expectedDigest` (and `expectedRegistryDigest`), the database (and the registry)
+    /// must still have the digest the plan was made against: a stale plan changes nothing.
     @discardableResult
-    public func apply(_ plan: Plan, ref: String?, expectedDigest: String? = nil) throws -> ApplyOutcome {
+    public func apply(
+        _ plan: Plan, ref: String?, expectedDigest: String? = nil,
+        registry: (any RegistryApplying)? = nil, expectedRegistryDigest: String? = nil
+    ) throws -> ApplyOutcome {
         guard plan.isApplicable else { throw StoreError.planHasProblems(plan.problems.count) }
-        let startedAt = try now()
-        let actions = JSONValue.array(plan.actions.map { .string($0.id) }).canonicalText
-        let digest = plan.digest
-        do {
-            return try connection.transaction {
-                // One writer at a time: a reconciler holds this lock for its session (and so
-                // passes here); anyone else applying meanwhile is refused, not interleaved.
-                guard try connection.execute(
-                    "SELECT pg_try_advisory_xact_lock($1) AS acquired", [.integer(ReconcilerLock.key)]
-                ).bool(0, "acquired") == true else {
-                    throw StoreError.locked(try ReconcilerLock(connection: connection).holder())
-                }
-                // Checked inside the transaction, under the lock: nothing can change in between.
-                if let expectedDigest, self.digest(of: try actualState()) != expectedDigest {
-                    throw StoreError.stale
-                }
-                try BatchInserts(single: PlanApplier(connection: connection, commit: plan.commit)).apply(plan.actions)
-                let runID = try record(
-                    plan, ref: ref, digest: digest, actions: actions, outcome: plan.hasChanges ? "applied" : "no_changes", error: nil,
-                    startedAt: startedAt)
-                return ApplyOutcome(actionsApplied: plan.actions.count, runID: runID)
+        let ready = plan.readyActions
+        let registryActions = ready.filter(\.address.isInRegistry)
+        let databaseActions = ready.filter { !$0.address.isInRegistry }
+        if !registryActions.isEmpty || expectedRegistryDigest != nil, registry == nil {
+            throw StoreError.registryNotConfigured(registryActions.count)
+        }
+        return try withWritersLock {
+            try RunRecord.markInterrupted(connection)
+            // Before the first registry change; checked again inside the transaction.
+            if let expectedDigest, !registryActions.isEmpty, self.digest(of: try actualState()) != expectedDigest {
+                throw StoreError.stale
             }
-        } catch StoreError.stale {
-            throw StoreError.stale
-        } catch {
-            _ = try? record(plan, ref: ref, digest: digest, actions: actions, outcome: "failed", error: "\(error)", startedAt: startedAt)
-            throw error
+            if let expectedRegistryDigest, let registry, try registry.currentState().digest != expectedRegistryDigest {
+                throw StoreError.registryStale
+            }
+            let run = try RunRecord.begin(
+                connection, commit: plan.commit, ref: ref, planDigest: plan.digest, actions: ready.map(\.id),
+                waiting: plan.waitingActions.map(\.id))
+            var registryChanges = 0
+            do {
+                for action in registryActions {
+                    do {
+                        try registry!.apply(action, commit: plan.commit)
+                    } catch {
+                        throw StoreError.actionFailed(action: action.id, underlying: "\(error)")
+                    }
+                    try run.completed([action.id])
+                    registryChanges += 1
+                }
+                try connection.transaction {
+                    if let expectedDigest, self.digest(of: try actualState()) != expectedDigest { throw StoreError.stale }
+                    try BatchInserts(single: PlanApplier(connection: connection, commit: plan.commit)).apply(databaseActions)
+                    try run.finish(outcome: ready.isEmpty ? "no_changes" : "applied", completed: databaseActions.map(\.id))
+                }
+            } catch {
+                let failure = registryChanges == 0 ? error : StoreError.failedAfterRegistryChanges(underlying: "\(error)", registryChanges: registryChanges)
+                try? run.fail("\(failure)")
+                throw failure
+            }
+            return ApplyOutcome(actionsApplied: ready.count, actionsWaiting: plan.waitingActions.count, runID: run.id)
         }
     }
 
-    private func record(
-        _ plan: Plan, ref: String?, digest: String, actions: String, outcome: String, error: String?, startedAt: String
-    ) throws -> Int64 {
-        let result = try connection.execute(
-            """
-            INSERT INTO exp.reconcile_runs (commit_sha, ref, plan_digest, actions, outcome, error, started_at, finished_at)
-            VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::timestamptz, clock_timestamp())
-            RETURNING id
-            """,
-            [.text(plan.commit), ref.map(PostgresValue.text) ?? .null, .text(digest), .json(actions), .text(outcome),
-             error.map(PostgresValue.text) ?? .null, .text(startedAt)])
-        return result.int(0, "id") ?? 0
-    }
-
-    private func now() throws -> String {
-        try connection.execute("SELECT clock_timestamp()::text AS now").string(0, "now") ?? ""
+    /// Runs `body` holding the writers' lock: the session-level advisory lock a reconciler
+    /// holds for its whole session (taking it again from that session succeeds). Anyone else
+    /// applying meanwhile is refused, not interleaved.
+    private func withWritersLock<Result>(_ body: () throws -> Result) throws -> Result {
+        let lock = ReconcilerLock(connection: connection)
+        guard try lock.tryAcquire() else { throw StoreError.locked(try lock.holder()) }
+        defer { try? lock.release() }
+        return try body()
     }
 }

@@ -9,7 +9,8 @@ public struct Migration: Sendable {
     var sql: String
 
     public static let all: [Migration] = [
-        Migration(version: 1, name: "exp schema", sql: SchemaV1.sql)
+        Migration(version: 1, name: "exp schema", sql: SchemaV1.sql),
+        Migration(version: 2, name: "run records of cross-system applies", sql: SchemaV2.sql),
     ]
 
     /// The statements of `sql`, which end with `;` at the end of a line: the extended query

@@ -6,6 +6,12 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case planHasProblems(Int)
     case stale
     case locked(String?)
+    /// The plan changes the MLflow registry (this many actions) and no MLflow is configured.
+    case registryNotConfigured(Int)
+    /// The MLflow registry changed since a saved plan was made.
+    case registryStale
+    /// A failure after some registry actions were applied (MLflow has no rollback).
+    case failedAfterRegistryChanges(underlying: String, registryChanges: Int)
 
     public var description: String {
         switch self {
@@ -19,8 +25,16 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             "the plan has \(count) problem\(count == 1 ? "" : "s") git must fix first; it cannot be applied"
         case .stale:
             "the plan is stale: the database changed since it was made; run expctl plan again"
+        case .registryNotConfigured(let count):
+            "the plan changes the MLflow model registry (\(count) action\(count == 1 ? "" : "s")) and no MLflow is configured: set MLFLOW_TRACKING_URI or pass --mlflow-url; nothing was applied"
+        case .registryStale:
+            "the plan is stale: the MLflow model registry changed since it was made; run expctl plan again"
+        case .failedAfterRegistryChanges(let underlying, let count):
+            "\(underlying.hasSuffix(Self.nothingApplied) ? String(underlying.dropLast(Self.nothingApplied.count)) : underlying); the database was not changed, but the \(count) MLflow registry change\(count == 1 ? "" : "s") before it were applied: run apply again to complete the rest"
         case .locked(let holder):
             "another expctl is applying to this database (the lock is held by \(holder ?? "another session")); nothing was applied"
         }
     }
+
+    private static let nothingApplied = "; nothing was applied"
 }

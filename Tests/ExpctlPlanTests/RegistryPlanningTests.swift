@@ -18,8 +18,9 @@ private func registry(_ versions: [ModelVersionState], aliases: [String: String]
 
 /// The registry once git's promotions are in force: v1 production, v2 (trained) candidate.
 private let convergedRegistry = registry([
-    ModelVersionState(version: "1", tags: ["stage": "production"]),
-    ModelVersionState(version: "2", tags: ["stage": "candidate", "expctl.training": "planner-2025-01-10", "team": "planning"]),
+    ModelVersionState(version: "1", tags: ["stage": "production", "expctl.stage": "production"]),
+    ModelVersionState(
+        version: "2", tags: ["stage": "candidate", "expctl.stage": "candidate", "expctl.training": "planner-2025-01-10", "team": "planning"]),
 ], aliases: ["production": "1", "candidate": "2", "champion": "1"])
 
 private func plan(_ registry: RegistryState, text: String = promotedTree) -> Plan {
@@ -72,6 +73,10 @@ struct RegistryPlanningTests {
         ])
         #expect(promoted.action("update model_version.planner_model/1")?.changes.first?.after == .string("archived"))
         #expect(promoted.action("update model_version.planner_model/1")?.reason == "another version of planner_model is promoted to production")
+        // The archival comes from the new production version's promotion, which is its lineage.
+        #expect(promoted.action("update model_version.planner_model/1")?.source == promoted.action("update model_version.planner_model/3")?.source)
+        let demoted = plan(convergedRegistry, text: promotedTree.replacingOccurrences(of: "version: 1, stage: production", with: "version: 1, stage: archived"))
+        #expect(demoted.action("update model_version.planner_model/1")?.reason == "changed in git from production")
         #expect(promoted.action("update model_alias.planner_model@production")?.changes
             == [FieldChange(field: "version", before: .string("1"), after: .string("3"))])
     }
@@ -83,6 +88,9 @@ struct RegistryPlanningTests {
         let drift = plan(state)
         #expect(drift.summary == ["update model_version.planner_model/1", "update model_alias.planner_model@candidate"])
         #expect(drift.action("update model_version.planner_model/1")?.reason == "changed in MLflow by hand (drift); git says production")
+        var untracked = convergedRegistry
+        untracked.models["planner_model"]!.versions["1"]!.tags = ["stage": "archived"]
+        #expect(plan(untracked).action("update model_version.planner_model/1")?.reason == "git says production; MLflow has archived, not set by expctl")
         var extra = convergedRegistry
         extra.models["planner_model"]!.aliases["candidate"] = nil
         #expect(plan(extra).summary == ["create model_alias.planner_model@candidate"])

@@ -11,7 +11,7 @@ struct ApplyTests {
     @Test func migrationsAreIdempotent() throws {
         try TestDatabase.with { database in
             let connection = try database.connect()
-            #expect(try Migrator.migrate(connection) == [1])
+            #expect(try Migrator.migrate(connection) == [1, 2])
             #expect(try Migrator.migrate(connection) == [])
             let tables = try connection.execute(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = 'exp' ORDER BY table_name")

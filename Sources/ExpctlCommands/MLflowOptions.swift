@@ -1,0 +1,49 @@
+import ArgumentParser
+import ExpctlMLflow
+import ExpctlModel
+import ExpctlPlan
+import Foundation
+
+/// Where the MLflow tracking server and model registry are: `--mlflow-url`, else
+/// `MLFLOW_TRACKING_URI`, with MLflow's own credential variables. Without either, plans cover
+/// the database only.
+struct MLflowOptions: ParsableArguments {
+    @Option(
+        name: .customLong("mlflow-url"),
+        help: """
+            MLflow tracking server URL. Default: MLFLOW_TRACKING_URI. Credentials come from \
+            MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD.
+            """)
+    var mlflowURL: String?
+
+    var settings: MLflowSettings? { MLflowSettings.resolve(url: mlflowURL, environment: ProcessInfo.processInfo.environment) }
+
+    /// The registry applier for the models `desired` refers to; nil when MLflow is not
+    /// configured, with a warning when the desired state needs it.
+    func registry(for desired: DesiredState, console: any Console) -> MLflowRegistryApplier? {
+        guard let settings else {
+            if desired.refersToRegistry {
+                console.errorLine("""
+                    expctl: warning: MLflow is not configured (set MLFLOW_TRACKING_URI or pass --mlflow-url): \
+                    model versions are not checked and promotions are not planned
+                    """)
+            }
+            return nil
+        }
+        return MLflowRegistryApplier(client: settings.makeClient(), models: desired.registryModels)
+    }
+
+    /// The registry applier for a saved plan's models; nil when MLflow is not configured.
+    func registry(models: [String]) -> MLflowRegistryApplier? {
+        settings.map { MLflowRegistryApplier(client: $0.makeClient(), models: Set(models)) }
+    }
+}
+
+/// Runs MLflow work, turning its failures into one-line errors that name the server.
+func registryStep<Result>(_ registry: MLflowRegistryApplier, _ body: () throws -> Result) throws -> Result {
+    do {
+        return try body()
+    } catch let error as MLflowError {
+        throw UserFacingError(message: "\(error) (MLflow: \(registry.client.settings.redactedURI))")
+    }
+}

@@ -1,0 +1,79 @@
+import ExpctlHTTP
+import ExpctlMLflow
+import ExpctlPlan
+import Foundation
+
+/// The MLflow server scripts/test starts (EXPCTL_TEST_MLFLOW_URI).
+func testMLflowURI() throws -> String {
+    guard let uri = ProcessInfo.processInfo.environment["EXPCTL_TEST_MLFLOW_URI"], !uri.isEmpty else {
+        throw FixtureError(message: "EXPCTL_TEST_MLFLOW_URI is not set: run the tests with scripts/test, which starts a throwaway MLflow server")
+    }
+    return uri
+}
+
+func testMLflowClient() throws -> MLflowClient {
+    MLflowClient(settings: MLflowSettings(trackingURI: try testMLflowURI()), transport: CurlTransport())
+}
+
+/// A registered model of the test's own (tests share the server), with `count` READY versions
+/// made from one run; `trainings` tags versions as registered by a training.
+func registerTestModel(versions count: Int, trainings: [String: String] = [:]) throws -> String {
+    let mlflow = try testMLflowClient()
+    let name = "planner_model_\(UInt32.random(in: .min ... .max))"
+    try mlflow.ensureRegisteredModel(name)
+    let run = try mlflow.createRun(experimentID: "0", name: "train", startTime: 1_736_000_000_000)
+    for number in (0..<count).map({ $0 + 1 }) {
+        let tags = trainings[String(number)].map { [RegistryTags.training: $0] } ?? [:]
+        _ = try mlflow.createModelVersion(name, runID: run, tags: tags)
+    }
+    return name
+}
+
+/// Registers one more version of `model`, as a training will.
+func registerTrainedVersion(of model: String, training: String) throws -> String {
+    let mlflow = try testMLflowClient()
+    let run = try mlflow.createRun(experimentID: "0", name: training, startTime: 1_736_500_000_000)
+    return try mlflow.createModelVersion(model, runID: run, tags: [RegistryTags.training: training]).version
+}
+
+/// The example tree with `planner_model` renamed to `model`.
+func registryRepository(model: String) throws -> GitFixture {
+    let fixture = try GitFixture()
+    try fixture.copyFromSourceTree("configs", to: "configs")
+    for file in ["configs/policies/planner_policy.yaml", "configs/promotions.yaml", "configs/training/planner-2025-01-10.yaml"] {
+        try fixture.write(file, try fixture.read(file).replacingOccurrences(of: "planner_model", with: model))
+    }
+    try fixture.commitAll("Planner experiment at 10%")
+    return fixture
+}
+
+/// A proxy in front of the test MLflow server that answers 503 to the first `failFirst`
+/// requests and to every request after `failAfter` (flaky_proxy.py); stopped on deinit.
+final class FlakyMLflowProxy {
+    let process = Process()
+    let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("flaky-\(UUID().uuidString).log")
+    private(set) var url = ""
+
+    init(failFirst: Int, failAfter: Int = -1) throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("flaky_proxy.py")
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path, try testMLflowURI(), String(failFirst), String(failAfter), logURL.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        var line = Data()
+        while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
+        guard let port = Int(String(decoding: line, as: UTF8.self)) else { throw FixtureError(message: "the flaky proxy did not start") }
+        url = "http://127.0.0.1:\(port)"
+    }
+
+    deinit {
+        // SIGKILL: Foundation's terminate() did not stop the Python server here.
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: logURL)
+    }
+
+    /// One line per request: "503 GET /api/2.0/mlflow/registered-models/get".
+    var log: [String] { ((try? String(contentsOf: logURL, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init) }
+}

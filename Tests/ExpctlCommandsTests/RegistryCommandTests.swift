@@ -1,0 +1,226 @@
+import ExpctlCommands
+import ExpctlMLflow
+import ExpctlPlan
+import Foundation
+import PostgresTestSupport
+import Testing
+
+/// plan and apply with the MLflow registry: a real MLflow server (scripts/test) and a real
+/// PostgreSQL, each test with a registered model of its own.
+@Suite("expctl plan and apply with the MLflow model registry")
+struct RegistryCommandTests {
+    private func arguments(_ repository: GitFixture, _ database: TestDatabase, mlflow: String? = nil) throws -> [String] {
+        ["--repo", repository.path, "--path", "configs", "--database-url", database.url, "--mlflow-url", try mlflow ?? testMLflowURI()]
+    }
+
+    @Test func aPolicyVersionPointingAtAMissingModelVersionIsRefusedWithFileAndLine() throws {
+        let model = try registerTestModel(versions: 0)
+        let repository = try registryRepository(model: model)
+        try TestDatabase.with { database in
+            let source = try arguments(repository, database)
+            let plan = expctl(arguments: ["plan"] + source)
+            #expect(plan.status == 1)
+            #expect(plan.output.contains("configs/policies/planner_policy.yaml:7:9"), "\(plan.output)")
+            #expect(plan.output.contains("points at \(model) version 1, which is not registered in MLflow: policies must reference registered MLflow model versions"))
+            #expect(plan.output.contains("hint: register it first: \(model) has no versions yet"))
+            let apply = expctl(arguments: ["apply", "--auto-approve"] + source)
+            #expect(apply.status == 1)
+            #expect(try database.count("exp.policies") == 0)
+            #expect(try testMLflowClient().registeredModel(model)?.versions.isEmpty == true)
+        }
+    }
+
+    @Test func promotionsToCandidateAndProductionMoveTagsAndAliases() throws {
+        let model = try registerTestModel(versions: 1)
+        let repository = try registryRepository(model: model)
+        let mlflow = try testMLflowClient()
+        try TestDatabase.with { database in
+            let source = try arguments(repository, database)
+            // Version 1 to production; the trained candidate waits on its training.
+            let first = expctl(arguments: ["plan", "--detailed-exitcode"] + source)
+            #expect(first.status == 2, "\(first.errors)")
+            #expect(first.output.contains("model_version.\(model)/1"))
+            #expect(first.output.contains("model_alias.\(model)@production"))
+            #expect(first.output.contains("waits on job training planner-2025-01-10"), "\(first.output)")
+            let applied = expctl(arguments: ["apply", "--auto-approve"] + source)
+            #expect(applied.status == 0, "\(applied.errors)")
+            #expect(applied.output.contains("1 action waits on a job or gate and was not applied"), "\(applied.output)")
+            var state = try #require(try mlflow.registeredModel(model))
+            #expect(state.versions["1"]?.stage == .production)
+            #expect(state.versions["1"]?.tags[RegistryTags.commit] == (try repository.git("rev-parse", "HEAD")).trimmingCharacters(in: .whitespacesAndNewlines))
+            #expect(state.versions["1"]?.tags[RegistryTags.path] == "configs/promotions.yaml")
+            #expect(state.aliases == ["production": "1"])
+            let run = try database.connect().execute(
+                "SELECT outcome, jsonb_array_length(completed_actions) AS completed, jsonb_array_length(waiting_actions) AS waiting FROM exp.reconcile_runs")
+            #expect(run.string(0, "outcome") == "applied")
+            #expect(run.int(0, "completed") == 8)
+            #expect(run.int(0, "waiting") == 1)
+            #expect(expctl(arguments: ["plan", "--detailed-exitcode"] + source).status == 0)
+
+            // The training registers version 2: its candidate promotion is ready.
+            #expect(try registerTrainedVersion(of: model, training: "planner-2025-01-10") == "2")
+            #expect(expctl(arguments: ["apply", "--auto-approve"] + source).status == 0)
+            state = try #require(try mlflow.registeredModel(model))
+            #expect(state.versions["2"]?.stage == .candidate)
+            #expect(state.aliases == ["production": "1", "candidate": "2"])
+
+            // Git promotes the trained version to production: version 1 is archived.
+            let promotions = """
+                promotions:
+                  - model: \(model)
+                    training: planner-2025-01-10
+                    stage: production
+
+                """
+            try repository.write("configs/promotions.yaml", promotions)
+            try repository.commitAll("Promote the trained planner")
+            let promote = expctl(arguments: ["plan"] + source)
+            #expect(promote.output.contains("another version of \(model) is promoted to production"), "\(promote.output)")
+            #expect(promote.output.contains("(changed in git from candidate)"))
+            #expect(!promote.output.contains("drift"))
+            #expect(expctl(arguments: ["apply", "--auto-approve"] + source).status == 0)
+            state = try #require(try mlflow.registeredModel(model))
+            #expect(state.versions["1"]?.stage == .archived)
+            #expect(state.versions["1"]?.tags[RegistryTags.appliedStage] == "archived")
+            #expect(state.versions["1"]?.tags[RegistryTags.path] == "configs/promotions.yaml")
+            #expect(state.versions["2"]?.stage == .production)
+            #expect(state.aliases == ["production": "2"])
+            #expect(state.versions.count == 2)
+            #expect(expctl(arguments: ["plan", "--detailed-exitcode"] + source).status == 0)
+        }
+    }
+
+    @Test func driftByHandIsRestoredAndUnmanagedTagsAndAliasesAreLeftAlone() throws {
+        let model = try registerTestModel(versions: 2)
+        let repository = try registryRepository(model: model)
+        let mlflow = try testMLflowClient()
+        try TestDatabase.with { database in
+            let source = try arguments(repository, database)
+            #expect(expctl(arguments: ["apply", "--auto-approve"] + source).status == 0)
+            try mlflow.setModelVersionTag(model, version: "1", key: "stage", value: "archived")
+            try mlflow.setAlias(model, alias: "production", version: "2")
+            try mlflow.setModelVersionTag(model, version: "1", key: "owner", value: "ml-platform")
+            try mlflow.setAlias(model, alias: "champion", version: "2")
+            let drift = expctl(arguments: ["plan", "--detailed-exitcode"] + source)
+            #expect(drift.status == 2)
+            #expect(drift.output.contains("changed in MLflow by hand (drift); git says production"), "\(drift.output)")
+            #expect(expctl(arguments: ["apply", "--auto-approve"] + source).status == 0)
+            let state = try #require(try mlflow.registeredModel(model))
+            #expect(state.versions["1"]?.stage == .production)
+            #expect(state.versions["1"]?.tags["owner"] == "ml-platform")
+            #expect(state.aliases == ["production": "1", "champion": "2"])
+            #expect(expctl(arguments: ["plan", "--detailed-exitcode"] + source).status == 0)
+        }
+    }
+
+    @Test func aSavedPlanIsRefusedWhenMLflowChangedSince() throws {
+        let model = try registerTestModel(versions: 1)
+        let repository = try registryRepository(model: model)
+        let planFile = FileManager.default.temporaryDirectory.appendingPathComponent("registry-\(UUID().uuidString).plan").path
+        defer { try? FileManager.default.removeItem(atPath: planFile) }
+        try TestDatabase.with { database in
+            let source = try arguments(repository, database)
+            #expect(expctl(arguments: ["plan", "--out", planFile] + source).status == 0)
+            try testMLflowClient().setModelVersionTag(model, version: "1", key: "stage", value: "candidate")
+            let stale = expctl(arguments: ["apply", planFile, "--database-url", database.url, "--mlflow-url", try testMLflowURI()])
+            #expect(stale.status == 1)
+            #expect(stale.errors.contains("is stale: the MLflow model registry changed since it was made"), "\(stale.errors)")
+            #expect(try database.count("exp.policies") == 0)
+            // Without MLflow, a plan made against it is not applied half-way.
+            let withoutMLflow = expctl(arguments: ["apply", planFile, "--database-url", database.url])
+            #expect(withoutMLflow.status == 1)
+            #expect(withoutMLflow.errors.contains("was made against the MLflow model registry"))
+            #expect(try database.count("exp.policies") == 0)
+        }
+    }
+
+    @Test func aServerThatAnswers503TwiceIsRetried() throws {
+        let model = try registerTestModel(versions: 1)
+        let repository = try registryRepository(model: model)
+        let proxy = try FlakyMLflowProxy(failFirst: 2)
+        try TestDatabase.with { database in
+            let plan = expctl(arguments: ["plan", "--detailed-exitcode"] + (try arguments(repository, database, mlflow: proxy.url)))
+            #expect(plan.status == 2, "\(plan.errors)")
+            #expect(plan.output.contains("model_alias.\(model)@production"))
+            #expect(Array(proxy.log.prefix(3)) == [
+                "503 GET /api/2.0/mlflow/registered-models/get", "503 GET /api/2.0/mlflow/registered-models/get",
+                "200 GET /api/2.0/mlflow/registered-models/get",
+            ])
+        }
+    }
+
+    @Test func aServerThatIsDownIsAClearErrorAndChangesNothing() throws {
+        let model = try registerTestModel(versions: 1)
+        let repository = try registryRepository(model: model)
+        try TestDatabase.with { database in
+            let down = try arguments(repository, database, mlflow: "http://127.0.0.1:1")
+            let plan = expctl(arguments: ["plan"] + down)
+            #expect(plan.status == 1)
+            #expect(plan.errors.hasPrefix("expctl: error: MLflow GET registered-models/get:"), "\(plan.errors)")
+            #expect(plan.errors.contains("(MLflow: http://127.0.0.1:1)"))
+            #expect(expctl(arguments: ["apply", "--auto-approve"] + down).status == 1)
+            #expect(try database.count("exp.policies") == 0)
+
+            // MLflow goes away mid-apply, after the first registry change: PostgreSQL is untouched.
+            // Plan and the stale check read the registry in 2 requests each; the first action (the stage
+            // and lineage tags) takes 4, so the alias after it fails.
+            let proxy = try FlakyMLflowProxy(failFirst: 0, failAfter: 8)
+            let apply = expctl(arguments: ["apply", "--auto-approve"] + (try arguments(repository, database, mlflow: proxy.url)))
+            #expect(apply.status == 1)
+            #expect(apply.errors.contains("the database was not changed"), "\(apply.errors)")
+            #expect(try database.count("exp.policies") == 0)
+            let run = try database.connect().execute("SELECT outcome FROM exp.reconcile_runs ORDER BY id DESC LIMIT 1")
+            #expect(run.string(0, "outcome") == "failed")
+            // The next apply, with MLflow back, completes the rest.
+            #expect(expctl(arguments: ["apply", "--auto-approve"] + (try arguments(repository, database))).status == 0)
+            #expect(expctl(arguments: ["plan", "--detailed-exitcode"] + (try arguments(repository, database))).status == 0)
+            #expect(try database.count("exp.policies") == 1)
+        }
+    }
+
+    @Test func aProcessKilledBetweenMLflowAndPostgreSQLStepsIsCompletedByTheNextApply() throws {
+        let model = try registerTestModel(versions: 25)
+        let repository = try registryRepository(model: model)
+        var promotions = "promotions:\n"
+        for version in 1...24 { promotions += "  - { model: \(model), version: \(version), stage: archived }\n" }
+        promotions += "  - { model: \(model), version: 25, stage: production }\n"
+        try repository.write("configs/promotions.yaml", promotions)
+        try repository.commitAll("Archive the old versions")
+        try TestDatabase.with { database in
+            let source = try arguments(repository, database)
+            let child = try ExpctlProcess(["apply", "--auto-approve"] + source)
+            // Killed once the run record shows a registry action done: PostgreSQL comes after.
+            let watcher = try database.connect()
+            var killed = false
+            for _ in 0..<2_000 where child.process.isRunning {
+                // Before the child migrates, the table does not exist yet: nothing is done.
+                let completed = (try? watcher.execute(
+                    "SELECT coalesce(max(jsonb_array_length(completed_actions)), 0) AS n FROM exp.reconcile_runs WHERE outcome = 'running'"
+                ).int(0, "n")) ?? 0
+                if completed >= 1 {
+                    kill(child.process.processIdentifier, SIGKILL)
+                    killed = true
+                    break
+                }
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+            _ = child.finish(within: 10)
+            try #require(killed, "the apply finished before it could be killed: \(child.output)")
+            #expect(try database.count("exp.policies") == 0)
+
+            let rerun = expctl(arguments: ["apply", "--auto-approve"] + source)
+            #expect(rerun.status == 0, "\(rerun.errors)")
+            let runs = try watcher.execute("SELECT outcome FROM exp.reconcile_runs ORDER BY id")
+            #expect(runs.rows.indices.map { runs.string($0, "outcome") } == ["interrupted", "applied"])
+            let state = try #require(try testMLflowClient().registeredModel(model))
+            #expect(state.versions.count == 25)
+            #expect(state.versions.values.filter { $0.stage == .archived }.count == 24)
+            #expect(state.versions["25"]?.stage == .production)
+            #expect(state.aliases == ["production": "25"])
+            #expect(try database.count("exp.policies") == 1)
+            #expect(try database.count("exp.policy_versions") == 2)
+            #expect(try database.count("exp.variants") == 2)
+            #expect(expctl(arguments: ["plan", "--detailed-exitcode"] + source).status == 0)
+        }
+    }
+}

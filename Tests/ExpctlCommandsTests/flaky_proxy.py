@@ -1,0 +1,59 @@
+"""A proxy in front of a real MLflow server that answers 503 on purpose, for tests of retries
+and of a server that goes away mid-apply.
+
+usage: flaky_proxy.py UPSTREAM FAIL_FIRST FAIL_AFTER LOG
+  FAIL_FIRST  the first this-many requests get 503
+  FAIL_AFTER  every request after this many gets 503 (-1: never)
+  LOG         a line per request: "<status> <method> <path>"
+Prints the port it listens on (127.0.0.1), then serves until killed.
+"""
+import http.server
+import sys
+import threading
+import urllib.error
+import urllib.request
+
+upstream, fail_first, fail_after, log_path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+count = 0
+lock = threading.Lock()
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def handle_any(self):
+        global count
+        with lock:
+            count += 1
+            number = count
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        if number <= fail_first or (fail_after >= 0 and number > fail_after):
+            status, data, content_type = 503, b"<html><body>503 Service Unavailable</body></html>", "text/html"
+        else:
+            headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "authorization")}
+            request = urllib.request.Request(upstream + self.path, data=body, method=self.command, headers=headers)
+            try:
+                with urllib.request.urlopen(request) as response:
+                    status, data = response.status, response.read()
+                    content_type = response.headers.get("Content-Type", "application/json")
+            except urllib.error.HTTPError as error:
+                status, data = error.code, error.read()
+                content_type = error.headers.get("Content-Type", "application/json")
+        with lock, open(log_path, "a") as log:
+            log.write(f"{status} {self.command} {self.path.split('?')[0]}\n")
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = do_DELETE = do_PUT = handle_any
+
+    def log_message(self, *args):
+        pass
+
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+print(server.server_address[1], flush=True)
+server.serve_forever()
