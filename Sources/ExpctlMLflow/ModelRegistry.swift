@@ -24,7 +24,12 @@ extension MLflowClient {
 
     /// Every version of a model, with its status and tags (`model-versions/search`, paged).
     public func modelVersions(_ name: String) throws(MLflowError) -> [ModelVersionState] {
-        let filter = "name='\(name.replacingQuotes)'"
+        guard let literal = FilterString.literal(name) else {
+            throw MLflowError.refusedBeforeSending(
+                "cannot search the versions of model \(name): MLflow's filter syntax cannot express a name with both quotes",
+                call: "GET model-versions/search")
+        }
+        let filter = "name=\(literal)"
         var versions: [ModelVersionState] = []
         var pageToken: String?
         repeat {
@@ -87,14 +92,5 @@ extension MLflowClient {
     /// Removes `alias`; nothing happens when it does not exist.
     public func deleteAlias(_ name: String, alias: String) throws(MLflowError) {
         _ = try send("DELETE", "registered-models/alias", ["name": .string(name), "alias": .string(alias)], idempotent: true)
-    }
-}
-
-extension String {
-    /// Single quotes doubled, for a value inside an MLflow filter string.
-    fileprivate var replacingQuotes: String {
-        var escaped = ""
-        for character in self { escaped += character == "'" ? "''" : String(character) }
-        return escaped
     }
 }

@@ -110,4 +110,14 @@ struct RegistryClientTests {
         #expect(basic?.redactedURI.contains("pw") == false)
         #expect(MLflowSettings.resolve(url: nil, environment: [:]) == nil)
     }
+
+    /// MLflow's filters have no escape for quotes: a name with `'` is searched in `"…"`.
+    @Test func aModelNameWithAQuoteFindsItsVersions() throws {
+        let mlflow = try client()
+        let name = uniqueName("o'brien")
+        try mlflow.ensureRegisteredModel(name)
+        let run = try mlflow.createRun(experimentID: "0", name: "train", startTime: 1_700_000_000_000)
+        _ = try mlflow.createModelVersion(name, runID: run)
+        #expect(try mlflow.modelVersions(name).map(\.version) == ["1"])
+    }
 }
