@@ -149,9 +149,8 @@ extension JSONValue {
 }
 
 extension MLflowError {
-    /// A request refused before sending because MLflow would refuse it, or worse, misread it:
-    /// the same `INVALID_PARAMETER_VALUE` the server uses, with no status.
+    /// A request refused before sending because MLflow would refuse it, or worse, misread it.
     static func refusedBeforeSending(_ message: String, call: String) -> MLflowError {
-        MLflowError(kind: .api(code: "INVALID_PARAMETER_VALUE"), status: nil, message: message + " (refused before sending)", call: call)
+        MLflowError(kind: .refused, status: nil, message: message, call: call)
     }
 }

@@ -8,6 +8,9 @@ public struct MLflowError: Error, Sendable, CustomStringConvertible {
         case unexpectedAnswer
         /// No usable answer (connection, timeout, TLS), after the transport's retries.
         case transport
+        /// Not sent: MLflow would refuse the request or, worse, misread it (a `..` in an
+        /// artifact path, a filter value MLflow's syntax cannot express).
+        case refused
     }
 
     public var kind: Kind
@@ -21,6 +24,7 @@ public struct MLflowError: Error, Sendable, CustomStringConvertible {
         case .api(let code): "MLflow \(call): \(code): \(message)"
         case .unexpectedAnswer: "MLflow \(call): unexpected answer (HTTP \(status.map(String.init) ?? "?")): \(message)"
         case .transport: "MLflow \(call): \(message)"
+        case .refused: "MLflow \(call): \(message) (refused before sending)"
         }
     }
 

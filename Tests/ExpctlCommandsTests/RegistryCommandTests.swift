@@ -223,4 +223,19 @@ struct RegistryCommandTests {
             #expect(expctl(arguments: ["plan", "--detailed-exitcode"] + source).status == 0)
         }
     }
+
+    @Test func reconcileAppliesPromotionsAndSkipsWhatWaits() throws {
+        let model = try registerTestModel(versions: 1)
+        let repository = try registryRepository(model: model)
+        try TestDatabase.with { database in
+            let pass = ["reconcile", "--once"] + (try arguments(repository, database))
+            let first = expctl(arguments: pass)
+            #expect(first.status == 0, "\(first.output)")
+            #expect(first.output.contains("applied 7 to add, 1 to change, 0 to retire; 1 waiting on jobs or gates"), "\(first.output)")
+            #expect(try testMLflowClient().registeredModel(model)?.aliases == ["production": "1"])
+            let second = expctl(arguments: pass)
+            #expect(second.output.contains("no changes; 1 waiting on jobs or gates"), "\(second.output)")
+            #expect(try database.count("exp.reconcile_runs") == 1)
+        }
+    }
 }

@@ -75,6 +75,6 @@ struct RunClientTests {
             try mlflow.runs(experimentID: experiment.id, taggedWith: ["who": #"o'brien "the" 2nd"#])
         }
         #expect(unsearchable.status == nil)
-        #expect(unsearchable.kind == .api(code: "INVALID_PARAMETER_VALUE"))
+        #expect(unsearchable.kind == .refused)
     }
 }
