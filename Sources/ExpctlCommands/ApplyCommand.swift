@@ -27,7 +27,10 @@ struct ApplyCommand: ConsoleCommand {
 
     func execute(console: any Console) throws -> Int32 {
         let store = try database.openStore()
-        try storeStep { try store.migrate() }
+        try storeStep {
+            try store.migrate()
+            try store.markInterruptedRuns()
+        }
         let plan: Plan
         let ref: String?
         let expectedDigest: String

@@ -113,6 +113,8 @@ struct ReconcilePass {
                 let first = result.diagnostics.first.map { "\($0.location): \($0.message)" } ?? ""
                 return Outcome(line: "reconcile: \(commit): stalled, the desired state is invalid (\(result.diagnostics.count) errors; first: \(first)); waiting for a new commit", failed: true)
             }
+            // A run a killed process left `running` is marked even when nothing is left to apply.
+            try store.markInterruptedRuns()
             let actual = try store.actualState()
             let registry = mlflow.map { MLflowRegistryApplier(client: $0, models: result.state.registryModels) }
             plan = Planner.plan(desired: result.state, actual: actual, registry: try registry?.currentState(), commit: resolved.id.hex)

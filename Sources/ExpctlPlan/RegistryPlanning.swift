@@ -12,7 +12,9 @@ enum RegistryPlanning {
     static func plan(_ desired: DesiredState, _ registry: RegistryState, into builder: inout PlanBuilder) {
         checkPolicyVersions(desired.policies, registry, into: &builder)
         for (model, promotions) in Dictionary(grouping: desired.promotions, by: \.model).sorted(by: { $0.key < $1.key }) {
-            planModel(model, promotions, registry.models[model] ?? RegisteredModelState(name: model), into: &builder)
+            planModel(
+                model, promotions, registry.models[model] ?? RegisteredModelState(name: model), registered: registry.models[model] != nil,
+                into: &builder)
         }
     }
 
@@ -24,7 +26,7 @@ enum RegistryPlanning {
                 let address = ResourceAddress.policyVersion(PolicyVersionRef(policy: policy.name, version: version.version))
                 let model = registry.models[version.mlflowModelName]
                 guard let state = model?.versions[number] else {
-                    let registered = model.map { $0.versions.keys.sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }.joined(separator: ", ") } ?? ""
+                    let registered = model.map { $0.versions.keys.sorted(by: versionOrder).joined(separator: ", ") } ?? ""
                     builder.problem(PlanProblem(
                         address: address,
                         message: "policy version \(policy.name)@\(version.version) points at \(version.mlflowModelName) version \(number), which is not registered in MLflow: policies must reference registered MLflow model versions",
@@ -46,44 +48,89 @@ enum RegistryPlanning {
         }
     }
 
+    /// What git declares for one model's versions, once promotions are resolved to versions.
+    private struct Declared {
+        var stages: [String: (stage: ModelStage, source: SourceLocation)] = [:]
+        /// Stages promised to a version a training has not registered yet.
+        var waitingStages: Set<ModelStage> = []
+    }
+
     private static func planModel(
-        _ model: String, _ promotions: [Promotion], _ state: RegisteredModelState, into builder: inout PlanBuilder
+        _ model: String, _ promotions: [Promotion], _ state: RegisteredModelState, registered: Bool, into builder: inout PlanBuilder
     ) {
-        var declared: [String: (stage: ModelStage, source: SourceLocation)] = [:]
+        let declared = resolve(model, promotions, state, registered: registered, into: &builder)
+        let finalStages = planStages(model, declared, state, into: &builder)
+        planAliases(model, declared, finalStages, state, into: &builder)
+    }
+
+    /// Promotions → the version each one names. A promotion of `training: NAME` names the
+    /// highest READY version tagged `expctl.training=NAME` (a retrain registers a newer one);
+    /// with none yet, it becomes an action that waits on the training's job.
+    private static func resolve(
+        _ model: String, _ promotions: [Promotion], _ state: RegisteredModelState, registered: Bool, into builder: inout PlanBuilder
+    ) -> Declared {
+        var declared = Declared()
         for promotion in promotions {
+            let number: String
             switch promotion.target {
-            case .version(let number):
-                guard let version = state.versions[number], version.isReady else {
+            case .version(let version):
+                guard let found = state.versions[version], found.isReady else {
                     builder.problem(PlanProblem(
-                        address: .modelVersion(model: model, version: number),
-                        message: "promotion of \(model) version \(number) to \(promotion.stage.rawValue): the version is not registered and READY in MLflow",
-                        hint: "register the version first, or promote a registered one", source: promotion.origin))
+                        address: .modelVersion(model: model, version: version),
+                        message: "promotion of \(model) version \(version) to \(promotion.stage.rawValue): the version is not registered and READY in MLflow",
+                        hint: registered ? "register the version first, or promote a registered one" : "the model \(model) is not registered in MLflow: register it and the version first",
+                        source: promotion.origin))
                     continue
                 }
-                declared[number] = (promotion.stage, promotion.origin)
+                number = version
             case .training(let name):
-                if let version = state.versions.values.first(where: { $0.tags[RegistryTags.training] == name && $0.isReady }) {
-                    declared[version.version] = (promotion.stage, promotion.origin)
-                } else {
+                let trained = state.versions.values.filter { $0.tags[RegistryTags.training] == name && $0.isReady }
+                guard let newest = trained.max(by: { versionOrder($0.version, $1.version) }) else {
                     // The training has not registered its version yet: the promotion waits for it.
+                    declared.waitingStages.insert(promotion.stage)
                     builder.add(PlannedAction(
                         kind: .update, address: .modelVersion(model: model, version: "(from training \(name))"),
                         changes: [FieldChange(field: RegistryTags.stage, before: nil, after: .string(promotion.stage.rawValue))],
                         reason: "promoted in git; the version does not exist until training \(name) registers it",
                         source: promotion.origin, waitsOn: [.job("training \(name)")]))
+                    continue
                 }
+                number = newest.version
             }
+            if let earlier = declared.stages[number] {
+                builder.problem(PlanProblem(
+                    address: .modelVersion(model: model, version: number),
+                    message: "\(model) version \(number) is promoted twice: to \(earlier.stage.rawValue) at \(earlier.source) and to \(promotion.stage.rawValue)",
+                    hint: "keep one promotion per version (a training's promotion names the version it registered)",
+                    source: promotion.origin))
+                continue
+            }
+            declared.stages[number] = (promotion.stage, promotion.origin)
         }
-        for number in state.versions.keys.sorted(by: { (Int($0) ?? 0) < (Int($1) ?? 0) }) {
+        return declared
+    }
+
+    /// The `stage` tag of each version: what git declares, and `archived` for a production
+    /// version another declared version replaces. Returns every version's stage once the plan
+    /// is applied (for the aliases).
+    private static func planStages(
+        _ model: String, _ declared: Declared, _ state: RegisteredModelState, into builder: inout PlanBuilder
+    ) -> [String: String] {
+        var finalStages: [String: String] = [:]
+        let production = declared.stages.values.first { $0.stage == .production }
+        for number in state.versions.keys.sorted(by: versionOrder) {
             let version = state.versions[number]!
-            let target: ModelStage?
-            var source: SourceLocation?
+            // The raw tag: a value expctl does not know (`Production`) is shown as it is.
+            let current = version.tags[RegistryTags.stage]
+            finalStages[number] = current
+            let target: ModelStage
+            let source: SourceLocation
             var reason = "promoted in git"
-            if let promotion = declared[number] {
+            if let promotion = declared.stages[number] {
                 target = promotion.stage
                 source = promotion.source
-                if let current = version.stage, current != target { reason = Self.reason(current, version, git: promotion.stage) }
-            } else if version.stage == .production, let production = declared.values.first(where: { $0.stage == .production }) {
+                if let current, current != target.rawValue { reason = Self.reason(current, version, git: target) }
+            } else if version.stage == .production, let production {
                 target = .archived
                 // Caused by the new production version's promotion: its file is the lineage.
                 source = production.source
@@ -91,15 +138,28 @@ enum RegistryPlanning {
             } else {
                 continue
             }
-            guard version.stage != target, let target else { continue }
+            finalStages[number] = target.rawValue
+            guard current != target.rawValue else { continue }
             builder.add(PlannedAction(
                 kind: .update, address: .modelVersion(model: model, version: number),
-                changes: [FieldChange(field: RegistryTags.stage, before: version.stage.map { .string($0.rawValue) }, after: .string(target.rawValue))],
+                changes: [FieldChange(field: RegistryTags.stage, before: current.map(JSONValue.string), after: .string(target.rawValue))],
                 reason: reason, source: source))
         }
-        for (stage, alias) in RegistryTags.managedAliases.sorted(by: { $0.value < $1.value }) {
-            // The highest version git gives the stage; none means the alias should not exist.
-            let wanted = declared.filter { $0.value.stage == stage }.keys.max { (Int($0) ?? 0) < (Int($1) ?? 0) }
+        return finalStages
+    }
+
+    /// The `production` and `candidate` aliases follow the stages the plan leaves: the version
+    /// git gives the stage (the highest, if several), else one that keeps the stage. A stage
+    /// promised to a training's future version leaves its alias alone until then, so that
+    /// `models:/m@production` keeps loading while it waits.
+    private static func planAliases(
+        _ model: String, _ declared: Declared, _ finalStages: [String: String], _ state: RegisteredModelState,
+        into builder: inout PlanBuilder
+    ) {
+        for (stage, alias) in RegistryTags.managedAliases.sorted(by: { $0.value < $1.value }) where !declared.waitingStages.contains(stage) {
+            let gitVersions = declared.stages.filter { $0.value.stage == stage }.keys
+            let keptVersions = finalStages.filter { $0.value == stage.rawValue }.keys
+            let wanted = (gitVersions.isEmpty ? Array(keptVersions) : Array(gitVersions)).max(by: versionOrder)
             let current = state.aliases[alias]
             guard wanted != current else { continue }
             let address = ResourceAddress.modelAlias(model: model, alias: alias)
@@ -107,18 +167,23 @@ enum RegistryPlanning {
             switch (current, wanted) {
             case (nil, _?): builder.add(PlannedAction(kind: .create, address: address, changes: [change], reason: "follows the \(stage.rawValue) stage"))
             case (_?, _?): builder.add(PlannedAction(kind: .update, address: address, changes: [change], reason: "follows the \(stage.rawValue) stage"))
-            case (_?, nil): builder.add(PlannedAction(kind: .retire, address: address, changes: [change], reason: "no version of \(model) is \(stage.rawValue) in git"))
+            case (_?, nil): builder.add(PlannedAction(kind: .retire, address: address, changes: [change], reason: "no version of \(model) is \(stage.rawValue)"))
             case (nil, nil): break
             }
         }
     }
 
+    /// Version numbers in numeric order.
+    private static func versionOrder(_ left: String, _ right: String) -> Bool { (Int(left) ?? 0) < (Int(right) ?? 0) }
+
     /// Why a version whose stage git declares is changed: git changed since expctl last set
-    /// the stage, or someone changed the stage in MLflow (drift), or expctl never set it.
-    private static func reason(_ current: ModelStage, _ version: ModelVersionState, git: ModelStage) -> String {
+    /// the stage, someone changed the stage in MLflow (drift), or expctl never set it. (An
+    /// apply killed between writing `expctl.stage` and `stage` also reads as drift: the two
+    /// cannot be told apart, and the next apply repairs both the same way.)
+    private static func reason(_ current: String, _ version: ModelVersionState, git: ModelStage) -> String {
         switch version.tags[RegistryTags.appliedStage] {
-        case nil: "git says \(git.rawValue); MLflow has \(current.rawValue), not set by expctl"
-        case current.rawValue?: "changed in git from \(current.rawValue)"
+        case nil: "git says \(git.rawValue); MLflow has \(current), not set by expctl"
+        case current?: "changed in git from \(current)"
         default: "changed in MLflow by hand (drift); git says \(git.rawValue)"
         }
     }

@@ -64,8 +64,8 @@ public final class ExpStore {
         }
         return try withWritersLock {
             try RunRecord.markInterrupted(connection)
-            // Before the first registry change; checked again inside the transaction.
-            if let expectedDigest, !registryActions.isEmpty, self.digest(of: try actualState()) != expectedDigest {
+            // Before anything starts; checked again inside the transaction.
+            if let expectedDigest, self.digest(of: try actualState()) != expectedDigest {
                 throw StoreError.stale
             }
             if let expectedRegistryDigest, let registry, try registry.currentState().digest != expectedRegistryDigest {
@@ -82,8 +82,8 @@ public final class ExpStore {
                     } catch {
                         throw StoreError.actionFailed(action: action.id, underlying: "\(error)")
                     }
-                    try run.completed([action.id])
                     registryChanges += 1
+                    try run.completed([action.id])
                 }
                 try connection.transaction {
                     if let expectedDigest, self.digest(of: try actualState()) != expectedDigest { throw StoreError.stale }
@@ -97,6 +97,13 @@ public final class ExpStore {
             }
             return ApplyOutcome(actionsApplied: ready.count, actionsWaiting: plan.waitingActions.count, runID: run.id)
         }
+    }
+
+    /// Marks runs whose process died mid-apply as `interrupted` (a reconciler does it when it
+    /// starts; apply before it applies).
+    public func markInterruptedRuns() throws {
+        guard try isMigrated() else { return }
+        try RunRecord.markInterrupted(connection)
     }
 
     /// Runs `body` holding the writers' lock: the session-level advisory lock a reconciler

@@ -8,14 +8,15 @@ struct RunRecord {
     let connection: PostgresConnection
     let id: Int64
 
-    /// Runs left `running` by a process that died mid-apply become `interrupted`. Called under
-    /// the writers' lock, so no live apply is `running`.
+    /// Runs left `running` by a process that died mid-apply become `interrupted`: those whose
+    /// PostgreSQL backend is gone (a live apply keeps its connection open to the end).
     static func markInterrupted(_ connection: PostgresConnection) throws {
         try connection.execute("""
-            UPDATE exp.reconcile_runs
+            UPDATE exp.reconcile_runs r
             SET outcome = 'interrupted', finished_at = clock_timestamp(),
-                error = 'the process applying it stopped before finishing; the next apply completed what was left'
-            WHERE outcome = 'running'
+                error = 'the process applying it stopped before finishing; completed_actions says what it did, and the next plan what is left'
+            WHERE r.outcome = 'running'
+              AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.backend_pid)
             """)
     }
 
@@ -26,8 +27,8 @@ struct RunRecord {
     ) throws -> RunRecord {
         let result = try connection.execute(
             """
-            INSERT INTO exp.reconcile_runs (commit_sha, ref, plan_digest, actions, waiting_actions, outcome, started_at)
-            VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, 'running', clock_timestamp())
+            INSERT INTO exp.reconcile_runs (commit_sha, ref, plan_digest, actions, waiting_actions, outcome, started_at, backend_pid)
+            VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, 'running', clock_timestamp(), pg_backend_pid())
             RETURNING id
             """,
             [.text(commit), ref.map(PostgresValue.text) ?? .null, .text(planDigest), .json(idList(actions)), .json(idList(waiting))])

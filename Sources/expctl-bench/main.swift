@@ -2,10 +2,44 @@
 //
 //   swift run -c release expctl-bench validate [--files N] [--changes N] [--repetitions N] [--layout nested|flat|both]
 //   swift run -c release expctl-bench apply [--experiments N] [--variants N] [--database-url URL]
+//   swift run -c release expctl-bench mlflow --database-url URL --mlflow-url URL [--versions N] [--requests N] [--rounds N]
 import BenchmarkSupport
 import Foundation
 
 var arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "mlflow" {
+    arguments.removeFirst()
+    var options = ["--versions": "1000", "--requests": "500", "--rounds": "3"]
+    var databaseURL: String?
+    var mlflowURL: String?
+    while arguments.count >= 2 {
+        if arguments[0] == "--database-url" {
+            databaseURL = arguments[1]
+        } else if arguments[0] == "--mlflow-url" {
+            mlflowURL = arguments[1]
+        } else if options[arguments[0]] != nil {
+            options[arguments[0]] = arguments[1]
+        } else {
+            break
+        }
+        arguments.removeFirst(2)
+    }
+    guard arguments.isEmpty, let versions = Int(options["--versions"]!), let requests = Int(options["--requests"]!),
+        let rounds = Int(options["--rounds"]!), versions >= 3, requests > 0, rounds > 0
+    else {
+        print("usage: expctl-bench mlflow [--database-url URL] [--mlflow-url URL] [--versions N>=3] [--requests N] [--rounds N]")
+        exit(2)
+    }
+    do {
+        try RegistryBenchmark(
+            versions: versions, requests: requests, rounds: rounds, databaseURL: databaseURL, mlflowURL: mlflowURL
+        ).run()
+    } catch {
+        print("expctl-bench: \(error)")
+        exit(1)
+    }
+    exit(0)
+}
 if arguments.first == "apply" {
     arguments.removeFirst()
     var options = ["--experiments": "10000", "--variants": "4"]
@@ -31,6 +65,7 @@ if arguments.first == "apply" {
 guard arguments.first == "validate" else {
     print("usage: expctl-bench validate [--files N] [--changes N] [--repetitions N] [--layout nested|flat|both]")
     print("       expctl-bench apply [--experiments N] [--variants N] [--database-url URL]")
+    print("       expctl-bench mlflow [--database-url URL] [--mlflow-url URL] [--versions N] [--requests N] [--rounds N]")
     exit(2)
 }
 arguments.removeFirst()

@@ -58,6 +58,8 @@ struct PlanApplyCommandTests {
             #expect(stale.status == 1)
             #expect(stale.errors.contains("is stale: the database changed since it was made"))
             #expect(try database.connect().execute("SELECT count(*) AS n FROM exp.variants WHERE allocation = 0.15").int(0, "n") == 0)
+            // A stale plan never starts: no run is recorded for it.
+            #expect(try database.count("exp.reconcile_runs") == 1)
         }
     }
 

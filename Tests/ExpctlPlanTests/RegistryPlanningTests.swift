@@ -94,9 +94,14 @@ struct RegistryPlanningTests {
         var extra = convergedRegistry
         extra.models["planner_model"]!.aliases["candidate"] = nil
         #expect(plan(extra).summary == ["create model_alias.planner_model@candidate"])
+        // A promotion removed from git: the version keeps its stage, and the alias follows it.
         let noCandidate = promotedTree.replacingOccurrences(
             of: "  - { model: planner_model, training: planner-2025-01-10, stage: candidate }", with: "")
-        #expect(plan(convergedRegistry, text: noCandidate).summary == ["retire model_alias.planner_model@candidate"])
+        #expect(plan(convergedRegistry, text: noCandidate).summary == [])
+        var archived = convergedRegistry
+        archived.models["planner_model"]!.versions["2"]!.tags["stage"] = "archived"
+        archived.models["planner_model"]!.versions["2"]!.tags["expctl.stage"] = "archived"
+        #expect(plan(archived, text: noCandidate).summary == ["retire model_alias.planner_model@candidate"])
     }
 
     @Test func aPromotionOfAnUntrainedVersionWaitsOnItsTraining() throws {
@@ -106,5 +111,52 @@ struct RegistryPlanningTests {
         #expect(PlanText.render(waiting).contains("  # waits on job training planner-2025-01-10\n"))
         let parsed = try PlanFile.parse(PlanFile(plan: waiting, actualStateDigest: "d", ref: nil).text).get()
         #expect(parsed.plan == waiting)
+    }
+
+    @Test func aProductionPromotionWaitingOnItsTrainingKeepsTheCurrentProductionServing() {
+        let text = promotedTree
+            .replacingOccurrences(of: "  - { model: planner_model, version: 1, stage: production }\n", with: "")
+            .replacingOccurrences(of: "training: planner-2025-01-10, stage: candidate", with: "training: planner-2025-01-10, stage: production")
+        let untrained = registry([ModelVersionState(version: "1", tags: ["stage": "production", "expctl.stage": "production"])], aliases: ["production": "1"])
+        let waiting = plan(untrained, text: text)
+        #expect(waiting.summary == ["update model_version.planner_model/(from training planner-2025-01-10)"])
+        #expect(waiting.readyActions.isEmpty)
+    }
+
+    @Test func aTrainingPromotionNamesTheNewestVersionItRegistered() {
+        let retrained = registry([
+            ModelVersionState(version: "1", tags: ["stage": "production", "expctl.stage": "production"]),
+            ModelVersionState(version: "2", tags: ["expctl.training": "planner-2025-01-10"]),
+            ModelVersionState(version: "10", tags: ["expctl.training": "planner-2025-01-10"]),
+            ModelVersionState(version: "3", tags: ["expctl.training": "planner-2025-01-10"], ),
+        ], aliases: ["production": "1"])
+        // Dictionary order changes from process to process: the answer must not.
+        for _ in 0..<20 {
+            #expect(plan(retrained).summary == ["update model_version.planner_model/10", "create model_alias.planner_model@candidate"])
+        }
+    }
+
+    @Test func twoPromotionsOfOneVersionAreAProblem() {
+        let text = promotedTree.replacingOccurrences(
+            of: "  - { model: planner_model, version: 1, stage: production }",
+            with: "  - { model: planner_model, version: 1, stage: production }\n  - { model: planner_model, version: 2, stage: archived }")
+        let twice = plan(convergedRegistry, text: text)
+        #expect(twice.problems.map(\.message) == [
+            "planner_model version 2 is promoted twice: to archived at desired.yaml:21:5 and to candidate",
+        ])
+    }
+
+    @Test func aStageTagOutsideTheKnownStagesIsShownAsItIs() {
+        var odd = convergedRegistry
+        odd.models["planner_model"]!.versions["1"]!.tags["stage"] = "Production"
+        let restored = plan(odd)
+        #expect(restored.action("update model_version.planner_model/1")?.changes
+            == [FieldChange(field: "stage", before: .string("Production"), after: .string("production"))])
+        #expect(restored.action("update model_version.planner_model/1")?.reason == "changed in MLflow by hand (drift); git says production")
+    }
+
+    @Test func aPromotionOfAnUnregisteredModelSaysSo() {
+        let problems = plan(RegistryState(), text: promotedTree).problems.map(\.hint)
+        #expect(problems.contains("the model planner_model is not registered in MLflow: register it and the version first"))
     }
 }
