@@ -9,16 +9,29 @@ public import ExpctlPlan
 /// the stage unchanged, so the next plan repeats the action whole. A lineage tag that already
 /// has its value (in the state last read) is not written again: MLflow takes one request per
 /// tag, 15–40 ms each, so restoring drift costs one request instead of four.
-public final class MLflowRegistryApplier: RegistryApplying {
+///
+/// Version actions are independent of each other and run `parallelism` at a time; the alias
+/// actions follow once every version has its stage.
+public final class MLflowRegistryApplier: RegistryApplying, @unchecked Sendable {
     public let client: MLflowClient
     public let models: Set<String>
-    /// The registry as `currentState()` last read it.
+    /// Registry writes under way at once.
+    public let parallelism: Int
+    private let makeWorkerClient: () -> MLflowClient
+    /// The clients of the threads that write, `client` first; made on first use.
+    private var workers: [MLflowClient] = []
+    /// The registry as `currentState()` last read it; only read while writes run.
     private var lastRead: RegistryState?
 
-    /// `models`: the registered models the plan was made for (`DesiredState.registryModels`).
-    public init(client: MLflowClient, models: Set<String>) {
+    /// - Parameters:
+    ///   - models: the registered models the plan was made for (`DesiredState.registryModels`).
+    ///   - makeWorkerClient: a client for each further writing thread (by default one with
+    ///     `client`'s settings over a new transport).
+    public init(client: MLflowClient, models: Set<String>, parallelism: Int = 4, makeWorkerClient: (() -> MLflowClient)? = nil) {
         self.client = client
         self.models = models
+        self.parallelism = max(1, parallelism)
+        self.makeWorkerClient = makeWorkerClient ?? { client.settings.makeClient() }
     }
 
     public func currentState() throws -> RegistryState {
@@ -27,7 +40,29 @@ public final class MLflowRegistryApplier: RegistryApplying {
         return state
     }
 
-    public func apply(_ action: PlannedAction, commit: String) throws {
+    public func apply(_ actions: [PlannedAction], commit: String, completed: ([String]) throws -> Void) throws {
+        let versions = actions.filter { if case .modelVersion = $0.address { true } else { false } }
+        let others = actions.filter { if case .modelVersion = $0.address { false } else { true } }
+        for group in [versions, others] where !group.isEmpty {
+            let writes = ConcurrentWrites(group) { [self] client, action in
+                do {
+                    try apply(action, commit: commit, with: client)
+                } catch {
+                    throw RegistryActionFailure(action: action.id, underlying: "\(error)")
+                }
+                return action.id
+            }
+            try writes.run(on: workers(for: group.count), completed: completed)
+        }
+    }
+
+    private func workers(for count: Int) -> [MLflowClient] {
+        if workers.isEmpty { workers = [client] }
+        while workers.count < min(parallelism, count) { workers.append(makeWorkerClient()) }
+        return Array(workers.prefix(min(parallelism, count)))
+    }
+
+    private func apply(_ action: PlannedAction, commit: String, with client: MLflowClient) throws {
         switch (action.kind, action.address) {
         case (.create, .modelVersion(let model, let version)), (.update, .modelVersion(let model, let version)):
             let stage = try text(of: RegistryTags.stage, in: action)

@@ -8,9 +8,26 @@ public protocol RegistryApplying: AnyObject {
     /// digest with the one a saved plan recorded.
     func currentState() throws -> RegistryState
 
-    /// Carries out one registry action (a stage tag, an alias). Must be idempotent: a re-run
-    /// after a crash repeats the actions it cannot tell were done.
-    func apply(_ action: PlannedAction, commit: String) throws
+    /// Carries out the plan's registry actions (stage tags, aliases), each idempotent (a
+    /// re-run after a crash repeats the actions it cannot tell were done), possibly several at
+    /// once. `completed` is called on the calling thread with the ids of the actions done as
+    /// they finish, so that they can be recorded; an error it throws stops the apply. A
+    /// failure is a `RegistryActionFailure` naming the first action that failed, thrown once
+    /// the actions under way have finished (and been passed to `completed`).
+    func apply(_ actions: [PlannedAction], commit: String, completed: (_ ids: [String]) throws -> Void) throws
+}
+
+/// A registry action that failed, by id, with what went wrong.
+public struct RegistryActionFailure: Error, CustomStringConvertible {
+    public var action: String
+    public var underlying: String
+
+    public init(action: String, underlying: String) {
+        self.action = action
+        self.underlying = underlying
+    }
+
+    public var description: String { "\(action) failed: \(underlying)" }
 }
 
 extension RegistryState {

@@ -76,14 +76,15 @@ public final class ExpStore {
                 waiting: plan.waitingActions.map(\.id))
             var registryChanges = 0
             do {
-                for action in registryActions {
+                if let registry, !registryActions.isEmpty {
                     do {
-                        try registry!.apply(action, commit: plan.commit)
-                    } catch {
-                        throw StoreError.actionFailed(action: action.id, underlying: "\(error)")
+                        try registry.apply(registryActions, commit: plan.commit) { ids in
+                            registryChanges += ids.count
+                            try run.completed(ids)
+                        }
+                    } catch let failure as RegistryActionFailure {
+                        throw StoreError.actionFailed(action: failure.action, underlying: failure.underlying)
                     }
-                    registryChanges += 1
-                    try run.completed([action.id])
                 }
                 try connection.transaction {
                     if let expectedDigest, self.digest(of: try actualState()) != expectedDigest { throw StoreError.stale }

@@ -19,6 +19,8 @@ struct RegistryBenchmark {
     var requests: Int
     /// Rounds of the overhead comparison (every path each round, rotated); medians printed.
     var rounds: Int
+    /// Registry writes under way at once (`MLflowRegistryApplier.parallelism`).
+    var parallelism: Int
     var databaseURL: String?
     var mlflowURL: String?
 
@@ -39,10 +41,12 @@ struct RegistryBenchmark {
 
         let transport = CurlTransport()
         let client = MLflowClient(settings: settings, transport: transport)
+        // Every transport the applier's writing threads use too, so that all requests count.
+        let transports = Transports(transport)
         let model = "expctl_bench_\(getpid())_\(Int(Date().timeIntervalSince1970))"
 
         // Setup: the schema, then the model and its versions (one run's artifacts, as a training would).
-        var mark = Counter(transport)
+        var mark = Counter(transports)
         let (setupTime, _) = try measure {
             try store.migrate()
             let experiment = try client.ensureExperiment(name: "expctl_bench")
@@ -50,28 +54,31 @@ struct RegistryBenchmark {
             try client.ensureRegisteredModel(model)
             for _ in 0..<versions { _ = try client.createModelVersion(model, runID: run) }
         }
-        let setup = mark.take(transport)
+        let setup = mark.take(transports)
         print("MLflow \(settings.redactedURI), model \(model) with \(versions) versions from one run")
         print("  setup (migrate, model, versions):  \(format(setupTime)) (\(setup.requests) requests, \(setup.connections) connections)")
 
         let desired = desiredState(model)
-        let applier = MLflowRegistryApplier(client: client, models: desired.registryModels)
+        let applier = MLflowRegistryApplier(client: client, models: desired.registryModels, parallelism: parallelism) {
+            MLflowClient(settings: settings, transport: transports.make())
+        }
+        print("  registry writes: \(parallelism) at a time")
         var rows: [Row] = []
 
         // Plan from scratch, apply, re-plan of the converged state.
-        mark = Counter(transport)
+        mark = Counter(transports)
         let first = try plan(desired, store: store, applier: applier)
-        rows.append(Row(first, phase: "plan from scratch", count: mark.take(transport)))
+        rows.append(Row(first, phase: "plan from scratch", count: mark.take(transports)))
         guard first.plan.actions.count == versions + 2, first.plan.isApplicable else {
             throw BenchmarkErrorText("expected \(versions + 2) actions and no problems, got \(first.plan.actions.count) and \(first.plan.problems.count)")
         }
-        mark = Counter(transport)
+        mark = Counter(transports)
         let applyTime = try apply(first, store: store, applier: applier)
-        rows.append(Row(phase: "apply", time: applyTime, count: mark.take(transport), actions: first.plan.actions.count, applies: true))
+        rows.append(Row(phase: "apply", time: applyTime, count: mark.take(transports), actions: first.plan.actions.count, applies: true))
 
-        mark = Counter(transport)
+        mark = Counter(transports)
         let converged = try plan(desired, store: store, applier: applier)
-        rows.append(Row(converged, phase: "re-plan, converged", count: mark.take(transport)))
+        rows.append(Row(converged, phase: "re-plan, converged", count: mark.take(transports)))
         guard converged.plan.actions.isEmpty else {
             throw BenchmarkErrorText("the converged state still has \(converged.plan.actions.count) changes")
         }
@@ -81,15 +88,15 @@ struct RegistryBenchmark {
         for number in drifted {
             try client.setModelVersionTag(model, version: String(number), key: RegistryTags.stage, value: ModelStage.candidate.rawValue)
         }
-        mark = Counter(transport)
+        mark = Counter(transports)
         let drift = try plan(desired, store: store, applier: applier)
-        rows.append(Row(drift, phase: "plan after drift", count: mark.take(transport)))
+        rows.append(Row(drift, phase: "plan after drift", count: mark.take(transports)))
         guard drift.plan.actions.count == drifted.count else {
             throw BenchmarkErrorText("expected \(drifted.count) drift actions, got \(drift.plan.actions.count)")
         }
-        mark = Counter(transport)
+        mark = Counter(transports)
         let driftApply = try apply(drift, store: store, applier: applier)
-        rows.append(Row(phase: "apply after drift", time: driftApply, count: mark.take(transport), actions: drift.plan.actions.count, applies: true))
+        rows.append(Row(phase: "apply after drift", time: driftApply, count: mark.take(transports), actions: drift.plan.actions.count, applies: true))
         guard try plan(desired, store: store, applier: applier).plan.actions.isEmpty else {
             throw BenchmarkErrorText("the state after repairing the drift still has changes")
         }
@@ -162,7 +169,7 @@ struct RegistryBenchmark {
 
         // Warm the connection and check the answer once.
         guard try client.modelVersion(model, version: version) != nil else { throw BenchmarkErrorText("\(url) found no version") }
-        let before = Counter(transport)
+        let connectionsBefore = transport.connectionCount
         let paths: [(name: String, body: () throws -> Void)] = [
             ("MLflowClient.modelVersion (CurlTransport, JSON decoded)", {
                 for _ in 0..<requests { _ = try client.modelVersion(model, version: version) }
@@ -188,8 +195,7 @@ struct RegistryBenchmark {
                 cpu[index].append(cpuSeconds() - cpuBefore)
             }
         }
-        var counter = before
-        let connections = counter.take(transport).connections
+        let connections = transport.connectionCount - connectionsBefore
         let micros = wall.map { perRequest(median($0)) }
         let cpuMicros = cpu.map { $0.sorted()[$0.count / 2] * 1e6 / Double(requests) }
         let curl = micros[2]
@@ -235,17 +241,30 @@ struct RegistryBenchmark {
 
     // MARK: Helpers
 
-    /// Requests and connections a transport made since the mark.
+    /// The benchmark's transports: the main one and those of the applier's writing threads.
+    private final class Transports {
+        private(set) var all: [CurlTransport]
+        init(_ first: CurlTransport) { all = [first] }
+        func make() -> CurlTransport {
+            let transport = CurlTransport()
+            all.append(transport)
+            return transport
+        }
+        var requests: Int { all.reduce(0) { $0 + $1.requestCount } }
+        var connections: Int { all.reduce(0) { $0 + $1.connectionCount } }
+    }
+
+    /// Requests and connections the transports made since the mark.
     private struct Counter {
         var requests: Int
         var connections: Int
-        init(_ transport: CurlTransport) {
-            requests = transport.requestCount
-            connections = transport.connectionCount
+        init(_ transports: Transports) {
+            requests = transports.requests
+            connections = transports.connections
         }
-        mutating func take(_ transport: CurlTransport) -> (requests: Int, connections: Int) {
-            let result = (transport.requestCount - requests, transport.connectionCount - connections)
-            self = Counter(transport)
+        mutating func take(_ transports: Transports) -> (requests: Int, connections: Int) {
+            let result = (transports.requests - requests, transports.connections - connections)
+            self = Counter(transports)
             return result
         }
     }

@@ -2,14 +2,14 @@
 //
 //   swift run -c release expctl-bench validate [--files N] [--changes N] [--repetitions N] [--layout nested|flat|both]
 //   swift run -c release expctl-bench apply [--experiments N] [--variants N] [--database-url URL]
-//   swift run -c release expctl-bench mlflow --database-url URL --mlflow-url URL [--versions N] [--requests N] [--rounds N]
+//   swift run -c release expctl-bench mlflow --database-url URL --mlflow-url URL [--versions N] [--requests N] [--rounds N] [--parallelism N]
 import BenchmarkSupport
 import Foundation
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "mlflow" {
     arguments.removeFirst()
-    var options = ["--versions": "1000", "--requests": "500", "--rounds": "3"]
+    var options = ["--versions": "1000", "--requests": "500", "--rounds": "3", "--parallelism": "4"]
     var databaseURL: String?
     var mlflowURL: String?
     while arguments.count >= 2 {
@@ -25,14 +25,15 @@ if arguments.first == "mlflow" {
         arguments.removeFirst(2)
     }
     guard arguments.isEmpty, let versions = Int(options["--versions"]!), let requests = Int(options["--requests"]!),
-        let rounds = Int(options["--rounds"]!), versions >= 3, requests > 0, rounds > 0
+        let rounds = Int(options["--rounds"]!), let parallelism = Int(options["--parallelism"]!), versions >= 3, requests > 0, rounds > 0,
+        parallelism > 0
     else {
-        print("usage: expctl-bench mlflow [--database-url URL] [--mlflow-url URL] [--versions N>=3] [--requests N] [--rounds N]")
+        print("usage: expctl-bench mlflow [--database-url URL] [--mlflow-url URL] [--versions N>=3] [--requests N] [--rounds N] [--parallelism N]")
         exit(2)
     }
     do {
         try RegistryBenchmark(
-            versions: versions, requests: requests, rounds: rounds, databaseURL: databaseURL, mlflowURL: mlflowURL
+            versions: versions, requests: requests, rounds: rounds, parallelism: parallelism, databaseURL: databaseURL, mlflowURL: mlflowURL
         ).run()
     } catch {
         print("expctl-bench: \(error)")
@@ -65,7 +66,7 @@ if arguments.first == "apply" {
 guard arguments.first == "validate" else {
     print("usage: expctl-bench validate [--files N] [--changes N] [--repetitions N] [--layout nested|flat|both]")
     print("       expctl-bench apply [--experiments N] [--variants N] [--database-url URL]")
-    print("       expctl-bench mlflow [--database-url URL] [--mlflow-url URL] [--versions N] [--requests N] [--rounds N]")
+    print("       expctl-bench mlflow [--database-url URL] [--mlflow-url URL] [--versions N] [--requests N] [--rounds N] [--parallelism N]")
     exit(2)
 }
 arguments.removeFirst()
