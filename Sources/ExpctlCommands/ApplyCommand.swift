@@ -21,6 +21,7 @@ struct ApplyCommand: ConsoleCommand {
     @OptionGroup var source: SourceOptions
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var mlflow: MLflowOptions
+    @OptionGroup var parallelism: ParallelismOption
 
     @Flag(help: "Apply without asking for confirmation.")
     var autoApprove = false
@@ -42,12 +43,13 @@ struct ApplyCommand: ConsoleCommand {
             ref = saved.ref
             expectedDigest = saved.actualStateDigest
             expectedRegistryDigest = saved.registryStateDigest
-            registry = saved.registryStateDigest == nil ? nil : mlflow.registry(models: saved.registryModels)
+            registry = saved.registryStateDigest == nil ? nil : mlflow.registry(models: saved.registryModels, parallelism: parallelism.parallelism)
             if saved.registryStateDigest != nil, registry == nil {
                 throw UserFacingError(message: "the plan in \(planFile) was made against the MLflow model registry: set MLFLOW_TRACKING_URI or pass --mlflow-url to apply it")
             }
         } else {
-            guard let planned = try PlannedChange.make(source: source, store: store, mlflow: mlflow, console: console, format: .text) else {
+            guard let planned = try PlannedChange.make(
+                source: source, store: store, mlflow: mlflow, parallelism: parallelism.parallelism, console: console, format: .text) else {
                 return ExitStatus.failure
             }
             plan = planned.plan

@@ -20,7 +20,7 @@ struct MLflowOptions: ParsableArguments {
 
     /// The registry applier for the models `desired` refers to; nil when MLflow is not
     /// configured, with a warning when the desired state needs it.
-    func registry(for desired: DesiredState, console: any Console) -> MLflowRegistryApplier? {
+    func registry(for desired: DesiredState, parallelism: Int = 1, console: any Console) -> MLflowRegistryApplier? {
         guard let settings else {
             if desired.refersToRegistry {
                 console.errorLine("""
@@ -30,12 +30,25 @@ struct MLflowOptions: ParsableArguments {
             }
             return nil
         }
-        return MLflowRegistryApplier(client: settings.makeClient(), models: desired.registryModels)
+        return MLflowRegistryApplier(client: settings.makeClient(), models: desired.registryModels, parallelism: parallelism)
     }
 
     /// The registry applier for a saved plan's models; nil when MLflow is not configured.
-    func registry(models: [String]) -> MLflowRegistryApplier? {
-        settings.map { MLflowRegistryApplier(client: $0.makeClient(), models: Set(models)) }
+    func registry(models: [String], parallelism: Int) -> MLflowRegistryApplier? {
+        settings.map { MLflowRegistryApplier(client: $0.makeClient(), models: Set(models), parallelism: parallelism) }
+    }
+}
+
+/// How many MLflow registry writes apply keeps under way at once, Terraform's `-parallelism`.
+struct ParallelismOption: ParsableArguments {
+    @Option(help: """
+        MLflow registry writes under way at once. 1 by default: a single-worker MLflow server \
+        (SQLite store) was slower with 4; raise it for a server with several workers.
+        """)
+    var parallelism: Int = 1
+
+    func validate() throws {
+        guard parallelism > 0 else { throw ValidationError("--parallelism must be at least 1") }
     }
 }
 

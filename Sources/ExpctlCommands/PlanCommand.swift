@@ -76,7 +76,7 @@ struct PlannedChange {
 
     /// Nil when the desired state is invalid: its diagnostics are printed in `format`.
     static func make(
-        source: SourceOptions, store: ExpStore, mlflow: MLflowOptions, console: any Console, format: PlanFormat
+        source: SourceOptions, store: ExpStore, mlflow: MLflowOptions, parallelism: Int = 1, console: any Console, format: PlanFormat
     ) throws -> PlannedChange? {
         let snapshot = try source.load()
         guard snapshot.result.isValid else {
@@ -91,7 +91,7 @@ struct PlannedChange {
         }
         let desired = snapshot.result.state
         let actual = try storeStep { try store.actualState() }
-        let registry = mlflow.registry(for: desired, console: console)
+        let registry = mlflow.registry(for: desired, parallelism: parallelism, console: console)
         let registryState = try registry.map { registry in try registryStep(registry) { try registry.currentState() } }
         let plan = Planner.plan(desired: desired, actual: actual, registry: registryState, commit: snapshot.commit.id.hex)
         return PlannedChange(

@@ -20,6 +20,7 @@ struct ReconcileCommand: ConsoleCommand {
     @OptionGroup var source: SourceOptions
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var mlflow: MLflowOptions
+    @OptionGroup var parallelism: ParallelismOption
 
     @Flag(help: "Run one pass and exit.")
     var once = false
@@ -65,7 +66,7 @@ struct ReconcileCommand: ConsoleCommand {
                 }
             }
             guard let current = store else { continue }
-            let outcome = ReconcilePass(source: source, reader: reader, store: current, mlflow: mlflowClient).run()
+            let outcome = ReconcilePass(source: source, reader: reader, store: current, mlflow: mlflowClient, parallelism: parallelism.parallelism).run()
             console.line(outcome.line)
             if outcome.failed, (try? current.connection.execute("SELECT 1")) == nil { store = nil }
             if once { return outcome.failed ? ExitStatus.failure : ExitStatus.success }
@@ -97,6 +98,8 @@ struct ReconcilePass {
     let store: ExpStore
     /// The MLflow registry's client; nil plans the database only.
     let mlflow: MLflowClient?
+    /// Registry writes under way at once.
+    let parallelism: Int
 
     struct Outcome {
         var line: String
@@ -116,7 +119,7 @@ struct ReconcilePass {
             // A run a killed process left `running` is marked even when nothing is left to apply.
             try store.markInterruptedRuns()
             let actual = try store.actualState()
-            let registry = mlflow.map { MLflowRegistryApplier(client: $0, models: result.state.registryModels) }
+            let registry = mlflow.map { MLflowRegistryApplier(client: $0, models: result.state.registryModels, parallelism: parallelism) }
             plan = Planner.plan(desired: result.state, actual: actual, registry: try registry?.currentState(), commit: resolved.id.hex)
             guard plan.isApplicable else {
                 return Outcome(line: "reconcile: \(commit): stalled, \(plan.problems.count) change(s) git must fix first (first: \(plan.problems[0].message)); waiting for a new commit", failed: true)

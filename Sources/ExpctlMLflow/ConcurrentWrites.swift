@@ -3,10 +3,11 @@ import Foundation
 /// Runs independent registry writes on a few threads, each with its own client (a transport
 /// is confined to one thread), while the calling thread records what completes.
 ///
-/// MLflow takes one request per tag, and a server answers several at once faster than one
-/// after another (on a 2-core test machine, 4 at once gave 1.65 times the throughput), so a
-/// plan that promotes many versions is applied by `workers.count` threads. A failure stops
-/// handing out work; what is under way finishes and is reported before the failure.
+/// MLflow takes one request per tag, so a plan that promotes many versions is mostly waiting
+/// on the server; a server with several workers answers several requests at once. (A
+/// single-worker server does not: `expctl-bench mlflow` measured 4 at once 20% slower.) A
+/// failure stops handing out work; what is under way finishes and is reported before the
+/// failure.
 final class ConcurrentWrites<Item: Sendable>: @unchecked Sendable {
     private let items: [Item]
     private let perform: (MLflowClient, Item) throws -> String

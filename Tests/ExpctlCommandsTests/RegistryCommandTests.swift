@@ -191,7 +191,8 @@ struct RegistryCommandTests {
         try repository.commitAll("Archive the old versions")
         try TestDatabase.with { database in
             let source = try arguments(repository, database)
-            let child = try ExpctlProcess(["apply", "--auto-approve"] + source)
+            // Four writes at once: the run record must still say exactly what completed.
+            let child = try ExpctlProcess(["apply", "--auto-approve", "--parallelism", "4"] + source)
             // Killed once the run record shows a registry action done: PostgreSQL comes after.
             let watcher = try database.connect()
             var killed = false
