@@ -32,7 +32,12 @@ public enum PlanMarkdown {
             output += "\n"
         }
         if !plan.actions.isEmpty {
-            let blocks = plan.actions.map { PlanText.block($0).replacingFirstCharacterOfLines() }.joined()
+            // A waiting action's lines stay indented, so the diff shows them as context, not as
+            // changes this pull request makes now.
+            let waiting = Set(plan.waitingActions.map(\.id))
+            let blocks = plan.actions.map { action in
+                waiting.contains(action.id) ? PlanText.block(action) : PlanText.block(action).replacingFirstCharacterOfLines()
+            }.joined()
             // Longer than any run of backticks in what users wrote, so their text cannot close it.
             let fence = String(repeating: "`", count: max(3, longestBacktickRun(in: blocks) + 1))
             output += "<details><summary>\(plan.actions.count) action\(plan.actions.count == 1 ? "" : "s")</summary>\n\n\(fence)diff\n"

@@ -109,6 +109,12 @@ struct RegistryPlanningTests {
         let action = try #require(waiting.action("update model_version.planner_model/(from training planner-2025-01-10)"))
         #expect(action.waitsOn == [.job("training planner-2025-01-10")])
         #expect(PlanText.render(waiting).contains("  # waits on job training planner-2025-01-10\n"))
+        #expect(PlanText.summary(waiting) == "Plan: 0 to add, 0 to change, 0 to retire. 1 waiting on jobs or gates.")
+        // In a pull-request comment the waiting change is context, not a green line.
+        let markdown = PlanMarkdown.render(waiting)
+        #expect(markdown.contains("\n      + stage = \"candidate\"\n"))
+        #expect(!markdown.split(separator: "\n").contains { $0.hasPrefix("+") && $0.contains("stage") })
+        #expect(markdown.contains(":hourglass: 1 more action waits on jobs or gates"))
         let parsed = try PlanFile.parse(PlanFile(plan: waiting, actualStateDigest: "d", ref: nil).text).get()
         #expect(parsed.plan == waiting)
     }
