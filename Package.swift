@@ -49,15 +49,17 @@ let package = Package(
             name: "ExpctlGit",
             dependencies: ["CGit2", "ExpctlDesiredState"],
             swiftSettings: strictSettings),
+        // Finding secrets however a C library printed them (bytes, percent-encoding). Pure.
+        .target(name: "ExpctlRedaction", swiftSettings: strictSettings),
         // The PostgreSQL adapter over libpq.
-        .target(name: "ExpctlPostgres", dependencies: ["CLibPQ"], swiftSettings: strictSettings),
+        .target(name: "ExpctlPostgres", dependencies: ["CLibPQ", "ExpctlRedaction"], swiftSettings: strictSettings),
         // The `exp` schema as expctl's state store: migrations, actual state, transactional apply.
         .target(
             name: "ExpctlStore", dependencies: ["ExpctlPostgres", "ExpctlPlan", "ExpctlModel"],
             swiftSettings: strictSettings),
         // The HTTP transport over libcurl.
         .target(
-            name: "ExpctlHTTP", dependencies: ["CCurl", "CCurlShim"], swiftSettings: strictSettings),
+            name: "ExpctlHTTP", dependencies: ["CCurl", "CCurlShim", "ExpctlRedaction"], swiftSettings: strictSettings),
         // The MLflow REST client (tracking, artifacts, model registry) over the HTTP transport.
         .target(
             name: "ExpctlMLflow", dependencies: ["ExpctlHTTP", "ExpctlModel", "ExpctlPlan"], swiftSettings: strictSettings),
@@ -82,6 +84,7 @@ let package = Package(
             swiftSettings: strictSettings),
 
         .testTarget(name: "ExpctlYAMLTests", dependencies: ["ExpctlYAML"], swiftSettings: strictSettings),
+        .testTarget(name: "ExpctlRedactionTests", dependencies: ["ExpctlRedaction"], swiftSettings: strictSettings),
         .testTarget(
             name: "ExpctlDesiredStateTests",
             dependencies: ["ExpctlDesiredState", "ExpctlModel", "ExpctlYAML"],

@@ -3,6 +3,8 @@
 // Work is done on UTF-8 bytes: a secret must be found even where it does not fall on
 // `Character` boundaries of the surrounding text, and the patterns are ASCII.
 
+import ExpctlRedaction
+
 /// Scrubs `user:password@` from URLs and known secrets from any text, for messages.
 ///
 /// Two layers, because neither alone is enough:
@@ -22,7 +24,7 @@ public enum SecretScrubber {
     /// from the authority on.
     public static func scrubURL(_ url: String) -> String {
         var bytes = Array(url.utf8)
-        if firstIndex(of: schemeSeparator, in: bytes, from: 0) == nil {
+        if RedactionBytes.firstIndex(of: schemeSeparator, in: bytes, from: 0) == nil {
             scrubURL(in: &bytes, authorityStart: 0, end: bytes.count)
         } else {
             scrubURLs(in: &bytes)
@@ -34,7 +36,7 @@ public enum SecretScrubber {
     public static func scrub(_ text: String, secrets: [String] = []) -> String {
         var bytes = Array(text.utf8)
         let mask = Array(Self.mask.utf8)
-        for secret in forms(of: secrets) { replaceAll(secret, with: mask, in: &bytes) }
+        for secret in forms(of: secrets) { RedactionBytes.replaceAll(secret, with: mask, in: &bytes) }
         scrubURLs(in: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -43,7 +45,7 @@ public enum SecretScrubber {
     /// password (a token written as the user, as git hosts accept).
     public static func secrets(inURL url: String) -> [String] {
         let bytes = Array(url.utf8)
-        let start = firstIndex(of: schemeSeparator, in: bytes, from: 0).map { $0 + schemeSeparator.count } ?? 0
+        let start = RedactionBytes.firstIndex(of: schemeSeparator, in: bytes, from: 0).map { $0 + schemeSeparator.count } ?? 0
         guard let userinfo = userinfoRange(in: bytes, authorityStart: start, end: bytes.count) else { return [] }
         let info = bytes[userinfo]
         let secret = info.firstIndex(of: colon).map { info[($0 + 1)...] } ?? info
@@ -67,7 +69,7 @@ extension SecretScrubber {
     /// Scrubs each `scheme://...` in `bytes`; a URL ends at whitespace, a quote or an angle bracket.
     fileprivate static func scrubURLs(in bytes: inout [UInt8]) {
         var index = 0
-        while let found = firstIndex(of: schemeSeparator, in: bytes, from: index) {
+        while let found = RedactionBytes.firstIndex(of: schemeSeparator, in: bytes, from: index) {
             let start = found + schemeSeparator.count
             var end = start
             while end < bytes.count, !endsURL(bytes[end]) { end += 1 }
@@ -111,7 +113,7 @@ extension SecretScrubber {
     }
 
     private static func isSecretParameter(_ name: ArraySlice<UInt8>) -> Bool {
-        let name = String(decoding: percentDecoded(Array(name)), as: UTF8.self).lowercased()
+        let name = String(decoding: RedactionBytes.percentDecoded(Array(name)), as: UTF8.self).lowercased()
         return secretParameterNames.contains(name) || secretParameterWords.contains { name.contains($0) }
     }
 
@@ -125,75 +127,10 @@ extension SecretScrubber {
         var forms: [[UInt8]] = []
         for secret in secrets where !secret.isEmpty {
             let bytes = Array(secret.utf8)
-            for form in [bytes, percentEncoded(bytes), percentDecoded(bytes)] where !form.isEmpty && !forms.contains(form) {
+            for form in [bytes, RedactionBytes.percentEncoded(bytes), RedactionBytes.percentDecoded(bytes)] where !form.isEmpty && !forms.contains(form) {
                 forms.append(form)
             }
         }
         return forms.sorted { $0.count > $1.count }
-    }
-}
-
-// MARK: - Bytes
-
-private func replaceAll(_ needle: [UInt8], with replacement: [UInt8], in bytes: inout [UInt8]) {
-    var result: [UInt8] = []
-    var index = 0
-    while let found = firstIndex(of: needle, in: bytes, from: index) {
-        result += bytes[index..<found]
-        result += replacement
-        index = found + needle.count
-    }
-    guard index > 0 else { return }
-    result += bytes[index...]
-    bytes = result
-}
-
-private func firstIndex(of needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-    guard !needle.isEmpty, bytes.count >= needle.count, start <= bytes.count - needle.count else { return nil }
-    var candidate = start
-    while candidate <= bytes.count - needle.count {
-        guard let first = bytes[candidate...(bytes.count - needle.count)].firstIndex(of: needle[0]) else { return nil }
-        if bytes[first..<(first + needle.count)].elementsEqual(needle) { return first }
-        candidate = first + 1
-    }
-    return nil
-}
-
-/// Every byte outside RFC 3986's unreserved set as %XX.
-private func percentEncoded(_ bytes: [UInt8]) -> [UInt8] {
-    let hex = Array("0123456789ABCDEF".utf8)
-    var encoded: [UInt8] = []
-    for byte in bytes {
-        let unreserved = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || "-._~".utf8.contains(byte)
-        if unreserved { encoded.append(byte) } else { encoded += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]] }
-    }
-    return encoded
-}
-
-/// `%XX` sequences decoded; malformed ones are kept as written.
-private func percentDecoded(_ bytes: [UInt8]) -> [UInt8] {
-    var decoded: [UInt8] = []
-    var index = 0
-    while index < bytes.count {
-        if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
-            let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
-        {
-            decoded.append(high << 4 | low)
-            index += 3
-        } else {
-            decoded.append(bytes[index])
-            index += 1
-        }
-    }
-    return decoded
-}
-
-private func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-    default: nil
     }
 }

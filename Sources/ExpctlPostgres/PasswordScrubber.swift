@@ -3,6 +3,8 @@
 // Work is done on UTF-8 bytes: a password must be found even where it does not fall on
 // `Character` boundaries of the surrounding text, and the patterns are ASCII.
 
+import ExpctlRedaction
+
 /// Removes passwords from text that may reach users or logs.
 ///
 /// Two layers, because neither alone is enough:
@@ -34,7 +36,7 @@ struct PasswordScrubber: Sendable {
     func scrub(_ text: String) -> String {
         var bytes = Array(text.utf8)
         let mask = Array(Self.mask.utf8)
-        for password in passwords { replaceAll(password, with: mask, in: &bytes) }
+        for password in passwords { RedactionBytes.replaceAll(password, with: mask, in: &bytes) }
         maskURLPasswords(&bytes)
         maskPasswordKeywords(&bytes)
         return String(decoding: bytes, as: UTF8.self)
@@ -51,7 +53,7 @@ func passwords(inConnectionString connectionString: String) -> [String] {
         if value.first == UInt8(ascii: "'"), value.last == UInt8(ascii: "'"), value.count >= 2 {
             value = Array(value.dropFirst().dropLast())
         }
-        return [String(decoding: value, as: UTF8.self), String(decoding: percentDecoded(value), as: UTF8.self)]
+        return [String(decoding: value, as: UTF8.self), String(decoding: RedactionBytes.percentDecoded(value), as: UTF8.self)]
     }
 }
 
@@ -64,7 +66,7 @@ private func urlPasswordRanges(_ bytes: [UInt8]) -> [Range<Int>] {
     let separator = Array("://".utf8)
     var ranges: [Range<Int>] = []
     var index = 0
-    while let schemeEnd = firstIndex(of: separator, in: bytes, from: index) {
+    while let schemeEnd = RedactionBytes.firstIndex(of: separator, in: bytes, from: index) {
         let start = schemeEnd + separator.count
         var end = start
         while end < bytes.count, !isWhitespace(bytes[end]), !"/\"'".utf8.contains(bytes[end]) { end += 1 }
@@ -85,7 +87,7 @@ private func passwordKeywordRanges(_ bytes: [UInt8]) -> [Range<Int>] {
     let keyword = Array("password".utf8)
     var ranges: [Range<Int>] = []
     var index = 0
-    while let found = firstIndex(of: keyword, in: bytes, from: index, ignoringCase: true) {
+    while let found = RedactionBytes.firstIndex(of: keyword, in: bytes, from: index, ignoringCase: true) {
         var cursor = found + keyword.count
         index = cursor
         while cursor < bytes.count, bytes[cursor] == UInt8(ascii: " ") { cursor += 1 }
@@ -128,64 +130,6 @@ private func replace(_ ranges: [Range<Int>], in bytes: inout [UInt8]) {
     }
 }
 
-private func replaceAll(_ needle: [UInt8], with replacement: [UInt8], in bytes: inout [UInt8]) {
-    var result: [UInt8] = []
-    var index = 0
-    while let found = firstIndex(of: needle, in: bytes, from: index) {
-        result += bytes[index..<found]
-        result += replacement
-        index = found + needle.count
-    }
-    guard index > 0 else { return }
-    result += bytes[index...]
-    bytes = result
-}
-
-private func firstIndex(
-    of needle: [UInt8], in bytes: [UInt8], from start: Int, ignoringCase: Bool = false
-) -> Int? {
-    guard !needle.isEmpty, bytes.count >= needle.count, start <= bytes.count - needle.count else { return nil }
-    for candidate in start...(bytes.count - needle.count) {
-        let matches = needle.indices.allSatisfy { offset in
-            let byte = bytes[candidate + offset]
-            return ignoringCase ? asciiLowercased(byte) == asciiLowercased(needle[offset]) : byte == needle[offset]
-        }
-        if matches { return candidate }
-    }
-    return nil
-}
-
-private func asciiLowercased(_ byte: UInt8) -> UInt8 {
-    (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
-}
-
 private func isWhitespace(_ byte: UInt8) -> Bool {
     byte == UInt8(ascii: " ") || (9...13).contains(byte)
-}
-
-/// `%XX` sequences decoded; malformed ones are kept as written.
-private func percentDecoded(_ bytes: [UInt8]) -> [UInt8] {
-    var decoded: [UInt8] = []
-    var index = 0
-    while index < bytes.count {
-        if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
-            let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
-        {
-            decoded.append(high << 4 | low)
-            index += 3
-        } else {
-            decoded.append(bytes[index])
-            index += 1
-        }
-    }
-    return decoded
-}
-
-private func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-    default: nil
-    }
 }
