@@ -161,6 +161,10 @@ struct RegistryCommandTests {
             #expect(plan.status == 1)
             #expect(plan.errors.hasPrefix("expctl: error: MLflow GET registered-models/get:"), "\(plan.errors)")
             #expect(plan.errors.contains("(MLflow: http://127.0.0.1:1)"))
+            let withPassword = expctl(arguments: ["plan"] + (try arguments(repository, database, mlflow: "http://bot:s3cret@127.0.0.1:1")))
+            #expect(withPassword.status == 1)
+            #expect(withPassword.errors.contains("(MLflow: http://***@127.0.0.1:1)"), "\(withPassword.errors)")
+            #expect(!(withPassword.errors + withPassword.output).contains("s3cret"))
             #expect(expctl(arguments: ["apply", "--auto-approve"] + down).status == 1)
             #expect(try database.count("exp.policies") == 0)
 

@@ -109,6 +109,12 @@ struct RegistryClientTests {
         let basic = MLflowSettings.resolve(url: "https://u:pw@m", environment: ["MLFLOW_TRACKING_USERNAME": "u", "MLFLOW_TRACKING_PASSWORD": "pw"])
         #expect(basic?.redactedURI.contains("pw") == false)
         #expect(MLflowSettings.resolve(url: nil, environment: [:]) == nil)
+        // --mlflow-url wins over the variable; a CA bundle comes from MLflow's own variable.
+        let overridden = MLflowSettings.resolve(
+            url: "https://flag:5000", environment: ["MLFLOW_TRACKING_URI": "http://env:5000", "MLFLOW_TRACKING_SERVER_CERT_PATH": "/etc/ca.pem"])
+        #expect(overridden?.trackingURI == "https://flag:5000")
+        #expect(overridden?.caBundle == "/etc/ca.pem")
+        #expect(overridden?.credentials == nil)
     }
 
     /// MLflow's filters have no escape for quotes: a name with `'` is searched in `"…"`.
