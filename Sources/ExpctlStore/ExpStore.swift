@@ -88,7 +88,7 @@ public final class ExpStore {
                 }
                 try connection.transaction {
                     if let expectedDigest, self.digest(of: try actualState()) != expectedDigest { throw StoreError.stale }
-                    try BatchInserts(single: PlanApplier(connection: connection, commit: plan.commit)).apply(databaseActions)
+                    try BatchWrites(single: PlanApplier(connection: connection, commit: plan.commit)).apply(databaseActions)
                     try run.finish(outcome: ready.isEmpty ? "no_changes" : "applied", completed: databaseActions.map(\.id))
                 }
             } catch {

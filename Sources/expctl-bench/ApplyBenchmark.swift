@@ -4,8 +4,9 @@ import ExpctlPostgres
 import ExpctlStore
 import Foundation
 
-/// Measures applying a large desired state to an empty `exp` schema (rows per second) and a
-/// full re-plan of the converged state (read every managed row, plan, find no changes).
+/// Measures applying a large desired state to an empty `exp` schema (rows per second), a full
+/// re-plan of the converged state (read every managed row, plan, find no changes), and a
+/// change of every variant's allocation (updates per second).
 struct ApplyBenchmark {
     var experiments: Int
     var variantsPerExperiment: Int
@@ -40,14 +41,27 @@ struct ApplyBenchmark {
         let replanTime = clock.now - start
         guard replan.actions.isEmpty else { throw BenchmarkErrorText("the converged state still has \(replan.actions.count) changes") }
 
+        // Every variant's traffic moves: one allocation update per variant.
+        let shifted = generate(shifted: true)
+        let reallocation = Planner.plan(desired: shifted, actual: actual, commit: "bench-2")
+        start = clock.now
+        try store.apply(reallocation, ref: nil)
+        let reallocationTime = clock.now - start
+        guard Planner.plan(desired: shifted, actual: try store.actualState(), commit: "bench-2").actions.isEmpty else {
+            throw BenchmarkErrorText("the reallocated state still has changes")
+        }
+
         print("desired state: \(experiments) experiments x \(variantsPerExperiment) variants, 1 policy with 2 versions")
         print("  plan from empty:                  \(format(planFromEmpty)) (\(rows) actions)")
         print("  apply from empty:                 \(format(applyTime)) = \(Int(Double(rows) / seconds(applyTime))) rows/s")
         print("  of which the plan's digest:       \(format(digestTime)) (\(digest.prefix(12))…)")
         print("  re-plan of the converged state:   \(format(replanTime)) (reading the rows: \(format(readTime)))")
+        let updates = reallocation.actions.count
+        print("  every allocation changed:         \(format(reallocationTime)) = \(Int(Double(updates) / seconds(reallocationTime))) updates/s (\(updates) actions)")
     }
 
-    private func generate() -> DesiredState {
+    /// With `shifted`, every variant's share moves by a few buckets (the total stays 1).
+    private func generate(shifted: Bool = false) -> DesiredState {
         let origin = SourceLocation(path: "bench.yaml", line: 1, column: 1)
         let policy = Policy(name: "planner_policy", versions: [
             PolicyVersion(version: 1, mlflowModelName: "planner_model", model: .registered(version: "1"), origin: origin),
@@ -60,13 +74,19 @@ struct ApplyBenchmark {
                 startsAt: Timestamp(seconds: 1_736_121_600), baseline: "v0",
                 variants: (0..<variantsPerExperiment).map { number in
                     Variant(
-                        name: "v\(number)", allocation: Allocation(buckets: share),
+                        name: "v\(number)", allocation: Allocation(buckets: share + (shifted ? shift(number) : 0)),
                         policyVersion: PolicyVersionRef(policy: "planner_policy", version: number % 2 + 1),
                         params: ["exploration_rate": .double(0.1 * Double(number)), "rank": .integer(Int64(number))], origin: origin)
                 },
                 origin: SourceLocation(path: "experiments/exp-\(index).yaml", line: 2, column: 11))
         }
         return DesiredState(experiments: experiments, policies: [policy])
+    }
+
+    /// +50, −50, +50, … buckets, and 0 for the last of an odd count, so the total is unchanged.
+    private func shift(_ number: Int) -> Int {
+        if number == variantsPerExperiment - 1, variantsPerExperiment % 2 == 1 { return 0 }
+        return number % 2 == 0 ? 50 : -50
     }
 
     private func databaseURL(replacing database: String, in settings: ConnectionSettings) throws -> String {

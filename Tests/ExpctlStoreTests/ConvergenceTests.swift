@@ -32,6 +32,36 @@ struct ConvergenceTests {
         }
     }
 
+    @Test func allocationChangesAreBatchedAndConverge() throws {
+        try withStore { store, database in
+            try store.converge(desired())
+            let moved = desired(exampleTree
+                .replacingOccurrences(of: "allocation: 0.9,", with: "allocation: 0.75,")
+                .replacingOccurrences(of: "allocation: 0.1,", with: "allocation: 0.25,"))
+            let plan = try store.plan(moved)
+            #expect(plan.actions.map(\.changes).allSatisfy { $0.map(\.field) == ["allocation"] })
+            #expect(plan.actions.count == 2)
+            try store.apply(plan, ref: nil)
+            #expect(try store.plan(moved).actions.isEmpty)
+            let rows = try database.connect().execute("""
+                SELECT name, allocation::text AS allocation, config->>'policy_version_id' = policy_version_id::text AS linked
+                FROM exp.variants ORDER BY name
+                """)
+            #expect(rows.rows.indices.map { rows.string($0, "allocation") } == ["0.7500", "0.2500"])
+            #expect(rows.rows.indices.allSatisfy { rows.bool($0, "linked") == true })
+
+            // A batch with a variant that does not exist is replayed to name it; nothing is applied.
+            let missing = PlannedAction(
+                kind: .update, address: .variant(experiment: "planner_policy_exp", name: "ghost"),
+                changes: [FieldChange(field: "allocation", before: .double(0.1), after: .double(0.2))], reason: "test")
+            let error = try #require(throws: StoreError.self) {
+                try store.apply(Plan(commit: "c3", actions: try store.plan(desired()).actions + [missing]), ref: nil)
+            }
+            #expect("\(error)".hasPrefix("update experiment.planner_policy_exp/variant.ghost failed: it matched 0 rows"))
+            #expect(try store.plan(moved).actions.isEmpty)
+        }
+    }
+
     @Test func largeNumbersAndBacktickedTextConverge() throws {
         try withStore { store, _ in
             let state = desired(exampleTree.replacingOccurrences(

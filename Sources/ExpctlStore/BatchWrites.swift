@@ -2,14 +2,15 @@ import ExpctlModel
 import ExpctlPlan
 import ExpctlPostgres
 
-/// Applies runs of creates of the same kind (experiments, variants) as one INSERT each, with
-/// the values as arrays (`unnest`), instead of one statement per row: a plan that creates
-/// 40,000 variants makes a few round trips, not 40,000.
+/// Applies runs of creates of the same kind (experiments, variants) as one INSERT each, and
+/// runs of allocation changes as one UPDATE each, with the values as arrays (`unnest`),
+/// instead of one statement per row: a plan that creates 40,000 variants, or moves the traffic
+/// of all of them, makes a few round trips, not 40,000.
 ///
 /// Each batch runs under a savepoint. When it fails or matches fewer rows than it should, the
 /// batch is rolled back to the savepoint and its actions are applied one at a time, so the
 /// error names the action that failed, as without batching.
-struct BatchInserts {
+struct BatchWrites {
     let single: PlanApplier
     var connection: PostgresConnection { single.connection }
     /// Rows per statement: large enough to amortise the round trip, small enough for memory.
@@ -31,13 +32,13 @@ struct BatchInserts {
         }
     }
 
-    enum Kind { case experiments, variants }
+    enum Kind { case experiments, variants, allocations }
 
     static func batchKind(_ action: PlannedAction) -> Kind? {
-        guard action.kind == .create else { return nil }
-        switch action.address {
-        case .experiment: return .experiments
-        case .variant: return .variants
+        switch (action.kind, action.address) {
+        case (.create, .experiment): return .experiments
+        case (.create, .variant): return .variants
+        case (.update, .variant) where action.changes.count == 1 && action.changes[0].field == "allocation": return .allocations
         default: return nil
         }
     }
@@ -46,7 +47,11 @@ struct BatchInserts {
         try connection.execute("SAVEPOINT expctl_batch")
         let inserted: Int?
         do {
-            let statement = kind == .experiments ? experiments(actions) : variants(actions)
+            let statement = switch kind {
+            case .experiments: experiments(actions)
+            case .variants: variants(actions)
+            case .allocations: allocations(actions)
+            }
             inserted = try connection.execute(statement.sql, statement.parameters).affectedRows
         } catch {
             inserted = nil
@@ -105,6 +110,26 @@ struct BatchInserts {
                 JOIN exp.experiments e ON e.name = d.experiment
                 JOIN exp.policies p ON p.name = d.policy
                 JOIN exp.policy_versions pv ON pv.policy_id = p.id AND pv.version = d.version
+                """,
+            parameters: columns.map { .text(PostgresArray.literal($0)) } + [.text(single.commit)])
+    }
+
+    /// Allocation changes as `updateVariant` makes them (the config keeps its policy version
+    /// and params), matched by experiment and variant name.
+    private func allocations(_ actions: [PlannedAction]) -> PlanApplier.Statement {
+        var columns = Array(repeating: [String?](), count: 4)
+        for action in actions {
+            guard case .variant(let experiment, let name) = action.address else { continue }
+            let values: [String?] = [experiment, name, text(action.after("allocation")), action.source?.path]
+            for (column, value) in values.enumerated() { columns[column].append(value) }
+        }
+        return PlanApplier.Statement(
+            sql: """
+                UPDATE exp.variants v
+                SET allocation = d.allocation, updated_at = now(), source_commit = $5, source_path = coalesce(d.path, v.source_path)
+                FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[]) AS d(experiment, name, allocation, path)
+                JOIN exp.experiments e ON e.name = d.experiment
+                WHERE v.experiment_id = e.id AND v.name = d.name
                 """,
             parameters: columns.map { .text(PostgresArray.literal($0)) } + [.text(single.commit)])
     }
