@@ -11,6 +11,7 @@ public struct Migration: Sendable {
     public static let all: [Migration] = [
         Migration(version: 1, name: "exp schema", sql: SchemaV1.sql),
         Migration(version: 2, name: "run records of cross-system applies", sql: SchemaV2.sql),
+        Migration(version: 3, name: "variants belong to the experiment a row names", sql: SchemaV3.sql),
     ]
 
     /// The statements of `sql`, which end with `;` at the end of a line: the extended query

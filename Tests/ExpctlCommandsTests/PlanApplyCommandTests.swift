@@ -103,8 +103,8 @@ struct PlanApplyCommandTests {
             #expect(invalid.status == 1)
             #expect(invalid.output.contains("configs/bad.yaml:1:15: error:"))
             let migrate = expctl(arguments: ["migrate", "--database-url", database.url])
-            #expect(migrate.output == "Migrated the exp schema to version 2 (applied 1, 2).\n")
-            #expect(expctl(arguments: ["migrate", "--database-url", database.url]).output == "The exp schema is up to date (version 2).\n")
+            #expect(migrate.output == "Migrated the exp schema to version 3 (applied 1, 2, 3).\n")
+            #expect(expctl(arguments: ["migrate", "--database-url", database.url]).output == "The exp schema is up to date (version 3).\n")
         }
         let unreachable = expctl(arguments: ["migrate", "--database-url", "postgresql://expctl:s3cret@127.0.0.1:1/x?connect_timeout=2"])
         #expect(unreachable.status == 1)

@@ -11,7 +11,7 @@ struct ApplyTests {
     @Test func migrationsAreIdempotent() throws {
         try TestDatabase.with { database in
             let connection = try database.connect()
-            #expect(try Migrator.migrate(connection) == [1, 2])
+            #expect(try Migrator.migrate(connection) == [1, 2, 3])
             #expect(try Migrator.migrate(connection) == [])
             let tables = try connection.execute(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = 'exp' ORDER BY table_name")
@@ -19,6 +19,30 @@ struct ApplyTests {
                 "assignments", "events", "experiments", "metric_aggregates", "offline_replay_results", "policies",
                 "policy_versions", "reconcile_runs", "schema_migrations", "v_experiment_metrics", "variants",
             ])
+        }
+    }
+
+    @Test func aRowsVariantMustBelongToItsExperiment() throws {
+        try withStore { store, _ in
+            try store.converge(desired())
+            let other = try store.connection.execute(
+                "INSERT INTO exp.experiments (name, unit_type, status, source_commit, source_path) VALUES ('other', 'user', 'draft', 'c', 'x') RETURNING id::text AS id"
+            ).string(0, "id") ?? ""
+            let control = try store.connection.execute("SELECT id::text AS id FROM exp.variants WHERE name = 'control'").string(0, "id") ?? ""
+            for statement in [
+                "INSERT INTO exp.assignments (experiment_id, unit_id, unit_type, variant_id, bucket) VALUES ($1::uuid, 'u1', 'user', $2::uuid, 7)",
+                "INSERT INTO exp.events (event_type, unit_type, unit_id, experiment_id, variant_id, occurred_at) VALUES ('plan_generated', 'user', 'u1', $1::uuid, $2::uuid, now())",
+                "INSERT INTO exp.metric_aggregates (experiment_id, variant_id, metric_name, bucket_start, bucket_width, count, sum, mean, variance) VALUES ($1::uuid, $2::uuid, 'm', now(), '1 hour', 1, 1, 1, 0)",
+            ] {
+                let error = try #require(throws: PostgresError.self) { try store.connection.execute(statement, [.text(other), .text(control)]) }
+                #expect(error.sqlState == "23503", "\(error)")
+            }
+            let orphan = try #require(throws: PostgresError.self) {
+                try store.connection.execute(
+                    "INSERT INTO exp.events (event_type, unit_type, unit_id, variant_id, occurred_at) VALUES ('x', 'user', 'u1', $1::uuid, now())",
+                    [.text(control)])
+            }
+            #expect(orphan.sqlState == "23514")
         }
     }
 
