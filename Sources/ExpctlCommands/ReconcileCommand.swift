@@ -122,6 +122,7 @@ struct ReconcilePass {
             let registry = mlflow.map { MLflowRegistryApplier(client: $0, models: result.state.registryModels, parallelism: parallelism) }
             plan = Planner.plan(desired: result.state, actual: actual, registry: try registry?.currentState(), commit: resolved.id.hex)
             guard plan.isApplicable else {
+                try store.recordRefused(plan, ref: resolved.refName)
                 return Outcome(line: "reconcile: \(commit): stalled, \(plan.problems.count) change(s) git must fix first (first: \(plan.problems[0].message)); waiting for a new commit", failed: true)
             }
             guard plan.hasReadyChanges else { return Outcome(line: "reconcile: \(commit): no changes\(waiting(plan))", failed: false) }

@@ -100,6 +100,27 @@ public final class ExpStore {
         }
     }
 
+    /// Records that a plan was refused (its problems need git to change), once per plan: a
+    /// reconciler that stalls on the same plan pass after pass records it the first time only.
+    /// Returns whether it recorded.
+    @discardableResult
+    public func recordRefused(_ plan: Plan, ref: String?) throws -> Bool {
+        guard let first = plan.problems.first else { return false }
+        let reason = "\(plan.problems.count) problem\(plan.problems.count == 1 ? "" : "s") git must fix; first: "
+            + (first.source.map { "\($0): " } ?? "") + first.message
+        let result = try connection.execute(
+            """
+            INSERT INTO exp.reconcile_runs (commit_sha, ref, plan_digest, actions, outcome, error, started_at, finished_at, backend_pid)
+            SELECT $1, $2, $3, $4::jsonb, 'refused', $5, clock_timestamp(), clock_timestamp(), pg_backend_pid()
+            WHERE NOT EXISTS (
+                SELECT 1 FROM (SELECT outcome, plan_digest FROM exp.reconcile_runs ORDER BY id DESC LIMIT 1) AS last
+                WHERE last.outcome = 'refused' AND last.plan_digest = $3)
+            """,
+            [.text(plan.commit), ref.map(PostgresValue.text) ?? .null, .text(plan.digest),
+             .json(JSONValue.array(plan.actions.map { .string($0.id) }).canonicalText), .text(reason)])
+        return result.affectedRows == 1
+    }
+
     /// Marks runs whose process died mid-apply as `interrupted` (a reconciler does it when it
     /// starts; apply before it applies).
     public func markInterruptedRuns() throws {

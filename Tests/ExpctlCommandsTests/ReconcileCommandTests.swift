@@ -117,6 +117,25 @@ struct ReconcileCommandTests {
             #expect(result.output.contains("stalled, the desired state is invalid (1 errors; first: configs/bad.yaml:1:15"))
         }
     }
+
+    @Test func aRefusedPlanIsRecordedOnceHoweverManyPassesStall() throws {
+        let repository = try exampleRepository()
+        try TestDatabase.with { (database: TestDatabase) throws in
+            let pass = ["reconcile", "--once", "--repo", repository.path, "--path", "configs", "--database-url", database.url]
+            #expect(expctl(arguments: pass).status == 0)
+            let file = "configs/experiments/planner_policy_exp.yaml"
+            try repository.write(file, try repository.read(file).replacingOccurrences(of: "status: running", with: "status: draft"))
+            try repository.commitAll("back to draft")
+            for _ in 0..<3 {
+                let stalled = expctl(arguments: pass)
+                #expect(stalled.status == 1)
+                #expect(stalled.output.contains("stalled, 1 change(s) git must fix first"), "\(stalled.output)")
+            }
+            let runs = try database.connect().execute("SELECT outcome, error FROM exp.reconcile_runs ORDER BY id")
+            #expect(runs.rows.indices.map { runs.string($0, "outcome") } == ["applied", "refused"])
+            #expect(runs.string(1, "error") == "1 problem git must fix; first: configs/experiments/planner_policy_exp.yaml:5:11: experiment planner_policy_exp cannot move from running to draft")
+        }
+    }
 }
 
 @Suite("expctl reconcile --wait")
