@@ -19,7 +19,7 @@ struct MLflowOptions: ParsableArguments {
     var settings: MLflowSettings? { MLflowSettings.resolve(url: mlflowURL, environment: ProcessInfo.processInfo.environment) }
 
     /// The registry applier for the models `desired` refers to; nil when MLflow is not
-    /// configured, with a warning when the desired state needs it.
+    /// configured (with a warning when the desired state needs it) or no model is named.
     func registry(for desired: DesiredState, parallelism: Int = 1, console: any Console) -> MLflowRegistryApplier? {
         guard let settings else {
             if desired.refersToRegistry {
@@ -30,6 +30,8 @@ struct MLflowOptions: ParsableArguments {
             }
             return nil
         }
+        // A desired state that names no model needs no registry (and its plan files none).
+        guard !desired.registryModels.isEmpty else { return nil }
         return MLflowRegistryApplier(client: settings.makeClient(), models: desired.registryModels, parallelism: parallelism)
     }
 

@@ -119,10 +119,12 @@ struct ReconcilePass {
             // A run a killed process left `running` is marked even when nothing is left to apply.
             try store.markInterruptedRuns()
             let actual = try store.actualState()
-            let registry = mlflow.map { MLflowRegistryApplier(client: $0, models: result.state.registryModels, parallelism: parallelism) }
+            let models = result.state.registryModels
+            let registry = models.isEmpty ? nil : mlflow.map { MLflowRegistryApplier(client: $0, models: models, parallelism: parallelism) }
             plan = Planner.plan(desired: result.state, actual: actual, registry: try registry?.currentState(), commit: resolved.id.hex)
             guard plan.isApplicable else {
-                try store.recordRefused(plan, ref: resolved.refName)
+                // Recording it is a courtesy: a failure to do so must not hide why the pass stalled.
+                _ = try? store.recordRefused(plan, ref: resolved.refName)
                 return Outcome(line: "reconcile: \(commit): stalled, \(plan.problems.count) change(s) git must fix first (first: \(plan.problems[0].message)); waiting for a new commit", failed: true)
             }
             guard plan.hasReadyChanges else { return Outcome(line: "reconcile: \(commit): no changes\(waiting(plan))", failed: false) }

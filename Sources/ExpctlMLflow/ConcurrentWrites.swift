@@ -29,6 +29,7 @@ final class ConcurrentWrites<Item: Sendable>: @unchecked Sendable {
     /// the ids done as they finish. Rethrows the first failure (of `perform` or `completed`)
     /// once every thread has stopped.
     func run(on workers: [MLflowClient], completed: ([String]) throws -> Void) throws {
+        precondition(!workers.isEmpty, "ConcurrentWrites needs at least one client")
         running = workers.count
         for client in workers {
             let handedOver = HandedOver(client: client)
@@ -40,12 +41,14 @@ final class ConcurrentWrites<Item: Sendable>: @unchecked Sendable {
             let finished = done
             done = []
             let allStopped = running == 0
+            // Once recording failed, what finishes later is not recorded either.
+            let recording = !(failure?.fromRecording ?? false)
             condition.unlock()
-            if !finished.isEmpty {
+            if !finished.isEmpty, recording {
                 do {
                     try completed(finished)
                 } catch {
-                    stop(with: RegistryActionFailureBox(error: error))
+                    stop(with: RegistryActionFailureBox(error: error, fromRecording: true))
                 }
             }
             if allStopped { break }
@@ -97,4 +100,6 @@ private struct HandedOver: @unchecked Sendable {
 /// An error carried between threads.
 private struct RegistryActionFailureBox: @unchecked Sendable {
     var error: any Error
+    /// Whether `completed` threw (rather than a write).
+    var fromRecording = false
 }

@@ -24,25 +24,7 @@ extension MLflowClient {
 
     /// Every version of a model, with its status and tags (`model-versions/search`, paged).
     public func modelVersions(_ name: String) throws(MLflowError) -> [ModelVersionState] {
-        guard let literal = FilterString.literal(name) else {
-            throw MLflowError.refusedBeforeSending(
-                "cannot search the versions of model \(name): MLflow's filter syntax cannot express a name with both quotes",
-                call: "GET model-versions/search")
-        }
-        let filter = "name=\(literal)"
-        var versions: [ModelVersionState] = []
-        var pageToken: String?
-        repeat {
-            var query = [("filter", filter), ("max_results", "1000")]
-            if let pageToken { query.append(("page_token", pageToken)) }
-            let page = try get("model-versions/search", query)
-            for item in page.list("model_versions") {
-                guard case .object(let version) = item, let number = version.string("version") else { continue }
-                versions.append(ModelVersionState(version: number, status: version.string("status") ?? "READY", tags: version.tags()))
-            }
-            pageToken = page.string("next_page_token")
-        } while pageToken != nil
-        return versions
+        try modelVersions(name, taggedWith: [:]).map(\.state)
     }
 
     /// The registry state of the models named, for the planner.

@@ -9,7 +9,7 @@ extension Plan {
     public var readyActions: [PlannedAction] { partitionedByReadiness.ready }
 
     /// Whether apply has anything to do (a plan of waiting actions only has not).
-    public var hasReadyChanges: Bool { actions.contains { $0.waitsOn.isEmpty } || !readyActions.isEmpty }
+    public var hasReadyChanges: Bool { !readyActions.isEmpty }
 
     private var partitionedByReadiness: (ready: [PlannedAction], waiting: [PlannedAction]) {
         var waitingIDs = Set<String>()

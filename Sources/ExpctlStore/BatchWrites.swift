@@ -114,8 +114,9 @@ struct BatchWrites {
             parameters: columns.map { .text(PostgresArray.literal($0)) } + [.text(single.commit)])
     }
 
-    /// Allocation changes as `updateVariant` makes them (the config keeps its policy version
-    /// and params), matched by experiment and variant name.
+    /// Allocation changes, matched by experiment and variant name. Unlike `updateVariant`, the
+    /// config is left as it is: a plan that changes only allocations found it in line (a
+    /// drifted config is a `policy_version` or `params` change, never batched here).
     private func allocations(_ actions: [PlannedAction]) -> PlanApplier.Statement {
         var columns = Array(repeating: [String?](), count: 4)
         for action in actions {

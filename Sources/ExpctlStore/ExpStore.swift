@@ -83,7 +83,8 @@ public final class ExpStore {
                             try run.completed(ids)
                         }
                     } catch let failure as RegistryActionFailure {
-                        throw StoreError.actionFailed(action: failure.action, underlying: failure.underlying)
+                        throw StoreError.registryActionFailed(
+                            action: failure.action, underlying: failure.underlying, completedBefore: registryChanges)
                     }
                 }
                 try connection.transaction {
@@ -92,7 +93,11 @@ public final class ExpStore {
                     try run.finish(outcome: ready.isEmpty ? "no_changes" : "applied", completed: databaseActions.map(\.id))
                 }
             } catch {
-                let failure = registryChanges == 0 ? error : StoreError.failedAfterRegistryChanges(underlying: "\(error)", registryChanges: registryChanges)
+                let failure: any Error = switch error {
+                case StoreError.registryActionFailed: error
+                case _ where registryChanges == 0: error
+                default: StoreError.failedAfterRegistryChanges(underlying: "\(error)", registryChanges: registryChanges)
+                }
                 try? run.fail("\(failure)")
                 throw failure
             }
@@ -121,8 +126,8 @@ public final class ExpStore {
         return result.affectedRows == 1
     }
 
-    /// Marks runs whose process died mid-apply as `interrupted` (a reconciler does it when it
-    /// starts; apply before it applies).
+    /// Marks runs whose process died mid-apply as `interrupted` (every reconcile pass does it,
+    /// and apply before it applies).
     public func markInterruptedRuns() throws {
         guard try isMigrated() else { return }
         try RunRecord.markInterrupted(connection)

@@ -9,14 +9,16 @@ struct RunRecord {
     let id: Int64
 
     /// Runs left `running` by a process that died mid-apply become `interrupted`: those whose
-    /// PostgreSQL backend is gone (a live apply keeps its connection open to the end).
+    /// PostgreSQL backend is gone (a live apply keeps its connection open to the end), or that
+    /// started before the server last started (its pid may be in use again).
     static func markInterrupted(_ connection: PostgresConnection) throws {
         try connection.execute("""
             UPDATE exp.reconcile_runs r
             SET outcome = 'interrupted', finished_at = clock_timestamp(),
-                error = 'the process applying it stopped before finishing; completed_actions says what it did, and the next plan what is left'
+                error = 'the process applying it stopped before finishing; completed_actions lists what it finished (MLflow may have more), the next plan shows what is left'
             WHERE r.outcome = 'running'
-              AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.backend_pid)
+              AND (r.started_at < pg_postmaster_start_time()
+                   OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.backend_pid))
             """)
     }
 

@@ -12,6 +12,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case registryStale
     /// A failure after some registry actions were applied (MLflow has no rollback).
     case failedAfterRegistryChanges(underlying: String, registryChanges: Int)
+    /// A registry action failed (part of it may have been written: its lineage tags go first);
+    /// `completedBefore` actions had been applied, the database was not touched.
+    case registryActionFailed(action: String, underlying: String, completedBefore: Int)
 
     public var description: String {
         switch self {
@@ -30,11 +33,20 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .registryStale:
             "the plan is stale: the MLflow model registry changed since it was made; run expctl plan again"
         case .failedAfterRegistryChanges(let underlying, let count):
-            "\(underlying.hasSuffix(Self.nothingApplied) ? String(underlying.dropLast(Self.nothingApplied.count)) : underlying); the database was not changed, but the \(count) MLflow registry change\(count == 1 ? "" : "s") before it were applied: run apply again to complete the rest"
+            "\(underlying.hasSuffix(Self.nothingApplied) ? String(underlying.dropLast(Self.nothingApplied.count)) : underlying); the database was not changed, but \(Self.registryChanges(count)) before it: run apply again to complete the rest"
+        case .registryActionFailed(let action, let underlying, let count):
+            "\(action) failed: \(underlying); the database was not changed"
+                + (count == 0 ? "" : ", but \(Self.registryChanges(count)) before it")
+                + ": run apply again to complete the rest"
         case .locked(let holder):
             "another expctl is applying to this database (the lock is held by \(holder ?? "another session")); nothing was applied"
         }
     }
 
     private static let nothingApplied = "; nothing was applied"
+
+    /// "1 MLflow registry change was applied", "3 MLflow registry changes were applied".
+    private static func registryChanges(_ count: Int) -> String {
+        count == 1 ? "1 MLflow registry change was applied" : "\(count) MLflow registry changes were applied"
+    }
 }

@@ -48,8 +48,16 @@ struct ConcurrentWritesTests {
             Thread.sleep(forTimeInterval: 0.001)
             return "item \(item)"
         }
-        #expect(throws: Refused.self) { try writes.run(on: idleClients(3)) { _ in throw Refused() } }
+        var calls = 0
+        #expect(throws: Refused.self) {
+            try writes.run(on: idleClients(3)) { _ in
+                calls += 1
+                throw Refused()
+            }
+        }
         #expect(started.value < 50)
+        // What finishes after recording failed is not offered for recording again.
+        #expect(calls == 1)
     }
 }
 
