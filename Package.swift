@@ -63,12 +63,21 @@ let package = Package(
         // The MLflow REST client (tracking, artifacts, model registry) over the HTTP transport.
         .target(
             name: "ExpctlMLflow", dependencies: ["ExpctlHTTP", "ExpctlModel", "ExpctlPlan"], swiftSettings: strictSettings),
+        // The reconciler: one pass (read source, validate, observe, plan, apply what is ready,
+        // record) with typed outcomes, the apply across job ledger, MLflow and PostgreSQL, the
+        // loop with an injected clock and wake-ups, and the progress hook.
+        .target(
+            name: "ExpctlReconciler",
+            dependencies: [
+                "ExpctlModel", "ExpctlDesiredState", "ExpctlGit", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlMLflow",
+            ],
+            swiftSettings: strictSettings),
         // The commands (validate, version, ...) as a library that tests call.
         .target(
             name: "ExpctlCommands",
             dependencies: [
                 "ExpctlModel", "ExpctlDesiredState", "ExpctlGit", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlHTTP",
-                "ExpctlMLflow", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ExpctlMLflow", "ExpctlReconciler", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
         // The executable: only the entry point.
@@ -79,7 +88,7 @@ let package = Package(
             name: "expctl-bench",
             dependencies: [
                 "BenchmarkSupport", "ExpctlDesiredState", "ExpctlGit", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlMLflow",
-                "ExpctlHTTP",
+                "ExpctlHTTP", "ExpctlReconciler",
             ],
             swiftSettings: strictSettings),
 
@@ -98,7 +107,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "ExpctlCommandsTests",
-            dependencies: ["ExpctlCommands", "ExpctlMLflow", "ExpctlHTTP", "ExpctlPlan", "PostgresTestSupport"],
+            dependencies: [
+                "ExpctlCommands", "ExpctlMLflow", "ExpctlHTTP", "ExpctlPlan", "ExpctlModel", "ExpctlStore", "ExpctlReconciler",
+                "PostgresTestSupport",
+            ],
             exclude: ["Golden", "flaky_proxy.py"],
             swiftSettings: strictSettings),
         // The planner example and helpers shared by the tests that plan.
@@ -112,6 +124,13 @@ let package = Package(
             dependencies: [
                 "ExpctlStore", "ExpctlPlan", "ExpctlModel", "ExpctlDesiredState", "ExpctlPostgres", "PostgresTestSupport",
                 "PlanningTestSupport",
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "ExpctlReconcilerTests",
+            dependencies: [
+                "ExpctlReconciler", "ExpctlStore", "ExpctlPlan", "ExpctlModel", "ExpctlDesiredState", "ExpctlPostgres",
+                "PostgresTestSupport", "PlanningTestSupport",
             ],
             swiftSettings: strictSettings),
         .testTarget(

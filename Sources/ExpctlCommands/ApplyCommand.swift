@@ -1,7 +1,6 @@
 import ArgumentParser
-import ExpctlMLflow
 import ExpctlPlan
-import ExpctlStore
+import ExpctlReconciler
 import Foundation
 
 /// `expctl apply`: carries out a saved plan exactly, or plans and applies after confirmation.
@@ -10,9 +9,11 @@ struct ApplyCommand: ConsoleCommand {
         commandName: "apply",
         abstract: "Apply a saved plan, or plan and apply the desired state at a ref.",
         discussion: """
-            With PLANFILE, applies exactly that plan and refuses it if the database changed since \
-            it was made. Without, plans and asks for confirmation on a terminal unless \
-            --auto-approve. All changes of a plan commit together or not at all.
+            With PLANFILE, applies exactly that plan and refuses it if the database, the job \
+            ledger or the MLflow registry changed since it was made, or if the file was edited. \
+            Without, plans and asks for confirmation on a terminal unless --auto-approve. Jobs are \
+            recorded first, then MLflow is changed, then the database in one transaction. Actions \
+            that wait on jobs or gates, or are blocked, are left for a later apply.
             """)
 
     @Argument(help: "A plan saved by `expctl plan --out FILE`.")
@@ -26,38 +27,50 @@ struct ApplyCommand: ConsoleCommand {
     @Flag(help: "Apply without asking for confirmation.")
     var autoApprove = false
 
-    func execute(console: any Console) throws -> Int32 {
-        let store = try database.openStore()
-        try storeStep {
-            try store.migrate()
-            try store.markInterruptedRuns()
+    @Option(help: "Progress output: text, or json (one JSON object per line).")
+    var logFormat: LogFormat = .text
+
+    func execute(_ context: CommandContext) throws -> Int32 {
+        let console = context.console
+        let hook: any ReconcileHook = switch logFormat {
+        case .text: TextHook(console: console, passLines: false)
+        case .json: JSONLinesHook(console: console, clock: SystemClock())
         }
+        do {
+            return try run(context, hook: hook)
+        } catch {
+            (hook as? JSONLinesHook)?.error(ErrorReport(error))
+            throw error
+        }
+    }
+
+    private func run(_ context: CommandContext, hook: any ReconcileHook) throws -> Int32 {
+        let console = context.console
+        let text = logFormat == .text
+        let pipeline = try CommandPipeline(
+            source: source, database: database, mlflow: mlflow, parallelism: parallelism.parallelism, context: context, hook: hook)
+        try pipeline.migrate()
         let plan: Plan
-        let ref: String?
-        let expectedDigest: String
-        let registry: MLflowRegistryApplier?
-        let expectedRegistryDigest: String?
+        let report: ApplyReport
         if let planFile {
             let saved = try loadPlanFile(planFile)
             plan = saved.plan
-            ref = saved.ref
-            expectedDigest = saved.actualStateDigest
-            expectedRegistryDigest = saved.registryStateDigest
-            registry = saved.registryStateDigest == nil ? nil : mlflow.registry(models: saved.registryModels, parallelism: parallelism.parallelism)
-            if saved.registryStateDigest != nil, registry == nil {
-                throw UserFacingError(message: "the plan in \(planFile) was made against the MLflow model registry: set MLFLOW_TRACKING_URI or pass --mlflow-url to apply it")
+            do {
+                report = try pipeline.reconciler.apply(saved)
+            } catch {
+                throw ContextualError(error, context: "plan file \(planFile)")
             }
         } else {
-            guard let planned = try PlannedChange.make(
-                source: source, store: store, mlflow: mlflow, parallelism: parallelism.parallelism, console: console, format: .text) else {
+            let prepared: Reconciler.Prepared
+            switch try pipeline.prepare() {
+            case .invalid(let snapshot):
+                PlanCommand.printInvalid(snapshot, path: source.normalizedPath, format: .text, console: console)
                 return ExitStatus.failure
+            case .planned(let planned):
+                prepared = planned
             }
-            plan = planned.plan
-            ref = planned.snapshot.commit.refName
-            expectedDigest = planned.digest
-            registry = planned.registry
-            expectedRegistryDigest = planned.registryDigest
-            console.write(PlanText.render(plan))
+            plan = prepared.plan
+            if text { console.write(PlanText.render(plan)) }
             guard plan.isApplicable else { return ExitStatus.failure }
             guard plan.hasReadyChanges else { return ExitStatus.success }
             if !autoApprove {
@@ -70,21 +83,22 @@ struct ApplyCommand: ConsoleCommand {
                     return ExitStatus.failure
                 }
             }
+            if text { console.line("") }
+            report = try pipeline.reconciler.apply(prepared)
         }
-        let outcome: ExpStore.ApplyOutcome
-        do {
-            outcome = try storeStep {
-                try store.apply(
-                    plan, ref: ref, expectedDigest: expectedDigest, registry: registry, expectedRegistryDigest: expectedRegistryDigest)
-            }
-        } catch let error as UserFacingError where planFile != nil && error.message.hasPrefix("the plan is stale") {
-            throw UserFacingError(message: "the plan in \(planFile!) is stale: \(error.message.dropFirst("the plan is stale: ".count))")
+        guard text else { return ExitStatus.success }
+        console.line("\nApply complete! Resources: \(report.created) added, \(report.updated) changed, \(report.retired) retired.")
+        let waiting = plan.waitingActions.count
+        if waiting > 0 {
+            console.line(waiting == 1
+                ? "1 action waits on a job or gate and was not applied; a later apply carries it out once ready."
+                : "\(waiting) actions wait on jobs or gates and were not applied; a later apply carries them out once ready.")
         }
-        console.line("\nApply complete! Resources: \(plan.count(.create)) added, \(plan.count(.update)) changed, \(plan.count(.retire)) retired.")
-        switch outcome.actionsWaiting {
-        case 0: break
-        case 1: console.line("1 action waits on a job or gate and was not applied; a later apply carries it out once ready.")
-        case let count: console.line("\(count) actions wait on jobs or gates and were not applied; a later apply carries them out once ready.")
+        let blocked = plan.blockedActions.count
+        if blocked > 0 {
+            console.line(blocked == 1
+                ? "1 action is blocked and was not applied (see the plan for why)."
+                : "\(blocked) actions are blocked and were not applied (see the plan for why).")
         }
         return ExitStatus.success
     }
@@ -98,7 +112,7 @@ struct ApplyCommand: ConsoleCommand {
         }
         switch PlanFile.parse(text) {
         case .success(let file): return file
-        case .failure(let problem): throw UserFacingError(message: "\(path): \(problem)")
+        case .failure(let problem): throw ContextualError(problem, context: "plan file \(path)")
         }
     }
 }

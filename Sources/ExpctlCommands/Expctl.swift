@@ -1,4 +1,5 @@
 public import ArgumentParser
+public import Foundation
 
 /// The `expctl` command line: a root command and its subcommands.
 public struct Expctl: ParsableCommand {
@@ -16,15 +17,23 @@ public struct Expctl: ParsableCommand {
     public init() {}
 }
 
-/// A subcommand that writes through a `Console` and returns its exit status, so tests can
-/// run it in-process.
+/// A subcommand that writes through a `Console`, reads settings from the environment it is
+/// given (never from the process's own), and returns its exit status, so tests can run it
+/// in-process with everything explicit.
 protocol ConsoleCommand: ParsableCommand {
-    func execute(console: any Console) throws -> Int32
+    func execute(_ context: CommandContext) throws -> Int32
+}
+
+/// What a command runs with besides its arguments.
+struct CommandContext {
+    var console: any Console
+    /// The environment variables it may read (`DATABASE_URL`, `PG*`, `MLFLOW_TRACKING_*`).
+    var environment: [String: String]
 }
 
 extension ConsoleCommand {
     public mutating func run() throws {
-        let status = try execute(console: StandardConsole())
+        let status = try execute(CommandContext(console: StandardConsole(), environment: ProcessInfo.processInfo.environment))
         if status != 0 { throw ExitCode(status) }
     }
 }
@@ -40,16 +49,22 @@ public enum ExitStatus {
 /// Runs the command line in-process: parses `arguments` (without the program name), runs the
 /// command, prints what it says to `console`, and returns the exit status.
 public enum ExpctlCLI {
-    public static func run(_ arguments: [String], console: any Console = StandardConsole()) -> Int32 {
+    /// `environment` is what the command may read its settings from: the process's own for the
+    /// executable, an explicit one in tests.
+    public static func run(
+        _ arguments: [String], console: any Console = StandardConsole(), environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> Int32 {
         do {
             var command = try Expctl.parseAsRoot(arguments)
             if let consoleCommand = command as? any ConsoleCommand {
-                return try consoleCommand.execute(console: console)
+                return try consoleCommand.execute(CommandContext(console: console, environment: environment))
             }
             try command.run()
             return ExitStatus.success
-        } catch let error as UserFacingError {
-            console.errorLine("expctl: error: \(error.message)")
+        } catch let error as ExitCode {
+            return error.rawValue
+        } catch let error where ErrorReport.covers(error) {
+            console.errorLine("expctl: error: \(ErrorReport(error).message)")
             return ExitStatus.failure
         } catch {
             let status = Expctl.exitCode(for: error)
@@ -62,10 +77,4 @@ public enum ExpctlCLI {
             return status.rawValue
         }
     }
-}
-
-/// An error about the environment (a missing repository, an unknown ref) printed as one line.
-struct UserFacingError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
 }

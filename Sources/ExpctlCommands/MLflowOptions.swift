@@ -1,12 +1,10 @@
 import ArgumentParser
 import ExpctlMLflow
-import ExpctlModel
-import ExpctlPlan
-import Foundation
+import ExpctlReconciler
 
 /// Where the MLflow tracking server and model registry are: `--mlflow-url`, else
-/// `MLFLOW_TRACKING_URI`, with MLflow's own credential variables. Without either, plans cover
-/// the database only.
+/// `MLFLOW_TRACKING_URI`, with MLflow's own credential variables. Without either, policy
+/// versions are blocked until `--skip-registry` says to write them unchecked.
 struct MLflowOptions: ParsableArguments {
     @Option(
         name: .customLong("mlflow-url"),
@@ -16,28 +14,22 @@ struct MLflowOptions: ParsableArguments {
             """)
     var mlflowURL: String?
 
-    var settings: MLflowSettings? { MLflowSettings.resolve(url: mlflowURL, environment: ProcessInfo.processInfo.environment) }
+    @Flag(help: """
+        Do not read or change the MLflow registry: policy versions are written without checking \
+        their model versions, and promotions are not planned. Without MLflow configured, policy \
+        versions are blocked unless this is given.
+        """)
+    var skipRegistry = false
 
-    /// The registry applier for the models `desired` refers to; nil when MLflow is not
-    /// configured (with a warning when the desired state needs it) or no model is named.
-    func registry(for desired: DesiredState, parallelism: Int = 1, console: any Console) -> MLflowRegistryApplier? {
-        guard let settings else {
-            if desired.refersToRegistry {
-                console.errorLine("""
-                    expctl: warning: MLflow is not configured (set MLFLOW_TRACKING_URI or pass --mlflow-url): \
-                    model versions are not checked and promotions are not planned
-                    """)
-            }
-            return nil
-        }
-        // A desired state that names no model needs no registry (and its plan files none).
-        guard !desired.registryModels.isEmpty else { return nil }
-        return MLflowRegistryApplier(client: settings.makeClient(), models: desired.registryModels, parallelism: parallelism)
+    func settings(_ environment: [String: String]) -> MLflowSettings? {
+        MLflowSettings.resolve(url: mlflowURL, environment: environment)
     }
 
-    /// The registry applier for a saved plan's models; nil when MLflow is not configured.
-    func registry(models: [String], parallelism: Int) -> MLflowRegistryApplier? {
-        settings.map { MLflowRegistryApplier(client: $0.makeClient(), models: Set(models), parallelism: parallelism) }
+    /// How the reconciler reaches the registry, and the settings when it is MLflow.
+    func access(_ environment: [String: String], parallelism: Int = 1) -> (access: RegistryAccess, settings: MLflowSettings?) {
+        if skipRegistry { return (.skipped, nil) }
+        guard let settings = settings(environment) else { return (.notConfigured, nil) }
+        return (.mlflow(settings.makeClient(), parallelism: parallelism), settings)
     }
 }
 
@@ -51,14 +43,5 @@ struct ParallelismOption: ParsableArguments {
 
     func validate() throws {
         guard parallelism > 0 else { throw ValidationError("--parallelism must be at least 1") }
-    }
-}
-
-/// Runs MLflow work, turning its failures into one-line errors that name the server.
-func registryStep<Result>(_ registry: MLflowRegistryApplier, _ body: () throws -> Result) throws -> Result {
-    do {
-        return try body()
-    } catch let error as MLflowError {
-        throw UserFacingError(message: "\(error) (MLflow: \(registry.client.settings.redactedURI))")
     }
 }

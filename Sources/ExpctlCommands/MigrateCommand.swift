@@ -8,9 +8,10 @@ struct MigrateCommand: ConsoleCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    func execute(console: any Console) throws -> Int32 {
-        let store = try database.openStore()
-        let applied = try storeStep { try store.migrate() }
+    func execute(_ context: CommandContext) throws -> Int32 {
+        let console = context.console
+        let store = try database.openStore(context.environment)
+        let applied = try store.migrate()
         let latest = Migration.all.map(\.version).max() ?? 0
         console.line(applied.isEmpty
             ? "The exp schema is up to date (version \(latest))."

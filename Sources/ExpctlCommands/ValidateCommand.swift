@@ -2,6 +2,7 @@ import ArgumentParser
 import ExpctlDesiredState
 import ExpctlGit
 import ExpctlModel
+import ExpctlReconciler
 
 /// `expctl validate`: reads the desired state at a ref and reports every problem.
 struct ValidateCommand: ConsoleCommand {
@@ -19,8 +20,9 @@ struct ValidateCommand: ConsoleCommand {
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
-    func execute(console: any Console) throws -> Int32 {
-        let snapshot: DesiredStateSnapshot
+    func execute(_ context: CommandContext) throws -> Int32 {
+        let console = context.console
+        let snapshot: SourceSnapshot
         do {
             snapshot = try source.load()
         } catch let error as UserFacingError where format == .json {
@@ -51,11 +53,19 @@ struct SourceOptions: ParsableArguments {
     /// `path` as the git source reads it: no `./`, no trailing `/`, "" for the root.
     var normalizedPath: String { normalizedDirectory(path) }
 
-    func load() throws -> DesiredStateSnapshot {
+    /// The git source of `repo`, `ref` and `path`; a repository that cannot be opened is an
+    /// error for the user.
+    func gitSource() throws -> GitSource {
         do {
-            let source = GitDesiredStateSource(repository: try GitRepository(path: repo))
-            let (commit, result) = try source.load(ref: ref, under: normalizedPath)
-            return DesiredStateSnapshot(commit: commit, result: result)
+            return GitSource(repository: try GitRepository(path: repo), ref: ref, path: normalizedPath)
+        } catch {
+            throw UserFacingError(message: "\(error)")
+        }
+    }
+
+    func load() throws -> SourceSnapshot {
+        do {
+            return try gitSource().load()
         } catch let error as GitError {
             throw UserFacingError(message: error.description)
         }
@@ -72,10 +82,4 @@ struct ReadFailure: Encodable {
         case formatVersion = "format_version"
         case valid, error
     }
-}
-
-/// A loaded desired state and the commit it was read from.
-struct DesiredStateSnapshot {
-    var commit: ResolvedCommit
-    var result: LoadResult
 }

@@ -1,18 +1,19 @@
 import ExpctlDesiredState
 import ExpctlGit
 import ExpctlModel
+import ExpctlReconciler
 
 /// The result of `validate`, rendered as compiler-style text or as a versioned JSON document.
 struct ValidationReport {
-    let snapshot: DesiredStateSnapshot
+    let snapshot: SourceSnapshot
     let path: String
 
     private var result: LoadResult { snapshot.result }
 
     /// `abcdef12 (main)`: the short commit and the branch or tag it was reached by.
     var commitLabel: String {
-        let short = snapshot.commit.id.abbreviated
-        guard let refName = snapshot.commit.refName else { return short }
+        let short = String(snapshot.revision.commit.prefix(7))
+        guard let refName = snapshot.revision.refName else { return short }
         return "\(short) (\(RefNames.short(refName)))"
     }
 
@@ -48,8 +49,8 @@ struct ValidationReport {
 
     var json: Document {
         Document(
-            formatVersion: ExpctlVersion.jsonFormat, valid: result.isValid, commit: snapshot.commit.id.hex,
-            ref: snapshot.commit.refName, path: path, files: result.fileCount, counts: result.state.counts,
+            formatVersion: ExpctlVersion.jsonFormat, valid: result.isValid, commit: snapshot.revision.commit,
+            ref: snapshot.revision.refName, path: path, files: result.fileCount, counts: result.state.counts,
             errorCount: result.diagnostics.filter { $0.severity == .error }.count,
             warningCount: result.diagnostics.filter { $0.severity == .warning }.count,
             diagnostics: result.diagnostics.map(DiagnosticJSON.init))
@@ -127,15 +128,5 @@ enum DiagnosticText {
 enum Plural {
     static func count(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
         "\(count) \(count == 1 ? singular : (plural ?? singular + "s"))"
-    }
-}
-
-enum RefNames {
-    /// `refs/heads/main` → `main`, `refs/tags/v1` → `v1`.
-    static func short(_ name: String) -> String {
-        for prefix in ["refs/heads/", "refs/tags/", "refs/remotes/"] where name.hasPrefix(prefix) {
-            return String(name.dropFirst(prefix.count))
-        }
-        return name
     }
 }

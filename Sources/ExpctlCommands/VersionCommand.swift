@@ -12,7 +12,8 @@ struct VersionCommand: ConsoleCommand {
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
-    func execute(console: any Console) throws -> Int32 {
+    func execute(_ context: CommandContext) throws -> Int32 {
+        let console = context.console
         let libraries: KeyValuePairs<String, String> = [
             "libgit2": GitRepository.libraryVersion,
             "libpq": PostgresLibrary.version,

@@ -44,6 +44,13 @@ public struct LoadResult: Sendable {
     /// Files decoded in this load; the rest came from the cache.
     public var filesDecoded: Int
 
+    public init(state: DesiredState, diagnostics: [Diagnostic], fileCount: Int, filesDecoded: Int) {
+        self.state = state
+        self.diagnostics = diagnostics
+        self.fileCount = fileCount
+        self.filesDecoded = filesDecoded
+    }
+
     public var isValid: Bool { !diagnostics.hasErrors }
 }
 

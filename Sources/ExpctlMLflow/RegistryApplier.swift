@@ -13,7 +13,7 @@ public import ExpctlPlan
 /// Version actions are independent of each other and run `parallelism` at a time (1 by
 /// default: a single-worker server, as the tests start, was slower with 4); the alias actions
 /// follow once every version has its stage.
-public final class MLflowRegistryApplier: RegistryApplying, @unchecked Sendable {
+public final class MLflowRegistryApplier: RegistryPort, @unchecked Sendable {
     public let client: MLflowClient
     public let models: Set<String>
     /// Registry writes under way at once.
@@ -49,7 +49,7 @@ public final class MLflowRegistryApplier: RegistryApplying, @unchecked Sendable 
                 do {
                     try apply(action, commit: commit, with: client)
                 } catch {
-                    throw RegistryActionFailure(action: action.id, underlying: "\(error)")
+                    throw RegistryActionFailure(action: action.id, underlying: error)
                 }
                 return action.id
             }

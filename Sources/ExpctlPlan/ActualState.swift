@@ -1,7 +1,8 @@
 public import ExpctlModel
 
-/// What the store holds of the resources expctl manages, as the planner compares it with the
-/// desired state. The PostgreSQL store reads it from the `exp` schema; tests build it directly.
+/// What the database holds of the resources expctl manages, as the planner compares it with
+/// the desired state (one part of the `ObservedState`). The PostgreSQL store reads it from the
+/// `exp` schema; tests build it directly.
 public struct ActualState: Sendable, Hashable {
     public var experiments: [String: ActualExperiment]
     public var policies: [String: ActualPolicy]
@@ -49,17 +50,20 @@ public struct ActualPolicyVersion: Sendable, Hashable {
     public var mlflowModelVersion: String?
     /// The training that registers this version's model, when it came from one.
     public var trainingName: String?
+    /// The job of `exp.jobs` that registered the model version, for a trained version.
+    public var jobID: String?
     public var configDefaults: [String: JSONValue]
 
     public init(
         id: String, version: Int, mlflowModelName: String, mlflowModelVersion: String?, trainingName: String? = nil,
-        configDefaults: [String: JSONValue] = [:]
+        jobID: String? = nil, configDefaults: [String: JSONValue] = [:]
     ) {
         self.id = id
         self.version = version
         self.mlflowModelName = mlflowModelName
         self.mlflowModelVersion = mlflowModelVersion
         self.trainingName = trainingName
+        self.jobID = jobID
         self.configDefaults = configDefaults
     }
 }
@@ -105,18 +109,21 @@ public struct ActualVariant: Sendable, Hashable {
     /// resolves `config.policy_version_id` through the policy versions it read).
     public var policyVersion: PolicyVersionRef?
     public var params: [String: JSONValue]
+    /// The variant's place in git's list (assignment walks variants in this order).
+    public var position: Int?
     /// Set when the variant left git: allocation 0, kept for its assignments.
     public var retiredAt: Timestamp?
 
     public init(
         id: String, name: String, allocation: Allocation, policyVersion: PolicyVersionRef?, params: [String: JSONValue] = [:],
-        retiredAt: Timestamp? = nil
+        position: Int? = nil, retiredAt: Timestamp? = nil
     ) {
         self.id = id
         self.name = name
         self.allocation = allocation
         self.policyVersion = policyVersion
         self.params = params
+        self.position = position
         self.retiredAt = retiredAt
     }
 }

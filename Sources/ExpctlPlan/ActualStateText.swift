@@ -13,6 +13,7 @@ extension ActualState {
                     "id": .string(version.id), "model": .string(version.mlflowModelName),
                     "model_version": version.mlflowModelVersion.map(JSONValue.string) ?? .null,
                     "training": version.trainingName.map(JSONValue.string) ?? .null, "config_defaults": .object(version.configDefaults),
+                    "job_id": version.jobID.map(JSONValue.string) ?? .null,
                 ])
             }
             policyValues[name] = .object([
@@ -28,6 +29,7 @@ extension ActualState {
                     "id": .string(variant.id), "allocation": .integer(Int64(variant.allocation.buckets)),
                     "policy_version": variant.policyVersion.map { .string($0.description) } ?? .null,
                     "params": .object(variant.params), "retired_at": Self.text(variant.retiredAt),
+                    "position": variant.position.map { .integer(Int64($0)) } ?? .null,
                 ])
             }
             experimentValues[name] = .object([
@@ -42,4 +44,9 @@ extension ActualState {
     }
 
     private static func text(_ timestamp: Timestamp?) -> JSONValue { timestamp.map { .string($0.description) } ?? .null }
+}
+
+extension ActualState {
+    /// SHA-256 (hex) of `canonicalText`.
+    public var digest: String { SHA256.hex(canonicalText) }
 }

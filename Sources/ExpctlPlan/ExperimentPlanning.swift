@@ -58,12 +58,12 @@ enum ExperimentPlanning {
             kind: .create, address: address,
             changes: PlanValues.changes(fields(of: experiment).filter { $0.0 != "source_path" }.map { ($0.0, nil, $0.1) }),
             reason: "not in the database", source: experiment.origin))
-        for variant in experiment.variants {
+        for (position, variant) in experiment.variants.enumerated() {
             builder.add(PlannedAction(
                 kind: .create, address: .variant(experiment: experiment.name, name: variant.name),
-                changes: PlanValues.changes(variantFields(variant).map { ($0.0, nil, $0.1) }),
+                changes: PlanValues.changes(variantFields(variant, position: position).map { ($0.0, nil, $0.1) }),
                 reason: "not in the database", source: variant.origin,
-                waitsOn: [.action("create \(address)")] + policyVersionCreation(variant, builder)))
+                after: ["create \(address)"] + policyVersionMaker(variant, builder)))
         }
     }
 
@@ -103,25 +103,29 @@ enum ExperimentPlanning {
 
     private static func planVariants(_ existing: ActualExperiment, _ experiment: Experiment, into builder: inout PlanBuilder) {
         var declared: Set<String> = []
-        for variant in experiment.variants {
+        for (position, variant) in experiment.variants.enumerated() {
             declared.insert(variant.name)
             let address = ResourceAddress.variant(experiment: experiment.name, name: variant.name)
             guard let current = existing.variants[variant.name] else {
                 builder.add(PlannedAction(
-                    kind: .create, address: address, changes: PlanValues.changes(variantFields(variant).map { ($0.0, nil, $0.1) }),
-                    reason: "not in the database", source: variant.origin, waitsOn: policyVersionCreation(variant, builder)))
+                    kind: .create, address: address,
+                    changes: PlanValues.changes(variantFields(variant, position: position).map { ($0.0, nil, $0.1) }),
+                    reason: "not in the database", source: variant.origin, after: policyVersionMaker(variant, builder)))
                 continue
             }
-            var changes = PlanValues.changes(zip(variantFields(current), variantFields(variant)).map { ($0.0.0, $0.0.1, $0.1.1) })
+            var changes = PlanValues.changes(
+                zip(variantFields(current), variantFields(variant, position: position)).map { ($0.0.0, $0.0.1, $0.1.1) })
             var reason = "changed in git"
             if current.retiredAt != nil {
                 changes.append(FieldChange(field: "retired_at", before: PlanValues.timestamp(current.retiredAt), after: nil))
                 reason = "back in git after its retirement"
             }
             if !changes.isEmpty {
+                // A move to a policy version this plan writes waits for it; other changes need nothing.
+                let moves = changes.contains { $0.field == "policy_version" }
                 builder.add(PlannedAction(
                     kind: .update, address: address, changes: changes, reason: reason, source: variant.origin,
-                    waitsOn: policyVersionCreation(variant, builder)))
+                    after: moves ? policyVersionMaker(variant, builder) : []))
             }
         }
         for (name, current) in existing.variants where !declared.contains(name) && current.retiredAt == nil {
@@ -135,11 +139,14 @@ enum ExperimentPlanning {
         }
     }
 
-    private static func variantFields(_ variant: Variant) -> [(String, JSONValue?)] {
+    /// `position` is the variant's place in git's list: assignment walks variants in that
+    /// order, summing allocations.
+    private static func variantFields(_ variant: Variant, position: Int) -> [(String, JSONValue?)] {
         [
             ("allocation", PlanValues.allocation(variant.allocation)),
             ("policy_version", .string(variant.policyVersion.description)),
             ("params", PlanValues.object(variant.params)),
+            ("position", .integer(Int64(position))),
         ]
     }
 
@@ -148,11 +155,13 @@ enum ExperimentPlanning {
             ("allocation", PlanValues.allocation(variant.allocation)),
             ("policy_version", PlanValues.text(variant.policyVersion?.description)),
             ("params", PlanValues.object(variant.params)),
+            ("position", variant.position.map { .integer(Int64($0)) }),
         ]
     }
 
-    /// A variant waits for the creation of the policy version it points at, when this plan creates it.
-    private static func policyVersionCreation(_ variant: Variant, _ builder: PlanBuilder) -> [Dependency] {
-        builder.creation(of: .policyVersion(variant.policyVersion)).map { [.action($0)] } ?? []
+    /// A variant on a policy version that this plan writes (or fills in) comes after it, and
+    /// waits as long as it waits: no variant serves a model that does not exist.
+    private static func policyVersionMaker(_ variant: Variant, _ builder: PlanBuilder) -> [String] {
+        builder.maker(of: .policyVersion(variant.policyVersion)).map { [$0] } ?? []
     }
 }

@@ -14,15 +14,13 @@ public enum PlanMarkdown {
             }
             return output
         }
+        if let note = PlanText.registryNote(plan) { output += "> " + escape(note) + "\n\n" }
         if plan.actions.isEmpty && plan.problems.isEmpty {
             return output + "No changes. \(PlanText.matching(plan)) the desired state.\n"
         }
-        output += "| | to add | to change | to retire | problems |\n|---|---:|---:|---:|---:|\n"
-        output += "| **total** | \(plan.count(.create)) | \(plan.count(.update)) | \(plan.count(.retire)) | \(plan.problems.count) |\n\n"
-        let waiting = plan.waitingActions.count
-        if waiting > 0 {
-            output += ":hourglass: \(waiting) more action\(waiting == 1 ? " waits" : "s wait") on jobs or gates; apply carries \(waiting == 1 ? "it" : "them") out once ready.\n\n"
-        }
+        output += "| | to add | to change | to retire | waiting | blocked | problems |\n|---|---:|---:|---:|---:|---:|---:|\n"
+        output += "| **total** | \(plan.count(.create)) | \(plan.count(.update)) | \(plan.count(.retire)) "
+            + "| \(plan.waitingActions.count) | \(plan.blockedActions.count) | \(plan.problems.count) |\n\n"
         if !plan.problems.isEmpty {
             output += "**This plan cannot be applied:**\n\n"
             for problem in plan.problems {
@@ -31,13 +29,29 @@ public enum PlanMarkdown {
             }
             output += "\n"
         }
+        let waiting = plan.waitingActions
+        if !waiting.isEmpty {
+            output += "**Waiting on jobs or gates** (applied once ready):\n\n"
+            for action in waiting {
+                let lines = PlanText.readinessLines(action.readiness)
+                output += "- :hourglass: `\(action.id)` \(lines.map(escape).joined(separator: "; "))\n"
+            }
+            output += "\n"
+        }
+        let blocked = plan.blockedActions
+        if !blocked.isEmpty {
+            output += "**Blocked** (skipped until what blocks them changes):\n\n"
+            for action in blocked {
+                guard case .blocked(let reason) = action.readiness else { continue }
+                output += "- :no_entry: `\(action.id)`: \(escape(EvidenceText.blocked(reason))) — \(escape(reason.hint))\n"
+            }
+            output += "\n"
+        }
         if !plan.actions.isEmpty {
-            // A waiting action's lines stay indented, so the diff shows them as context, not as
-            // changes this pull request makes now.
-            let waiting = Set(plan.waitingActions.map(\.id))
-            let blocks = plan.actions.map { action in
-                waiting.contains(action.id) ? PlanText.block(action) : PlanText.block(action).replacingFirstCharacterOfLines()
-            }.joined()
+            // A waiting or blocked action's lines stay indented, so the diff shows them as
+            // context, not as changes this pull request makes now.
+            let blocks = (plan.readyActions.map { PlanText.block($0).replacingFirstCharacterOfLines() }
+                + (waiting + blocked).map(PlanText.block)).joined()
             // Longer than any run of backticks in what users wrote, so their text cannot close it.
             let fence = String(repeating: "`", count: max(3, longestBacktickRun(in: blocks) + 1))
             output += "<details><summary>\(plan.actions.count) action\(plan.actions.count == 1 ? "" : "s")</summary>\n\n\(fence)diff\n"

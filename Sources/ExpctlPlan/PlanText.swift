@@ -1,18 +1,29 @@
 import ExpctlModel
 
 /// The plan as people read it in a terminal, in Terraform's manner: one block per action with
-/// `+` (create), `~` (update) and `-` (retire), then the problems, then one summary line.
+/// `+` (create), `~` (update) and `-` (retire), the ready ones first, then those that wait
+/// and those that are blocked with their evidence, then the problems, then one summary line.
 public enum PlanText {
     public static func render(_ plan: Plan) -> String {
         var output = ""
         if plan.actions.isEmpty && plan.problems.isEmpty {
-            return "No changes. \(matching(plan)) the desired state at \(short(plan.commit)).\n"
+            return (registryNote(plan).map { $0 + "\n\n" } ?? "") + "No changes. \(matching(plan)) the desired state at \(short(plan.commit)).\n"
         }
-        if !plan.actions.isEmpty {
+        if let note = registryNote(plan) { output += note + "\n\n" }
+        let ready = plan.readyActions
+        if !ready.isEmpty {
             output += "expctl will perform the following actions (desired state at \(short(plan.commit))):\n"
-            for action in plan.actions {
-                output += "\n" + block(action)
-            }
+            for action in ready { output += "\n" + block(action) }
+        }
+        let waiting = plan.waitingActions
+        if !waiting.isEmpty {
+            output += (output.isEmpty ? "" : "\n") + "These actions wait on jobs or gates; apply carries them out once they are ready:\n"
+            for action in waiting { output += "\n" + block(action) }
+        }
+        let blocked = plan.blockedActions
+        if !blocked.isEmpty {
+            output += (output.isEmpty ? "" : "\n") + "These actions are blocked; apply skips them until what blocks them changes:\n"
+            for action in blocked { output += "\n" + block(action) }
         }
         for problem in plan.problems {
             output += (output.isEmpty ? "" : "\n") + "Error: \(problem.message)\n"
@@ -23,20 +34,35 @@ public enum PlanText {
         return output
     }
 
-    /// `Plan: 3 to add, 2 to change, 1 to retire.`, and why it cannot be applied when it cannot.
+    /// `Plan: 3 to add, 2 to change, 1 to retire. 2 waiting on jobs or gates, 1 blocked.`, and
+    /// why it cannot be applied when it cannot.
     public static func summary(_ plan: Plan) -> String {
         var line = "Plan: \(plan.count(.create)) to add, \(plan.count(.update)) to change, \(plan.count(.retire)) to retire."
+        var deferred: [String] = []
         let waiting = plan.waitingActions.count
-        if waiting > 0 { line += " \(waiting) waiting on jobs or gates." }
+        if waiting > 0 { deferred.append("\(waiting) waiting on jobs or gates") }
+        let blocked = plan.blockedActions.count
+        if blocked > 0 { deferred.append("\(blocked) blocked") }
+        if !deferred.isEmpty { line += " " + deferred.joined(separator: ", ") + "." }
         if !plan.isApplicable {
             line += " It cannot be applied: \(plan.problems.count == 1 ? "1 problem" : "\(plan.problems.count) problems") above."
         }
         return line
     }
 
+    /// What the plan says about MLflow when it did not check the registry.
+    public static func registryNote(_ plan: Plan) -> String? {
+        switch plan.registry {
+        case .checked: nil
+        case .skipped: "Note: model versions were not checked against MLflow (--skip-registry), and promotions are not planned."
+        case .notConfigured:
+            "Note: MLflow is not configured (MLFLOW_TRACKING_URI or --mlflow-url): policy versions are blocked until their model versions can be checked, and promotions are not planned; --skip-registry writes them unchecked."
+        }
+    }
+
     /// "The database matches", or "The database and the MLflow registry match".
     static func matching(_ plan: Plan) -> String {
-        plan.coversRegistry ? "The database and the MLflow registry match" : "The database matches"
+        plan.registry == .checked ? "The database and the MLflow registry match" : "The database matches"
     }
 
     static func block(_ action: PlannedAction) -> String {
@@ -46,8 +72,7 @@ public enum PlanText {
         case .retire: ("-", "retired")
         }
         var text = "  # \(action.address) will be \(verb) (\(action.reason))\n"
-        let waiting = action.waitsOn.compactMap(waitingText)
-        if !waiting.isEmpty { text += "  # waits on \(waiting.joined(separator: ", "))\n" }
+        for line in readinessLines(action.readiness) { text += "  # \(line)\n" }
         text += "  \(symbol) \(heading(action.address)) {\n"
         let width = action.changes.map(\.field.count).max() ?? 0
         for change in action.changes {
@@ -62,8 +87,25 @@ public enum PlanText {
         return text + "    }\n"
     }
 
+    /// `waits on job training x: pending (…)`, `through create policy_version.p@2`,
+    /// `blocked: …` and its hint; nothing for a ready action.
+    static func readinessLines(_ readiness: Readiness) -> [String] {
+        switch readiness {
+        case .ready:
+            return []
+        case .waiting(let dependencies):
+            let through = dependencies.compactMap { if case .action(let id) = $0 { id } else { nil } }
+            var lines = EvidenceText.waiting(dependencies).map { "waits on \($0)" }
+            if lines.count < dependencies.count, !through.isEmpty { lines.append("through \(through.joined(separator: ", "))") }
+            return lines
+        case .blocked(let reason):
+            return ["blocked: \(EvidenceText.blocked(reason))", "hint: \(reason.hint)"]
+        }
+    }
+
     static func heading(_ address: ResourceAddress) -> String {
         switch address {
+        case .job(let kind, let name): "job \(kind.rawValue) \"\(name)\""
         case .policy(let name): "policy \"\(name)\""
         case .policyVersion(let reference): "policy_version \"\(reference)\""
         case .experiment(let name): "experiment \"\(name)\""
@@ -73,17 +115,8 @@ public enum PlanText {
         }
     }
 
-    /// Job and gate dependencies are shown; ordering among the plan's own actions is implied.
-    static func waitingText(_ dependency: Dependency) -> String? {
-        switch dependency {
-        case .action: nil
-        case .job(let name): "job \(name)"
-        case .gate(let name): "gate \(name)"
-        }
-    }
-
     static func value(_ value: JSONValue) -> String {
-        if case .string(let text) = value, text == "(known after apply)" { return text }
+        if case .string(let text) = value, text.hasPrefix("(known after ") { return text }
         return value.canonicalText
     }
 

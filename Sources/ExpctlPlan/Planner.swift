@@ -1,21 +1,21 @@
 public import ExpctlModel
 
-/// Computes the plan that brings the actual state to the desired one: a pure function.
+/// Computes the plan that brings the observed state to the desired one: a pure function.
 ///
-/// Desired and actual resources are paired by name; a desired resource with no actual one is
-/// created, an actual one with no desired one is retired (never deleted: assignments and
+/// Desired and observed resources are paired by name; a desired resource with no observed one
+/// is created, an observed one with no desired one is retired (never deleted: assignments and
 /// events reference it), and a pair is compared field by field after normalisation, so that
-/// applying a plan and planning again gives no changes.
+/// applying a plan and planning again gives no changes. Each action says whether it is ready,
+/// waits on a job or gate (with the evidence), or is blocked, and inherits that from the
+/// actions it needs.
 public enum Planner {
-    /// With `registry` (the MLflow model registry's state), policy versions are checked
-    /// against registered model versions and promotions planned as stage tags and aliases;
-    /// without it, only the database is planned.
-    public static func plan(desired: DesiredState, actual: ActualState, registry: RegistryState? = nil, commit: String) -> Plan {
+    public static func plan(desired: DesiredState, observed: ObservedState, commit: String) -> Plan {
         var builder = PlanBuilder()
-        PolicyPlanning.plan(desired.policies, actual.policies, into: &builder)
-        ExperimentPlanning.plan(desired.experiments, actual.experiments, into: &builder)
-        if let registry { RegistryPlanning.plan(desired, registry, into: &builder) }
-        return Plan(commit: commit, actions: builder.ordered(), problems: builder.problems, coversRegistry: registry != nil)
+        let jobs = JobPlanning.plan(desired, observed, into: &builder)
+        PolicyPlanning.plan(desired.policies, observed, jobs, into: &builder)
+        ExperimentPlanning.plan(desired.experiments, observed.database.experiments, into: &builder)
+        if case .read(let registry) = observed.registry { RegistryPlanning.plan(desired, registry, jobs, into: &builder) }
+        return Plan(commit: commit, actions: builder.ordered(), problems: builder.problems, registry: observed.registry.coverage)
     }
 }
 
@@ -23,36 +23,73 @@ public enum Planner {
 struct PlanBuilder {
     private(set) var actions: [PlannedAction] = []
     private(set) var problems: [PlanProblem] = []
-    private var creations: [ResourceAddress: String] = [:]
+    /// The id of the action that makes each address exist (a create, or the update that
+    /// fills in a trained policy version's model).
+    private var makers: [ResourceAddress: String] = [:]
 
     mutating func add(_ action: PlannedAction) {
-        if action.kind == .create { creations[action.address] = action.id }
+        if action.kind == .create || (action.kind == .update && action.address.isPolicyVersion) { makers[action.address] = action.id }
         actions.append(action)
     }
 
     mutating func problem(_ problem: PlanProblem) { problems.append(problem) }
 
-    /// The id of the create action for `address`, if this plan creates it.
-    func creation(of address: ResourceAddress) -> String? { creations[address] }
+    /// The id of the action of this plan that makes `address` exist, if any.
+    func maker(of address: ResourceAddress) -> String? { makers[address] }
 
-    /// Actions in the order apply runs them: each after what it waits on (policies, their
-    /// versions, experiments, variants), and by address within a kind of resource.
+    /// Actions in the order apply runs them (jobs, policies, their versions, experiments,
+    /// variants, model versions, aliases; by address within a kind), each with its
+    /// readiness resolved: an action needing a blocked one is blocked, one needing a waiting
+    /// one waits on what that one waits on.
     func ordered() -> [PlannedAction] {
         func rank(_ address: ResourceAddress) -> Int {
             switch address {
-            case .policy: 0
-            case .policyVersion: 1
-            case .experiment: 2
-            case .variant: 3
-            case .modelVersion: 4
-            case .modelAlias: 5
+            case .job: 0
+            case .policy: 1
+            case .policyVersion: 2
+            case .experiment: 3
+            case .variant: 4
+            case .modelVersion: 5
+            case .modelAlias: 6
             }
         }
         // Keys built once: an address's text is made anew on each access.
-        return actions.map { (rank: rank($0.address), key: $0.address.description, action: $0) }
-            .sorted { ($0.rank, $0.key) < ($1.rank, $1.key) }
+        var sorted = actions.map { (rank: rank($0.address), key: $0.address.description, action: $0) }
+            .sorted { ($0.rank, $0.key, $0.action.kind.rawValue) < ($1.rank, $1.key, $1.action.kind.rawValue) }
             .map(\.action)
+        // Plan order puts every action after the ones it needs, so one pass resolves chains.
+        var resolved: [String: Readiness] = [:]
+        for index in sorted.indices {
+            let action = sorted[index]
+            if !action.after.isEmpty {
+                sorted[index].readiness = Self.inherit(action.readiness, from: action.after.map { ($0, resolved[$0] ?? .ready) })
+            }
+            resolved[action.id] = sorted[index].readiness
+        }
+        return sorted
     }
+
+    /// An action's own readiness combined with that of the actions it needs.
+    static func inherit(_ own: Readiness, from needed: [(id: String, readiness: Readiness)]) -> Readiness {
+        if case .blocked = own { return own }
+        for (id, readiness) in needed {
+            if case .blocked(var reason) = readiness {
+                if reason.via == nil { reason.via = id }
+                return .blocked(reason: reason)
+            }
+        }
+        var waits: [Dependency] = []
+        if case .waiting(let dependencies) = own { waits = dependencies }
+        for (id, readiness) in needed {
+            guard case .waiting(let dependencies) = readiness else { continue }
+            for dependency in [.action(id)] + dependencies where !waits.contains(dependency) { waits.append(dependency) }
+        }
+        return waits.isEmpty ? .ready : .waiting(on: waits)
+    }
+}
+
+extension ResourceAddress {
+    var isPolicyVersion: Bool { if case .policyVersion = self { true } else { false } }
 }
 
 /// Values as plans show and compare them.
@@ -70,6 +107,9 @@ enum PlanValues {
 
     /// A value only apply can know, e.g. the time of a retirement.
     static let knownAfterApply = JSONValue.string("(known after apply)")
+
+    /// A value a job will produce, e.g. the model version a training registers.
+    static func knownAfterJob(_ job: JobKey) -> JSONValue { .string("(known after job \(job))") }
 
     /// Blank descriptions are no description.
     static func description(_ value: String?) -> String? {

@@ -3,8 +3,14 @@ import ExpctlModel
 /// Plans policies and their versions. Versions are immutable: an existing version whose model
 /// or defaults differ in git is a problem whose fix is a new version number. Policies and
 /// versions that leave git stay in the database, since variants and events reference them.
+///
+/// Nothing points at a model that does not exist: a version from a training is written only
+/// once the training's job has registered its model version (until then it waits on the job),
+/// and a version is written only when its model version was checked in MLflow or the check
+/// was skipped on purpose.
 enum PolicyPlanning {
-    static func plan(_ desired: [Policy], _ actual: [String: ActualPolicy], into builder: inout PlanBuilder) {
+    static func plan(_ desired: [Policy], _ observed: ObservedState, _ jobs: TrainingJobs, into builder: inout PlanBuilder) {
+        let actual = observed.database.policies
         for policy in desired {
             let address = ResourceAddress.policy(policy.name)
             let description = PlanValues.description(policy.description)
@@ -23,29 +29,46 @@ enum PolicyPlanning {
                     reason: "not in the database", source: policy.origin))
             }
             for version in policy.versions {
-                planVersion(version, of: policy, actual: actual[policy.name], into: &builder)
+                planVersion(version, of: policy, actual: actual[policy.name], observed.registry, jobs, into: &builder)
             }
         }
     }
 
     private static func planVersion(
-        _ version: PolicyVersion, of policy: Policy, actual: ActualPolicy?, into builder: inout PlanBuilder
+        _ version: PolicyVersion, of policy: Policy, actual: ActualPolicy?, _ registry: RegistryObservation, _ jobs: TrainingJobs,
+        into builder: inout PlanBuilder
     ) {
-        let existing = actual?.versions[version.version]
         let reference = PolicyVersionRef(policy: policy.name, version: version.version)
         let address = ResourceAddress.policyVersion(reference)
-        let desired = fields(of: version)
-        guard let existing else {
-            var waitsOn: [Dependency] = []
-            if let policyCreation = builder.creation(of: .policy(policy.name)) { waitsOn.append(.action(policyCreation)) }
+        var trained: TrainingDependency?
+        if case .training(let name) = version.model {
+            // Nil when the training's own plan is a problem (it changed after its version was written).
+            guard let dependency = jobs.dependency(of: name, model: version.mlflowModelName) else { return }
+            trained = dependency
+        }
+        guard let existing = actual?.versions[version.version] else {
+            var after = trained?.after ?? []
+            if let policyCreation = builder.maker(of: .policy(policy.name)) { after.insert(policyCreation, at: 0) }
             builder.add(PlannedAction(
-                kind: .create, address: address,
-                changes: PlanValues.changes(desired.map { ($0.0, nil, $0.1) }),
-                reason: "not in the database", source: version.origin, waitsOn: waitsOn))
+                kind: .create, address: address, changes: PlanValues.changes(fields(of: version, trained).map { ($0.0, nil, $0.1) }),
+                reason: "not in the database", source: version.origin, after: after,
+                readiness: readiness(version, trained, registry)))
+            return
+        }
+        if let trained, existing.mlflowModelVersion == nil {
+            // Written before expctl waited on jobs: the model version is filled in once the job registered it.
+            builder.add(PlannedAction(
+                kind: .update, address: address,
+                changes: PlanValues.changes([
+                    ("mlflow_model_version", nil, trained.version.map(JSONValue.string) ?? trained.jobPlaceholder),
+                    ("job_id", nil, trained.job.map { .string($0.id) }),
+                ]),
+                reason: "its training's job registers the model version", source: version.origin, after: trained.after,
+                readiness: readiness(version, trained, registry)))
             return
         }
         let current = fields(of: existing, comparedWith: version)
-        let differences = PlanValues.changes(zip(current, desired).map { ($0.0.0, $0.0.1, $0.1.1) })
+        let differences = PlanValues.changes(zip(current, immutableFields(of: version)).map { ($0.0.0, $0.0.1, $0.1.1) })
         guard differences.isEmpty else {
             let fields = differences.map(\.field).joined(separator: ", ")
             builder.problem(PlanProblem(
@@ -57,20 +80,62 @@ enum PolicyPlanning {
         }
     }
 
-    /// The immutable fields of a desired version.
-    private static func fields(of version: PolicyVersion) -> [(String, JSONValue?)] {
+    /// Whether a new (or filled-in) version can be written: a trained one once its job has
+    /// registered a version that MLflow has, as that job's; any one only with the registry
+    /// checked or skipped on purpose.
+    /// Being blocked comes first: a version that would still be blocked once its job finishes
+    /// says so now, since someone has to act.
+    private static func readiness(_ version: PolicyVersion, _ trained: TrainingDependency?, _ registry: RegistryObservation) -> Readiness {
+        if let trained, case .blocked = trained.readiness { return trained.readiness }
+        switch registry {
+        case .notConfigured:
+            return .blocked(reason: BlockReason(
+                kind: .registryNotChecked,
+                message: "MLflow is not configured, so expctl cannot check that \(version.mlflowModelName) \(modelText(version, trained)) exists",
+                hint: "set MLFLOW_TRACKING_URI or pass --mlflow-url; or pass --skip-registry to write policy versions unchecked"))
+        case .skipped:
+            return trained?.readiness ?? .ready
+        case .read(let state):
+            guard let trained else { return .ready }
+            guard let number = trained.version, let job = trained.job else { return trained.readiness }
+            return RegistryChecks.trainedVersion(version.mlflowModelName, number, registeredBy: job, in: state).map { .blocked(reason: $0) } ?? .ready
+        }
+    }
+
+    private static func modelText(_ version: PolicyVersion, _ trained: TrainingDependency?) -> String {
+        switch version.model {
+        case .registered(let number): "version \(number)"
+        case .training(let name): trained?.version.map { "version \($0)" } ?? "the version of training \(name)"
+        }
+    }
+
+    /// The fields a new version is written with.
+    private static func fields(of version: PolicyVersion, _ trained: TrainingDependency?) -> [(String, JSONValue?)] {
         var fields: [(String, JSONValue?)] = [("mlflow_model_name", .string(version.mlflowModelName))]
         switch version.model {
         case .registered(let number):
             fields += [("mlflow_model_version", .string(number)), ("training", nil)]
         case .training(let name):
-            fields += [("mlflow_model_version", nil), ("training", .string(name))]
+            fields += [
+                ("mlflow_model_version", trained?.version.map(JSONValue.string) ?? trained?.jobPlaceholder), ("training", .string(name)),
+                ("job_id", trained?.job.map { .string($0.id) }),
+            ]
         }
         return fields + [("config_defaults", PlanValues.object(version.configDefaults))]
     }
 
-    /// The same fields of a stored version. A trained version gets its model version when its
-    /// training registers it: that is not a change of what git declared.
+    /// The immutable fields of a desired version (a trained version's model version is the
+    /// job's to fill in, so it is not compared).
+    private static func immutableFields(of version: PolicyVersion) -> [(String, JSONValue?)] {
+        var fields: [(String, JSONValue?)] = [("mlflow_model_name", .string(version.mlflowModelName))]
+        switch version.model {
+        case .registered(let number): fields += [("mlflow_model_version", .string(number)), ("training", nil)]
+        case .training(let name): fields += [("mlflow_model_version", nil), ("training", .string(name))]
+        }
+        return fields + [("config_defaults", PlanValues.object(version.configDefaults))]
+    }
+
+    /// The same fields of a stored version.
     private static func fields(of existing: ActualPolicyVersion, comparedWith desired: PolicyVersion) -> [(String, JSONValue?)] {
         var modelVersion = existing.mlflowModelVersion.map(JSONValue.string)
         if case .training(let name) = desired.model, existing.trainingName == name { modelVersion = nil }
@@ -85,5 +150,18 @@ enum PolicyPlanning {
     /// One past every version git or the database knows.
     private static func nextFreeVersion(of policy: Policy, _ actual: ActualPolicy?) -> Int {
         max(policy.versions.map(\.version).max() ?? 0, actual?.versions.keys.max() ?? 0) + 1
+    }
+}
+
+extension TrainingDependency {
+    /// The model version's placeholder while the job has not registered it.
+    var jobPlaceholder: JSONValue? {
+        for case .job(let dependency) in waitingOn { return PlanValues.knownAfterJob(dependency.job) }
+        if case .blocked(let reason) = readiness, case .job(let dependency)? = reason.dependency { return PlanValues.knownAfterJob(dependency.job) }
+        return nil
+    }
+
+    private var waitingOn: [Dependency] {
+        if case .waiting(let dependencies) = readiness { dependencies } else { [] }
     }
 }

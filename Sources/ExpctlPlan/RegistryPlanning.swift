@@ -9,12 +9,12 @@ import ExpctlModel
 /// previous one. Versions git does not name keep their stage, but for a production one that
 /// another version replaces. Tags and aliases expctl does not manage are left alone.
 enum RegistryPlanning {
-    static func plan(_ desired: DesiredState, _ registry: RegistryState, into builder: inout PlanBuilder) {
+    static func plan(_ desired: DesiredState, _ registry: RegistryState, _ jobs: TrainingJobs, into builder: inout PlanBuilder) {
         checkPolicyVersions(desired.policies, registry, into: &builder)
         for (model, promotions) in Dictionary(grouping: desired.promotions, by: \.model).sorted(by: { $0.key < $1.key }) {
             planModel(
                 model, promotions, registry.models[model] ?? RegisteredModelState(name: model), registered: registry.models[model] != nil,
-                into: &builder)
+                jobs, into: &builder)
         }
     }
 
@@ -51,23 +51,26 @@ enum RegistryPlanning {
     /// What git declares for one model's versions, once promotions are resolved to versions.
     private struct Declared {
         var stages: [String: (stage: ModelStage, source: SourceLocation)] = [:]
-        /// Stages promised to a version a training has not registered yet.
+        /// Stages promised to a version a training's job has not registered yet (or not usably).
         var waitingStages: Set<ModelStage> = []
     }
 
     private static func planModel(
-        _ model: String, _ promotions: [Promotion], _ state: RegisteredModelState, registered: Bool, into builder: inout PlanBuilder
+        _ model: String, _ promotions: [Promotion], _ state: RegisteredModelState, registered: Bool, _ jobs: TrainingJobs,
+        into builder: inout PlanBuilder
     ) {
-        let declared = resolve(model, promotions, state, registered: registered, into: &builder)
+        let declared = resolve(model, promotions, state, registered: registered, jobs, into: &builder)
         let finalStages = planStages(model, declared, state, into: &builder)
         planAliases(model, declared, finalStages, state, into: &builder)
     }
 
     /// Promotions → the version each one names. A promotion of `training: NAME` names the
-    /// highest READY version tagged `expctl.training=NAME` (a retrain registers a newer one);
-    /// with none yet, it becomes an action that waits on the training's job.
+    /// version the training's job registered, never another one with the same training tag
+    /// (a version registered by hand, a retrain's); until the job has registered it, the
+    /// promotion is an action that waits on the job (or is blocked when the job failed).
     private static func resolve(
-        _ model: String, _ promotions: [Promotion], _ state: RegisteredModelState, registered: Bool, into builder: inout PlanBuilder
+        _ model: String, _ promotions: [Promotion], _ state: RegisteredModelState, registered: Bool, _ jobs: TrainingJobs,
+        into builder: inout PlanBuilder
     ) -> Declared {
         var declared = Declared()
         for promotion in promotions {
@@ -84,24 +87,32 @@ enum RegistryPlanning {
                 }
                 number = version
             case .training(let name):
-                let trained = state.versions.values.filter { $0.tags[RegistryTags.training] == name && $0.isReady }
-                guard let newest = trained.max(by: { versionOrder($0.version, $1.version) }) else {
-                    // The training has not registered its version yet: the promotion waits for it.
+                // Nil when the training's own plan is a problem (it changed after its version was written).
+                guard let trained = jobs.dependency(of: name, model: model) else { continue }
+                var readiness = trained.readiness
+                if let version = trained.version, let job = trained.job {
+                    let registry = RegistryState(models: [model: state])
+                    if let blocked = RegistryChecks.trainedVersion(model, version, registeredBy: job, in: registry) {
+                        readiness = .blocked(reason: blocked)
+                    }
+                }
+                guard let version = trained.version, readiness.isReady else {
+                    // The stage's alias stays where it is until the version exists.
                     declared.waitingStages.insert(promotion.stage)
                     builder.add(PlannedAction(
                         kind: .update, address: .modelVersion(model: model, version: "(from training \(name))"),
                         changes: [FieldChange(field: RegistryTags.stage, before: nil, after: .string(promotion.stage.rawValue))],
-                        reason: "promoted in git; the version does not exist until training \(name) registers it",
-                        source: promotion.origin, waitsOn: [.job("training \(name)")]))
+                        reason: "promoted in git; the version is the one training \(name)'s job registers",
+                        source: promotion.origin, after: trained.after, readiness: readiness))
                     continue
                 }
-                number = newest.version
+                number = version
             }
             if let earlier = declared.stages[number] {
                 builder.problem(PlanProblem(
                     address: .modelVersion(model: model, version: number),
                     message: "\(model) version \(number) is promoted twice: to \(earlier.stage.rawValue) at \(earlier.source) and to \(promotion.stage.rawValue)",
-                    hint: "keep one promotion per version (a training's promotion names the version it registered)",
+                    hint: "keep one promotion per version (a training's promotion names the version its job registered)",
                     source: promotion.origin))
                 continue
             }

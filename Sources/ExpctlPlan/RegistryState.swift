@@ -48,9 +48,12 @@ public enum RegistryTags {
     public static let path = "expctl.path"
     /// The stage expctl last wrote: a `stage` tag that differs from it was changed by hand.
     public static let appliedStage = "expctl.stage"
-    /// On a version a training registered: the training's name (how a promotion of
-    /// `training: NAME` finds its version).
+    /// On a version a training registered: the training's name, for people and searches.
     public static let training = "expctl.training"
+    /// On a version a training registered: the id of its job in `exp.jobs`. A promotion of
+    /// `training: NAME` resolves to the version the job recorded, and only if it carries this
+    /// tag with that job's id, so a version registered by hand with the training's tag never counts.
+    public static let job = "expctl.job"
     /// The aliases that follow the stages, so that `models:/planner_model@production` loads
     /// the production version.
     public static let managedAliases: [ModelStage: String] = [.production: "production", .candidate: "candidate"]

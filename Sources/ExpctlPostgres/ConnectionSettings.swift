@@ -1,10 +1,12 @@
-/// Where to connect: `--database-url` if given, else DATABASE_URL, else libpq's own PG*
-/// variables (PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD, PGSERVICE...), which libpq reads
-/// itself.
+/// Where to connect: `--database-url` if given, else DATABASE_URL, else libpq's PG* variables
+/// (PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD, PGSERVICE...).
 ///
 /// A URL (`postgresql://user:password@host:port/database?options`) or a `key=value` connection
 /// string is handed to libpq whole and parsed by libpq, never pulled apart and re-assembled
-/// here. libpq still reads PG* variables for whatever it does not specify.
+/// here. The PG* variables come from the environment the settings were resolved with, not the
+/// process's own: each is handed to libpq as its keyword, before the connection string, so that
+/// what the string specifies wins, as with libpq's own reading of them. (libpq still reads the
+/// process's variables for keywords given neither way.)
 public struct ConnectionSettings: Sendable {
     enum Target: Sendable {
         /// A URL or `key=value` connection string, given to libpq as an expanded `dbname`.
@@ -17,6 +19,8 @@ public struct ConnectionSettings: Sendable {
     var target: Target
     /// The passwords known from the settings, to be kept out of every message.
     var scrubber: PasswordScrubber
+    /// The libpq keywords the environment's PG* variables give.
+    var environmentParameters: [(keyword: String, value: String)] = []
     /// The name the server shows for the session (`pg_stat_activity.application_name`). An
     /// `application_name` in the URL takes precedence.
     public var applicationName = "expctl"
@@ -30,9 +34,15 @@ public struct ConnectionSettings: Sendable {
     ///     variables from the process itself, so pass the real environment.
     public static func resolve(databaseURL: String?, environment: [String: String]) -> ConnectionSettings {
         var scrubber = PasswordScrubber(passwords: environment["PGPASSWORD"].map { [$0] } ?? [])
+        let fromEnvironment = libpqEnvironmentKeywords.compactMap { variable, keyword -> (keyword: String, value: String)? in
+            guard let value = environment[variable], !value.isEmpty else { return nil }
+            return (keyword, value)
+        }
         if let url = [databaseURL, environment["DATABASE_URL"]].lazy.compactMap({ $0 }).first(where: { !$0.isEmpty }) {
             for password in passwords(inConnectionString: url) { scrubber.add(password) }
-            return ConnectionSettings(target: .connectionString(url), scrubber: scrubber)
+            // libpq expands only the first `dbname` as a connection string: PGDATABASE must not come first.
+            return ConnectionSettings(
+                target: .connectionString(url), scrubber: scrubber, environmentParameters: fromEnvironment.filter { $0.keyword != "dbname" })
         }
         let shown = environmentVariablesShown.compactMap { name -> String? in
             guard let value = environment[name], !value.isEmpty else { return nil }
@@ -41,7 +51,7 @@ public struct ConnectionSettings: Sendable {
         let description = shown.isEmpty
             ? "libpq defaults (no PG* environment variables set)"
             : "PG* environment (\(shown.joined(separator: ", ")))"
-        return ConnectionSettings(target: .environment(description: description), scrubber: scrubber)
+        return ConnectionSettings(target: .environment(description: description), scrubber: scrubber, environmentParameters: fromEnvironment)
     }
 
     /// Where the settings point, for messages: the URL or connection string with its password
@@ -58,7 +68,7 @@ public struct ConnectionSettings: Sendable {
     /// a value later in the list overrides one from earlier, including those the expanded
     /// connection string supplies.
     var libpqParameters: [(keyword: String, value: String)] {
-        var parameters = [(keyword: "application_name", value: applicationName)]
+        var parameters = [(keyword: "application_name", value: applicationName)] + environmentParameters
         if case .connectionString(let string) = target {
             parameters.append((keyword: "dbname", value: string))
         }
@@ -67,6 +77,17 @@ public struct ConnectionSettings: Sendable {
         return parameters
     }
 }
+
+/// The PG* variables libpq reads, and the keyword each stands for (libpq's "Environment
+/// Variables" section).
+private let libpqEnvironmentKeywords: KeyValuePairs<String, String> = [
+    "PGHOST": "host", "PGHOSTADDR": "hostaddr", "PGPORT": "port", "PGDATABASE": "dbname", "PGUSER": "user",
+    "PGPASSWORD": "password", "PGPASSFILE": "passfile", "PGSERVICE": "service", "PGSERVICEFILE": "servicefile",
+    "PGOPTIONS": "options", "PGAPPNAME": "application_name", "PGSSLMODE": "sslmode", "PGSSLCERT": "sslcert",
+    "PGSSLKEY": "sslkey", "PGSSLROOTCERT": "sslrootcert", "PGSSLCRL": "sslcrl", "PGREQUIRESSL": "requiressl",
+    "PGCONNECT_TIMEOUT": "connect_timeout", "PGCLIENTENCODING": "client_encoding", "PGTARGETSESSIONATTRS": "target_session_attrs",
+    "PGGSSENCMODE": "gssencmode", "PGKRBSRVNAME": "krbsrvname", "PGCHANNELBINDING": "channel_binding",
+]
 
 /// The PG* variables `redactedDescription` lists, in this order, when they are set.
 private let environmentVariablesShown = [

@@ -9,6 +9,9 @@ public final class PostgresConnection {
     private let handle: ConnectionHandle
     /// The settings' passwords and the one libpq used, kept out of every error.
     private let scrubber: PasswordScrubber
+    /// Called with the SQL text of each statement before it is sent: for tests that pin down
+    /// how many round trips something takes, and for logs.
+    public var statementObserver: ((String) -> Void)?
 
     /// Connects, blocking until the server accepts or libpq gives up. libpq waits for an
     /// unreachable host as long as the operating system does unless the URL has a
@@ -67,6 +70,7 @@ public final class PostgresConnection {
                 message: "parameter $\(index + 1) contains a NUL character, which PostgreSQL text cannot hold",
                 function: "PQexecParams")
         }
+        statementObserver?(sql)
         let result = withCStringArray(texts) { values in
             PQexecParams(handle.pointer, sql, Int32(texts.count), nil, values, nil, nil, 0)
         }

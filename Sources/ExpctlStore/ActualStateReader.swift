@@ -2,7 +2,8 @@ import ExpctlModel
 import ExpctlPlan
 import ExpctlPostgres
 
-/// Reads the managed rows of the `exp` schema as the planner's `ActualState`.
+/// Reads the managed rows of the `exp` schema as the database part of the planner's observed
+/// state (`ActualState`).
 ///
 /// Timestamps are read as RFC 3339 text in UTC, allocations as numeric text turned into
 /// buckets, JSON as text parsed into `JSONValue`: no floating-point or time-zone round trip.
@@ -24,7 +25,7 @@ enum ActualStateReader {
         }
         var versionByID: [String: PolicyVersionRef] = [:]
         let versions = try connection.execute("""
-            SELECT id::text, policy_id::text, version, mlflow_model_name, mlflow_model_version, training_name,
+            SELECT id::text, policy_id::text, version, mlflow_model_name, mlflow_model_version, training_name, job_id::text,
                    config_defaults::text AS config_defaults
             FROM exp.policy_versions
             """)
@@ -37,7 +38,7 @@ enum ActualStateReader {
             state.policies[policy]?.versions[number] = ActualPolicyVersion(
                 id: id, version: number, mlflowModelName: try required(versions, row, "mlflow_model_name", "exp.policy_versions"),
                 mlflowModelVersion: versions.string(row, "mlflow_model_version"), trainingName: versions.string(row, "training_name"),
-                configDefaults: try object(versions.string(row, "config_defaults"), "exp.policy_versions.config_defaults"))
+                jobID: versions.string(row, "job_id"), configDefaults: try object(versions.string(row, "config_defaults"), "exp.policy_versions.config_defaults"))
         }
         var experimentByID: [String: String] = [:]
         let experiments = try connection.execute("""
@@ -61,7 +62,7 @@ enum ActualStateReader {
                 provenance: provenance(experiments, row))
         }
         let variants = try connection.execute("""
-            SELECT id::text, experiment_id::text, name, allocation::text AS allocation, policy_version_id::text,
+            SELECT id::text, experiment_id::text, name, allocation::text AS allocation, policy_version_id::text, position,
                    config->>'policy_version_id' AS config_policy_version_id, config->'params' AS params, to_char(retired_at AT TIME ZONE 'UTC', \(timestampFormat)) AS retired_at
             FROM exp.variants
             """)
@@ -75,7 +76,7 @@ enum ActualStateReader {
                 id: id, name: name, allocation: allocation,
                 policyVersion: linkedPolicyVersion(variants, row, versionByID),
                 params: try object(variants.string(row, "params"), "exp.variants.config"),
-                retiredAt: timestamp(variants.string(row, "retired_at")))
+                position: variants.int(row, "position").map(Int.init), retiredAt: timestamp(variants.string(row, "retired_at")))
         }
         return state
     }

@@ -87,7 +87,7 @@ struct BatchWrites {
     }
 
     private func variants(_ actions: [PlannedAction]) -> PlanApplier.Statement {
-        var columns = Array(repeating: [String?](), count: 7)
+        var columns = Array(repeating: [String?](), count: 8)
         for action in actions {
             guard case .variant(let experiment, let name) = action.address else { continue }
             let reference = action.after("policy_version").flatMap { value -> PolicyVersionRef? in
@@ -96,17 +96,17 @@ struct BatchWrites {
             }
             let values: [String?] = [
                 experiment, name, text(action.after("allocation")), reference?.policy, reference.map { String($0.version) },
-                (action.after("params") ?? .object([:])).canonicalText, action.source?.path ?? "",
+                (action.after("params") ?? .object([:])).canonicalText, action.source?.path ?? "", text(action.after("position")),
             ]
             for (column, value) in values.enumerated() { columns[column].append(value) }
         }
         return PlanApplier.Statement(
             sql: """
-                INSERT INTO exp.variants (experiment_id, name, allocation, policy_version_id, config, source_path, source_commit)
+                INSERT INTO exp.variants (experiment_id, name, allocation, policy_version_id, config, source_path, position, source_commit)
                 SELECT e.id, d.name, d.allocation, pv.id, jsonb_build_object('policy_version_id', pv.id::text, 'params', d.params),
-                       d.path, $8
-                FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::integer[], $6::jsonb[], $7::text[])
-                     AS d(experiment, name, allocation, policy, version, params, path)
+                       d.path, d.position, $9
+                FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::integer[], $6::jsonb[], $7::text[], $8::integer[])
+                     AS d(experiment, name, allocation, policy, version, params, path, position)
                 JOIN exp.experiments e ON e.name = d.experiment
                 JOIN exp.policies p ON p.name = d.policy
                 JOIN exp.policy_versions pv ON pv.policy_id = p.id AND pv.version = d.version

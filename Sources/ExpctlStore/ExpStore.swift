@@ -2,8 +2,10 @@ import ExpctlModel
 public import ExpctlPlan
 public import ExpctlPostgres
 
-/// The `exp` schema in PostgreSQL as expctl's state store: its migrations, the actual state
-/// the planner compares with, and applying a plan in one transaction.
+/// The `exp` schema in PostgreSQL: its migrations, the managed rows and the job ledger as the
+/// planner observes them, the writes of a plan's database and job-ledger actions, run records,
+/// and the writers' lock. The order of an apply across systems is the reconciler's
+/// (`CrossSystemApply`); this adapter only offers the steps.
 ///
 /// Confined to one thread, like the connection it uses.
 public final class ExpStore {
@@ -22,86 +24,64 @@ public final class ExpStore {
         try connection.execute("SELECT to_regclass('exp.schema_migrations') IS NOT NULL AS migrated").bool(0, "migrated") ?? false
     }
 
-    /// The actual state; empty before the first migration, so a plan shows everything to create.
-    public func actualState() throws -> ActualState {
-        try isMigrated() ? ActualStateReader.read(connection) : .empty
-    }
+    public var jobs: JobLedger { JobLedger(connection: connection) }
 
-    /// SHA-256 (hex) of the actual state's canonical text: what a saved plan is checked against.
-    public func digest(of state: ActualState) -> String { SHA256.hex(state.canonicalText) }
-
-    /// What applying a plan did.
-    public struct ApplyOutcome: Sendable {
-        /// Actions carried out, registry and database ones.
-        public var actionsApplied: Int
-        /// Actions skipped because they wait on a job or a gate.
-        public var actionsWaiting: Int
-        public var runID: Int64
-    }
-
-    /// Applies the plan's ready actions and records the run in `exp.reconcile_runs`; actions
-    /// waiting on a job or a gate are skipped and recorded as waiting.
-    ///
-    /// MLflow has no transactions, so the registry actions (through `registry`) go first,
-    /// each idempotent and recorded as it completes; then every database action commits in
-    /// one transaction with the run's outcome, or none does. A failure names the action that
-    /// failed and what was applied before it; a process killed at any point leaves a run
-    /// record saying what it did and a state the next plan completes.
-    ///
-    /// With `expectedDigest` (and `expectedRegistryDigest`), the database (and the registry)
-    /// must still have the digest the plan was made against: a stale plan changes nothing.
-    @discardableResult
-    public func apply(
-        _ plan: Plan, ref: String?, expectedDigest: String? = nil,
-        registry: (any RegistryApplying)? = nil, expectedRegistryDigest: String? = nil
-    ) throws -> ApplyOutcome {
-        guard plan.isApplicable else { throw StoreError.planHasProblems(plan.problems.count) }
-        let ready = plan.readyActions
-        let registryActions = ready.filter(\.address.isInRegistry)
-        let databaseActions = ready.filter { !$0.address.isInRegistry }
-        if !registryActions.isEmpty || expectedRegistryDigest != nil, registry == nil {
-            throw StoreError.registryNotConfigured(registryActions.count)
+    /// The managed rows and the job ledger as of one moment (a repeatable-read snapshot, so a
+    /// job that finishes while they are read is seen in both or in neither); empty before the
+    /// first migration, so a plan shows everything to create.
+    public func observeRows() throws -> (database: ActualState, jobs: JobLedgerState) {
+        guard try isMigrated() else { return (.empty, .empty) }
+        return try connection.transaction {
+            try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return try readRows()
         }
-        return try withWritersLock {
-            try RunRecord.markInterrupted(connection)
-            // Before anything starts; checked again inside the transaction.
-            if let expectedDigest, self.digest(of: try actualState()) != expectedDigest {
-                throw StoreError.stale
-            }
-            if let expectedRegistryDigest, let registry, try registry.currentState().digest != expectedRegistryDigest {
-                throw StoreError.registryStale
-            }
-            let run = try RunRecord.begin(
-                connection, commit: plan.commit, ref: ref, planDigest: plan.digest, actions: ready.map(\.id),
-                waiting: plan.waitingActions.map(\.id))
-            var registryChanges = 0
-            do {
-                if let registry, !registryActions.isEmpty {
-                    do {
-                        try registry.apply(registryActions, commit: plan.commit) { ids in
-                            registryChanges += ids.count
-                            try run.completed(ids)
-                        }
-                    } catch let failure as RegistryActionFailure {
-                        throw StoreError.registryActionFailed(
-                            action: failure.action, underlying: failure.underlying, completedBefore: registryChanges)
-                    }
-                }
-                try connection.transaction {
-                    if let expectedDigest, self.digest(of: try actualState()) != expectedDigest { throw StoreError.stale }
-                    try BatchWrites(single: PlanApplier(connection: connection, commit: plan.commit)).apply(databaseActions)
-                    try run.finish(outcome: ready.isEmpty ? "no_changes" : "applied", completed: databaseActions.map(\.id))
-                }
-            } catch {
-                let failure: any Error = switch error {
-                case StoreError.registryActionFailed: error
-                case _ where registryChanges == 0: error
-                default: StoreError.failedAfterRegistryChanges(underlying: "\(error)", registryChanges: registryChanges)
-                }
-                try? run.fail("\(failure)")
-                throw failure
-            }
-            return ApplyOutcome(actionsApplied: ready.count, actionsWaiting: plan.waitingActions.count, runID: run.id)
+    }
+
+    /// The same, inside the caller's transaction.
+    public func readRows() throws -> (database: ActualState, jobs: JobLedgerState) {
+        (try ActualStateReader.read(connection), try jobs.read())
+    }
+
+    /// The actual state alone (tests and benchmarks).
+    public func actualState() throws -> ActualState { try observeRows().database }
+
+    /// Runs `body` holding the writers' lock: the session-level advisory lock a reconciler
+    /// holds for its whole session (taking it again from that session succeeds). Anyone else
+    /// applying meanwhile is refused, not interleaved.
+    public func withWritersLock<Result>(_ body: () throws -> Result) throws -> Result {
+        let lock = ReconcilerLock(connection: connection)
+        guard try lock.tryAcquire() else { throw StoreError.locked(holder: try lock.holder()) }
+        defer { try? lock.release() }
+        return try body()
+    }
+
+    /// Records a run that starts now, committed at once so that it survives what follows.
+    public func beginRun(_ plan: Plan, ref: String?) throws -> RunRecord {
+        try RunRecord.begin(
+            connection, commit: plan.commit, ref: ref, planDigest: plan.digest, actions: plan.readyActions.map(\.id),
+            waiting: plan.actions.filter { !$0.readiness.isReady }.map(\.id))
+    }
+
+    /// Writes a plan's job-ledger actions in one transaction that also records them as
+    /// completed in `run`: a job is in the ledger exactly when the run says so.
+    public func applyLedgerActions(_ actions: [PlannedAction], commit: String, run: RunRecord) throws {
+        guard !actions.isEmpty else { return }
+        try connection.transaction {
+            for action in actions { try jobs.apply(action, commit: commit) }
+            try run.completed(actions.map(\.id))
+        }
+    }
+
+    /// Writes a plan's database actions in one transaction that also finishes `run` with
+    /// `outcome`: all of them or none. `check` runs first inside the transaction (the stale
+    /// check, under the writers' lock, so nothing changes between it and the writes).
+    public func applyDatabaseActions(
+        _ actions: [PlannedAction], commit: String, run: RunRecord, outcome: String, check: () throws -> Void
+    ) throws {
+        try connection.transaction {
+            try check()
+            try BatchWrites(single: PlanApplier(connection: connection, commit: commit)).apply(actions)
+            try run.finish(outcome: outcome, completed: actions.map(\.id))
         }
     }
 
@@ -131,15 +111,5 @@ public final class ExpStore {
     public func markInterruptedRuns() throws {
         guard try isMigrated() else { return }
         try RunRecord.markInterrupted(connection)
-    }
-
-    /// Runs `body` holding the writers' lock: the session-level advisory lock a reconciler
-    /// holds for its whole session (taking it again from that session succeeds). Anyone else
-    /// applying meanwhile is refused, not interleaved.
-    private func withWritersLock<Result>(_ body: () throws -> Result) throws -> Result {
-        let lock = ReconcilerLock(connection: connection)
-        guard try lock.tryAcquire() else { throw StoreError.locked(try lock.holder()) }
-        defer { try? lock.release() }
-        return try body()
     }
 }

@@ -2,9 +2,9 @@ import ExpctlModel
 import ExpctlPlan
 import ExpctlPostgres
 
-/// Carries out a plan's actions as SQL, one statement per action, in plan order. The caller
-/// wraps the whole in one transaction. Values come from the plan itself (the `after` of each
-/// change), so a saved plan is applied exactly as it was shown.
+/// Carries out a plan's database actions as SQL, one statement per action, in plan order. The
+/// caller wraps the whole in one transaction. Values come from the plan itself (the `after` of
+/// each change), so a saved plan is applied exactly as it was shown.
 struct PlanApplier {
     let connection: PostgresConnection
     let commit: String
@@ -14,7 +14,8 @@ struct PlanApplier {
         switch (action.kind, action.address) {
         case (.create, .policy(let name)): statement = createPolicy(name, action)
         case (.update, .policy(let name)): statement = try update("exp.policies", where: "name = $1", [.text(name)], action, columns: ["description": "description", "source_path": "source_path"])
-        case (.create, .policyVersion(let reference)): statement = createPolicyVersion(reference, action)
+        case (.create, .policyVersion(let reference)): statement = try createPolicyVersion(reference, action)
+        case (.update, .policyVersion(let reference)): statement = try fillInPolicyVersion(reference, action)
         case (.create, .experiment(let name)): statement = createExperiment(name, action)
         case (.update, .experiment(let name)):
             statement = try update(
@@ -35,18 +36,16 @@ struct PlanApplier {
                     """,
                 parameters: [.text(experiment), .text(name), .text(commit)])
         default:
-            throw StoreError.actionFailed(action: action.id, underlying: "this version of expctl cannot apply it")
+            throw StoreError.actionFailed(action: action.id, cause: .unsupported)
         }
         let result: PostgresResult
         do {
             result = try connection.execute(statement.sql, statement.parameters)
         } catch {
-            throw StoreError.actionFailed(action: action.id, underlying: error.description)
+            throw StoreError.actionFailed(action: action.id, cause: .postgres(error))
         }
         guard result.affectedRows == 1 else {
-            throw StoreError.actionFailed(
-                action: action.id,
-                underlying: "it matched \(result.affectedRows) rows instead of 1 (the database changed since the plan, or a policy version it needs is missing)")
+            throw StoreError.actionFailed(action: action.id, cause: .unexpectedRowCount(result.affectedRows))
         }
     }
 
@@ -61,18 +60,39 @@ struct PlanApplier {
             parameters: [.text(name), text(action.after("description")), .text(commit), source(action)])
     }
 
-    private func createPolicyVersion(_ reference: PolicyVersionRef, _ action: PlannedAction) -> Statement {
+    /// A version always names its model version: a trained one is written once its job
+    /// registered it (the plan's readiness), never with a placeholder.
+    private func createPolicyVersion(_ reference: PolicyVersionRef, _ action: PlannedAction) throws -> Statement {
         Statement(
             sql: """
                 INSERT INTO exp.policy_versions
-                    (policy_id, version, mlflow_model_name, mlflow_model_version, training_name, config_defaults, source_commit, source_path)
-                SELECT id, $2, $3, $4, $5, $6::jsonb, $7, $8 FROM exp.policies WHERE name = $1
+                    (policy_id, version, mlflow_model_name, mlflow_model_version, training_name, job_id, config_defaults,
+                     source_commit, source_path)
+                SELECT id, $2, $3, $4, $5, $6::uuid, $7::jsonb, $8, $9 FROM exp.policies WHERE name = $1
                 """,
             parameters: [
                 .text(reference.policy), .integer(Int64(reference.version)), text(action.after("mlflow_model_name")),
-                text(action.after("mlflow_model_version")), text(action.after("training")),
+                try modelVersion(action), text(action.after("training")), text(action.after("job_id")),
                 .json((action.after("config_defaults") ?? .object([:])).canonicalText), .text(commit), source(action),
             ])
+    }
+
+    /// Fills in the model version of a trained version written before expctl waited on jobs.
+    private func fillInPolicyVersion(_ reference: PolicyVersionRef, _ action: PlannedAction) throws -> Statement {
+        Statement(
+            sql: """
+                UPDATE exp.policy_versions pv SET mlflow_model_version = $3, job_id = $4::uuid, source_commit = $5
+                FROM exp.policies p
+                WHERE p.id = pv.policy_id AND p.name = $1 AND pv.version = $2 AND pv.mlflow_model_version IS NULL
+                """,
+            parameters: [.text(reference.policy), .integer(Int64(reference.version)), try modelVersion(action), text(action.after("job_id")), .text(commit)])
+    }
+
+    private func modelVersion(_ action: PlannedAction) throws -> PostgresValue {
+        guard case .string(let number)? = action.after("mlflow_model_version"), !number.hasPrefix("(") else {
+            throw StoreError.actionFailed(action: action.id, cause: .malformed("it has no mlflow_model_version to write"))
+        }
+        return .text(number)
     }
 
     private func createExperiment(_ name: String, _ action: PlannedAction) -> Statement {
@@ -99,15 +119,16 @@ struct PlanApplier {
         let versionID = Self.policyVersionID("$4", "$5")
         return Statement(
             sql: """
-                INSERT INTO exp.variants (experiment_id, name, allocation, policy_version_id, config, source_commit, source_path)
+                INSERT INTO exp.variants (experiment_id, name, allocation, policy_version_id, config, position, source_commit, source_path)
                 SELECT e.id, $2, $3::numeric, \(versionID),
-                       jsonb_build_object('policy_version_id', \(versionID)::text, 'params', $6::jsonb), $7, $8
+                       jsonb_build_object('policy_version_id', \(versionID)::text, 'params', $6::jsonb), $9::integer, $7, $8
                 FROM exp.experiments e WHERE e.name = $1 AND \(versionID) IS NOT NULL
                 """,
             parameters: [
                 .text(experiment), .text(name), text(action.after("allocation")), reference.map { .text($0.policy) } ?? .null,
                 reference.map { .integer(Int64($0.version)) } ?? .null,
                 .json((action.after("params") ?? .object([:])).canonicalText), .text(commit), source(action),
+                text(action.after("position")),
             ])
     }
 
@@ -121,11 +142,14 @@ struct PlanApplier {
         if let allocation = action.change("allocation") {
             assignments.append("allocation = \(parameter(text(allocation.after)))::numeric")
         }
+        if let position = action.change("position") {
+            assignments.append("position = \(parameter(text(position.after)))::integer")
+        }
         var versionID = "policy_version_id"
         var condition = ""
         if let change = action.change("policy_version") {
             guard let reference = change.after.flatMap(policyVersion) else {
-                throw StoreError.actionFailed(action: action.id, underlying: "the new policy_version is not policy@version")
+                throw StoreError.actionFailed(action: action.id, cause: .malformed("the new policy_version is not policy@version"))
             }
             let policy = parameter(.text(reference.policy))
             let version = parameter(.integer(Int64(reference.version)))
@@ -151,7 +175,7 @@ struct PlanApplier {
         var assignments = ["updated_at = now()", "source_commit = $\(parameters.count)"]
         for change in action.changes {
             guard let column = columns[change.field] else {
-                throw StoreError.actionFailed(action: action.id, underlying: "this version of expctl has no column for \(change.field)")
+                throw StoreError.actionFailed(action: action.id, cause: .malformed("this version of expctl has no column for \(change.field)"))
             }
             parameters.append(text(change.after))
             let cast = column.hasSuffix("_at") ? "::timestamptz" : ""
@@ -174,9 +198,4 @@ struct PlanApplier {
         guard case .string(let text) = value else { return nil }
         return PolicyVersionRef(parsing: text)
     }
-}
-
-extension PlannedAction {
-    func change(_ field: String) -> FieldChange? { changes.first { $0.field == field } }
-    func after(_ field: String) -> JSONValue? { change(field)?.after }
 }

@@ -1,17 +1,17 @@
 import ExpctlModel
-import ExpctlPostgres
+public import ExpctlPostgres
 
 /// A row of `exp.reconcile_runs` as an apply goes: written `running` before the first change,
 /// told of each registry action as it completes, and finished as `applied` (in the same
 /// transaction as the database changes) or `failed`.
-struct RunRecord {
+public struct RunRecord {
     let connection: PostgresConnection
-    let id: Int64
+    public let id: Int64
 
     /// Runs left `running` by a process that died mid-apply become `interrupted`: those whose
     /// PostgreSQL backend is gone (a live apply keeps its connection open to the end), or that
     /// started before the server last started (its pid may be in use again).
-    static func markInterrupted(_ connection: PostgresConnection) throws {
+    public static func markInterrupted(_ connection: PostgresConnection) throws {
         try connection.execute("""
             UPDATE exp.reconcile_runs r
             SET outcome = 'interrupted', finished_at = clock_timestamp(),
@@ -24,7 +24,7 @@ struct RunRecord {
 
     /// Records a run that starts now; committed at once (outside any transaction), so that it
     /// survives a crash of what follows.
-    static func begin(
+    public static func begin(
         _ connection: PostgresConnection, commit: String, ref: String?, planDigest: String, actions: [String], waiting: [String]
     ) throws -> RunRecord {
         let result = try connection.execute(
@@ -38,13 +38,13 @@ struct RunRecord {
     }
 
     /// Appends completed action ids.
-    func completed(_ actions: [String]) throws {
+    public func completed(_ actions: [String]) throws {
         try connection.execute(
             "UPDATE exp.reconcile_runs SET completed_actions = completed_actions || $2::jsonb WHERE id = $1",
             [.integer(id), .json(Self.idList(actions))])
     }
 
-    func finish(outcome: String, completed actions: [String] = []) throws {
+    public func finish(outcome: String, completed actions: [String] = []) throws {
         try connection.execute(
             """
             UPDATE exp.reconcile_runs
@@ -54,7 +54,7 @@ struct RunRecord {
             [.integer(id), .text(outcome), .json(Self.idList(actions))])
     }
 
-    func fail(_ error: String) throws {
+    public func fail(_ error: String) throws {
         try connection.execute(
             "UPDATE exp.reconcile_runs SET outcome = 'failed', error = $2, finished_at = clock_timestamp() WHERE id = $1",
             [.integer(id), .text(error)])

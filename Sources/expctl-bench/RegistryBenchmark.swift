@@ -3,6 +3,7 @@ import ExpctlHTTP
 import ExpctlMLflow
 import ExpctlModel
 import ExpctlPlan
+import ExpctlReconciler
 import ExpctlPostgres
 import ExpctlStore
 import Foundation
@@ -113,8 +114,7 @@ struct RegistryBenchmark {
 
     private struct Planned {
         var plan: Plan
-        var actualDigest: String
-        var registryDigest: String
+        var digests: StateDigests
         var databaseRead: Duration
         var registryRead: Duration
         var planning: Duration
@@ -123,20 +123,17 @@ struct RegistryBenchmark {
 
     /// What `expctl plan` does: read the database and the registry, plan.
     private func plan(_ desired: DesiredState, store: ExpStore, applier: MLflowRegistryApplier) throws -> Planned {
-        let (databaseRead, actual) = try measure { try store.actualState() }
+        let (databaseRead, rows) = try measure { try store.observeRows() }
         let (registryRead, registry) = try measure { try applier.currentState() }
-        let (planning, plan) = try measure { Planner.plan(desired: desired, actual: actual, registry: registry, commit: "bench") }
-        return Planned(
-            plan: plan, actualDigest: store.digest(of: actual), registryDigest: registry.digest,
-            databaseRead: databaseRead, registryRead: registryRead, planning: planning)
+        let observed = ObservedState(database: rows.database, jobs: rows.jobs, registry: .read(registry), registryModels: Array(applier.models))
+        let (planning, plan) = try measure { Planner.plan(desired: desired, observed: observed, commit: "bench") }
+        return Planned(plan: plan, digests: observed.digests, databaseRead: databaseRead, registryRead: registryRead, planning: planning)
     }
 
     /// What `expctl apply` of a saved plan does: check both digests, carry out the actions.
     private func apply(_ planned: Planned, store: ExpStore, applier: MLflowRegistryApplier) throws -> Duration {
         try measure {
-            try store.apply(
-                planned.plan, ref: "refs/heads/main", expectedDigest: planned.actualDigest, registry: applier,
-                expectedRegistryDigest: planned.registryDigest)
+            try CrossSystemApply(store: store).apply(planned.plan, ref: "refs/heads/main", expected: planned.digests, registry: applier)
         }.elapsed
     }
 

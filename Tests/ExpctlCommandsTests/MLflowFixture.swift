@@ -1,7 +1,10 @@
 import ExpctlHTTP
 import ExpctlMLflow
 import ExpctlPlan
+import ExpctlStore
 import Foundation
+import PostgresTestSupport
+import Testing
 
 /// The MLflow server scripts/test starts (EXPCTL_TEST_MLFLOW_URI).
 func testMLflowURI() throws -> String {
@@ -29,22 +32,24 @@ func registerTestModel(versions count: Int, trainings: [String: String] = [:]) t
     return name
 }
 
-/// Registers one more version of `model`, as a training will.
-func registerTrainedVersion(of model: String, training: String) throws -> String {
+/// Registers one more version of `model` by hand, tagged as if `training` had registered it
+/// (but not by its job): a promotion of the training must never pick it.
+func registerVersionByHand(of model: String, training: String) throws -> String {
     let mlflow = try testMLflowClient()
     let run = try mlflow.createRun(experimentID: "0", name: training, startTime: 1_736_500_000_000)
     return try mlflow.createModelVersion(model, runID: run, tags: [RegistryTags.training: training]).version
 }
 
-/// The example tree with `planner_model` renamed to `model`.
-func registryRepository(model: String) throws -> GitFixture {
-    let fixture = try GitFixture()
-    try fixture.copyFromSourceTree("configs", to: "configs")
-    for file in ["configs/policies/planner_policy.yaml", "configs/promotions.yaml", "configs/training/planner-2025-01-10.yaml"] {
-        try fixture.write(file, try fixture.read(file).replacingOccurrences(of: "planner_model", with: model))
-    }
-    try fixture.commitAll("Planner experiment at 10%")
-    return fixture
+/// Runs the pending training job the way a runner does: claims it, registers a version of
+/// `model` tagged with the job's id, and records it; returns the version.
+func completeTrainingJob(_ database: TestDatabase, model: String, training: String = "planner-2025-01-10") throws -> String {
+    let store = ExpStore(connection: try database.connect())
+    let claim = try #require(try store.jobs.claim(owner: "test-runner", leaseSeconds: 60))
+    let mlflow = try testMLflowClient()
+    let run = try mlflow.createRun(experimentID: "0", name: training, startTime: 1_736_500_000_000)
+    let version = try mlflow.createModelVersion(model, runID: run, tags: [RegistryTags.training: training, RegistryTags.job: claim.id]).version
+    #expect(try store.jobs.succeed(claim.id, owner: "test-runner", result: ["model_name": .string(model), "model_version": .string(version), "run_id": .string(run)]))
+    return version
 }
 
 /// A proxy in front of the test MLflow server that answers 503 to the first `failFirst`

@@ -8,51 +8,100 @@ import Testing
 private let expctlBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     .appendingPathComponent("expctl").path
 
-/// Starts expctl as a child process; its output goes to a file read after it exits.
+/// Starts expctl as a child process with an environment of its own (no settings of the test
+/// process's): its standard output is read line by line as it comes, its standard error goes
+/// to a file read after it exits.
 final class ExpctlProcess {
     let process = Process()
-    let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("expctl-\(UUID().uuidString).out")
+    private let output = Pipe()
+    private let errorURL = FileManager.default.temporaryDirectory.appendingPathComponent("expctl-\(UUID().uuidString).err")
+    private let exited = DispatchSemaphore(value: 0)
+    /// Bytes read from standard output and not yet returned as lines.
+    private var pending = Data()
+    private(set) var lines: [String] = []
 
     init(_ arguments: [String]) throws {
-        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: expctlBinary)
         process.arguments = arguments
-        let handle = try FileHandle(forWritingTo: outputURL)
-        process.standardOutput = handle
-        process.standardError = handle
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path]
+        process.standardOutput = output
+        process.standardError = try FileHandle(forWritingTo: errorURL)
+        process.terminationHandler = { [exited] _ in exited.signal() }
         try process.run()
     }
 
-    deinit { try? FileManager.default.removeItem(at: outputURL) }
+    deinit { try? FileManager.default.removeItem(at: errorURL) }
 
-    var output: String { (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "" }
+    /// The next line of standard output, blocking until it comes; nil at its end.
+    func nextLine() -> String? {
+        while true {
+            if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
+                pending = Data(pending[pending.index(after: newline)...])
+                lines.append(line)
+                return line
+            }
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { return nil }
+            pending += chunk
+        }
+    }
+
+    /// Reads lines until one satisfies `match`; nil if output ends first.
+    func waitForLine(_ match: (String) -> Bool) -> String? {
+        while let line = nextLine() {
+            if match(line) { return line }
+        }
+        return nil
+    }
+
+    /// Everything it printed: the lines read, the rest of standard output, standard error.
+    var transcript: String {
+        lines.joined(separator: "\n") + "\n" + String(decoding: pending, as: UTF8.self)
+            + ((try? String(contentsOf: errorURL, encoding: .utf8)) ?? "")
+    }
 
     /// Waits for the process, at most `seconds`; its exit status, nil on time-out (then killed).
     func finish(within seconds: Double) -> Int32? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        guard !process.isRunning else {
+        if exited.wait(timeout: .now() + seconds) == .timedOut {
             // Killed, not asked: a test that timed out must not leave a reconciler running.
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             return nil
         }
+        while nextLine() != nil {}
         return process.terminationStatus
     }
 }
 
+/// A JSON line's fields.
+private func event(_ line: String) -> [String: Any]? {
+    try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+}
+
 @Suite("expctl reconcile")
 struct ReconcileCommandTests {
-    @Test func oncePlansAndAppliesThenFindsNoChanges() throws {
+    private func pass(_ repository: GitFixture, _ database: TestDatabase) -> [String] {
+        ["reconcile", "--once", "--repo", repository.path, "--path", "configs", "--database-url", database.url, "--skip-registry"]
+    }
+
+    @Test func onceAppliesWhatIsReadyThenWaitsOnTheJob() throws {
         let repository = try exampleRepository()
         try TestDatabase.with { (database: TestDatabase) throws in
-            let arguments = ["reconcile", "--once", "--repo", repository.path, "--path", "configs", "--database-url", database.url]
-            let first = expctl(arguments: arguments)
+            let first = expctl(arguments: pass(repository, database))
             #expect(first.status == 0, "\(first.errors)")
-            #expect(first.output.hasSuffix("(main): applied 6 to add, 0 to change, 0 to retire\n"))
-            let second = expctl(arguments: arguments)
-            #expect(second.output.hasSuffix("(main): no changes\n"))
-            #expect(try database.count("exp.reconcile_runs") == 1)
+            #expect(first.output.contains(
+                "(main): applied 5 to add, 0 to change, 0 to retire; 2 waiting on jobs or gates (waits on job training planner-2025-01-10: planned"),
+                "\(first.output)")
+            let second = expctl(arguments: pass(repository, database))
+            #expect(second.status == 0)
+            #expect(second.output.contains("(main): nothing ready to apply; 2 waiting on jobs or gates (waits on job training planner-2025-01-10: pending"),
+                "\(second.output)")
+            _ = try finishTrainingJob(database, version: "2")
+            #expect(expctl(arguments: pass(repository, database)).output.contains("(main): applied 2 to add, 0 to change, 0 to retire\n"))
+            #expect(expctl(arguments: pass(repository, database)).output.hasSuffix("(main): no changes\n"))
+            #expect(try database.count("exp.reconcile_runs") == 2)
         }
     }
 
@@ -63,42 +112,54 @@ struct ReconcileCommandTests {
             let otherPID = try #require(other.execute("SELECT pg_backend_pid() AS pid").int(0, "pid"))
             // The key the reconciler uses (ASCII "expctlrc").
             try other.execute("SELECT pg_advisory_lock($1)", [.integer(0x6578_7063_746C_7263)])
-            let blocked = expctl(arguments: ["reconcile", "--once", "--repo", repository.path, "--path", "configs", "--database-url", database.url])
+            let blocked = expctl(arguments: pass(repository, database))
             #expect(blocked.status == 1)
             #expect(blocked.errors.contains("another reconciler is running: the lock is held by pid \(otherPID) (expctl) from 127.0.0.1, since "))
             #expect(try database.connect().execute("SELECT to_regclass('exp.experiments') IS NULL AS untouched").bool(0, "untouched") == true)
             try other.execute("SELECT pg_advisory_unlock_all()")
-            #expect(expctl(arguments: ["reconcile", "--once", "--repo", repository.path, "--path", "configs", "--database-url", database.url]).status == 0)
+            #expect(expctl(arguments: pass(repository, database)).status == 0)
         }
     }
 
+    /// The first reconciler is held inside its pass (the table it reads is locked) while the
+    /// second starts: they overlap for certain, and only one applies.
     @Test func twoReconcilersAtOnceApplyExactlyOnce() throws {
         let repository = try exampleRepository()
         try TestDatabase.with { (database: TestDatabase) throws in
-            try database.connect().execute("SELECT 1")
-            let arguments = ["reconcile", "--once", "--repo", repository.path, "--path", "configs", "--database-url", database.url]
-            let first = try ExpctlProcess(arguments)
-            let second = try ExpctlProcess(arguments)
-            let statuses = [first.finish(within: 60), second.finish(within: 60)]
-            let outputs = first.output + second.output
-            #expect(statuses.allSatisfy { $0 == 0 || $0 == 1 }, "\(outputs)")
+            #expect(expctl(arguments: ["migrate", "--database-url", database.url]).status == 0)
+            let blocker = try database.connect()
+            try blocker.execute("BEGIN")
+            try blocker.execute("LOCK TABLE exp.experiments IN ACCESS EXCLUSIVE MODE")
+            let first = try ExpctlProcess(pass(repository, database) + ["--log-format", "json"])
+            // It holds the reconciler lock from before its pass; the pass then waits on the table.
+            let observing = first.waitForLine { event($0)?["step"] as? String == "observe" }
+            try #require(observing != nil, "the first reconciler never got to its pass: \(first.transcript)")
+            let second = try ExpctlProcess(pass(repository, database))
+            #expect(second.finish(within: 60) == 1)
+            #expect(second.transcript.contains("another reconciler is running: the lock is held by pid"), "\(second.transcript)")
+            try blocker.execute("COMMIT")
+            #expect(first.finish(within: 60) == 0, "\(first.transcript)")
             #expect(try database.connect().execute("SELECT count(*) AS n FROM exp.reconcile_runs WHERE outcome = 'applied'").int(0, "n") == 1)
             #expect(try database.count("exp.experiments") == 1)
-            // The other one either found the lock taken or, coming second, nothing to do.
-            #expect(outputs.contains("another reconciler is running") || outputs.contains("no changes"), "\(outputs)")
         }
     }
 
     @Test func sigtermFinishesThePassAndExitsZero() throws {
         let repository = try exampleRepository()
         try TestDatabase.with { (database: TestDatabase) throws in
-            let loop = try ExpctlProcess(["reconcile", "--interval", "1s", "--repo", repository.path, "--path", "configs", "--database-url", database.url])
-            let deadline = Date().addingTimeInterval(30)
-            while !loop.output.contains("applied"), Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-            #expect(loop.output.contains("applied 6 to add"), "\(loop.output)")
+            let loop = try ExpctlProcess([
+                "reconcile", "--interval", "1h", "--log-format", "json", "--repo", repository.path, "--path", "configs",
+                "--database-url", database.url, "--skip-registry",
+            ])
+            let finished = loop.waitForLine { event($0)?["event"] as? String == "pass_finished" }
+            let fields = try #require(finished.flatMap(event), "\(loop.transcript)")
+            #expect(fields["outcome"] as? String == "applied")
+            #expect((fields["waiting"] as? [String])?.count == 2)
+            #expect(((fields["waits_on"] as? [[String: Any]])?.first?["name"]) as? String == "planner-2025-01-10")
+            // The loop now waits an hour: SIGTERM ends the wait at once.
             kill(loop.process.processIdentifier, SIGTERM)
-            #expect(loop.finish(within: 20) == 0, "\(loop.output)")
-            #expect(loop.output.hasSuffix("reconcile: stopped\n"))
+            #expect(loop.finish(within: 20) == 0, "\(loop.transcript)")
+            #expect(loop.lines.last.flatMap(event)?["message"] as? String == "reconcile: stopped")
         }
     }
 
@@ -112,7 +173,7 @@ struct ReconcileCommandTests {
         try repository.write("configs/bad.yaml", "experiments: [1]\n")
         try repository.commitAll("bad")
         try TestDatabase.with { (database: TestDatabase) throws in
-            let result = expctl(arguments: ["reconcile", "--once", "--repo", repository.path, "--path", "configs", "--database-url", database.url])
+            let result = expctl(arguments: pass(repository, database))
             #expect(result.status == 1)
             #expect(result.output.contains("stalled, the desired state is invalid (1 errors; first: configs/bad.yaml:1:15"))
         }
@@ -121,19 +182,18 @@ struct ReconcileCommandTests {
     @Test func aRefusedPlanIsRecordedOnceHoweverManyPassesStall() throws {
         let repository = try exampleRepository()
         try TestDatabase.with { (database: TestDatabase) throws in
-            let pass = ["reconcile", "--once", "--repo", repository.path, "--path", "configs", "--database-url", database.url]
-            #expect(expctl(arguments: pass).status == 0)
-            let file = "configs/experiments/planner_policy_exp.yaml"
+            #expect(expctl(arguments: pass(repository, database)).status == 0)
+            let file = ExampleTree.experimentFile
             try repository.write(file, try repository.read(file).replacingOccurrences(of: "status: running", with: "status: draft"))
             try repository.commitAll("back to draft")
             for _ in 0..<3 {
-                let stalled = expctl(arguments: pass)
+                let stalled = expctl(arguments: pass(repository, database))
                 #expect(stalled.status == 1)
                 #expect(stalled.output.contains("stalled, 1 change(s) git must fix first"), "\(stalled.output)")
             }
             let runs = try database.connect().execute("SELECT outcome, error FROM exp.reconcile_runs ORDER BY id")
             #expect(runs.rows.indices.map { runs.string($0, "outcome") } == ["applied", "refused"])
-            #expect(runs.string(1, "error") == "1 problem git must fix; first: configs/experiments/planner_policy_exp.yaml:5:11: experiment planner_policy_exp cannot move from running to draft")
+            #expect(runs.string(1, "error") == "1 problem git must fix; first: configs/experiments/planner_policy_exp.yaml:3:11: experiment planner_policy_exp cannot move from running to draft")
         }
     }
 }
@@ -146,14 +206,13 @@ struct ReconcileWaitTests {
             let other = try database.connect()
             try other.execute("SELECT pg_advisory_lock($1)", [.integer(0x6578_7063_746C_7263)])
             let waiting = try ExpctlProcess([
-                "reconcile", "--once", "--wait", "--repo", repository.path, "--path", "configs", "--database-url", database.url,
+                "reconcile", "--once", "--wait", "--repo", repository.path, "--path", "configs", "--database-url", database.url, "--skip-registry",
             ])
-            let deadline = Date().addingTimeInterval(30)
-            while !waiting.output.contains("waiting for the lock"), Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-            #expect(waiting.output.contains("reconcile: waiting for the lock, held by pid "))
+            let line = waiting.waitForLine { $0.contains("waiting for the lock") }
+            #expect(line?.hasPrefix("reconcile: waiting for the lock, held by pid ") == true, "\(waiting.transcript)")
             try other.execute("SELECT pg_advisory_unlock_all()")
-            #expect(waiting.finish(within: 30) == 0, "\(waiting.output)")
-            #expect(waiting.output.contains("applied 6 to add"))
+            #expect(waiting.finish(within: 30) == 0, "\(waiting.transcript)")
+            #expect(waiting.transcript.contains("applied 5 to add"))
         }
     }
 }

@@ -1,6 +1,7 @@
 import ExpctlCommands
 import ExpctlMLflow
 import ExpctlPlan
+import ExpctlReconciler
 import Foundation
 import PostgresTestSupport
 import Testing
@@ -15,12 +16,12 @@ struct RegistryCommandTests {
 
     @Test func aPolicyVersionPointingAtAMissingModelVersionIsRefusedWithFileAndLine() throws {
         let model = try registerTestModel(versions: 0)
-        let repository = try registryRepository(model: model)
+        let repository = try exampleRepository(model: model)
         try TestDatabase.with { database in
             let source = try arguments(repository, database)
             let plan = expctl(arguments: ["plan"] + source)
             #expect(plan.status == 1)
-            #expect(plan.output.contains("configs/policies/planner_policy.yaml:7:9"), "\(plan.output)")
+            #expect(plan.output.contains("configs/policies/planner_policy.yaml:6:9"), "\(plan.output)")
             #expect(plan.output.contains("points at \(model) version 1, which is not registered in MLflow: policies must reference registered MLflow model versions"))
             #expect(plan.output.contains("hint: register it first: \(model) has no versions yet"))
             let apply = expctl(arguments: ["apply", "--auto-approve"] + source)
@@ -32,19 +33,19 @@ struct RegistryCommandTests {
 
     @Test func promotionsToCandidateAndProductionMoveTagsAndAliases() throws {
         let model = try registerTestModel(versions: 1)
-        let repository = try registryRepository(model: model)
+        let repository = try exampleRepository(model: model)
         let mlflow = try testMLflowClient()
         try TestDatabase.with { database in
             let source = try arguments(repository, database)
-            // Version 1 to production; the trained candidate waits on its training.
+            // Version 1 to production; the trained candidate, its policy version and variant wait on the job.
             let first = expctl(arguments: ["plan", "--detailed-exitcode"] + source)
             #expect(first.status == 2, "\(first.errors)")
             #expect(first.output.contains("model_version.\(model)/1"))
             #expect(first.output.contains("model_alias.\(model)@production"))
-            #expect(first.output.contains("waits on job training planner-2025-01-10"), "\(first.output)")
+            #expect(first.output.contains("waits on job training planner-2025-01-10: planned"), "\(first.output)")
             let applied = expctl(arguments: ["apply", "--auto-approve"] + source)
             #expect(applied.status == 0, "\(applied.errors)")
-            #expect(applied.output.contains("1 action waits on a job or gate and was not applied"), "\(applied.output)")
+            #expect(applied.output.contains("3 actions wait on jobs or gates and were not applied"), "\(applied.output)")
             var state = try #require(try mlflow.registeredModel(model))
             #expect(state.versions["1"]?.stage == .production)
             #expect(state.versions["1"]?.tags[RegistryTags.commit] == (try repository.git("rev-parse", "HEAD")).trimmingCharacters(in: .whitespacesAndNewlines))
@@ -53,16 +54,30 @@ struct RegistryCommandTests {
             let run = try database.connect().execute(
                 "SELECT outcome, jsonb_array_length(completed_actions) AS completed, jsonb_array_length(waiting_actions) AS waiting FROM exp.reconcile_runs")
             #expect(run.string(0, "outcome") == "applied")
-            #expect(run.int(0, "completed") == 8)
-            #expect(run.int(0, "waiting") == 1)
+            #expect(run.int(0, "completed") == 7)
+            #expect(run.int(0, "waiting") == 3)
             #expect(expctl(arguments: ["plan", "--detailed-exitcode"] + source).status == 0)
 
-            // The training registers version 2: its candidate promotion is ready.
-            #expect(try registerTrainedVersion(of: model, training: "planner-2025-01-10") == "2")
-            #expect(expctl(arguments: ["apply", "--auto-approve"] + source).status == 0)
+            // A version registered by hand with the training's tag changes nothing: it is not the job's.
+            #expect(try registerVersionByHand(of: model, training: "planner-2025-01-10") == "2")
+            let byHand = expctl(arguments: ["plan", "--detailed-exitcode"] + source)
+            #expect(byHand.status == 0, "\(byHand.output)")
+            #expect(byHand.output.contains("waits on job training planner-2025-01-10: pending"))
+
+            // The job registers version 3: the candidate promotion, the policy version and its variant apply.
+            #expect(try completeTrainingJob(database, model: model) == "3")
+            // Someone registers a newer version with the same tag: the promotion still names the job's.
+            #expect(try registerVersionByHand(of: model, training: "planner-2025-01-10") == "4")
+            let ready = expctl(arguments: ["apply", "--auto-approve"] + source)
+            #expect(ready.status == 0, "\(ready.errors)")
             state = try #require(try mlflow.registeredModel(model))
-            #expect(state.versions["2"]?.stage == .candidate)
-            #expect(state.aliases == ["production": "1", "candidate": "2"])
+            #expect(state.versions["3"]?.stage == .candidate)
+            #expect(state.versions["2"]?.stage == nil)
+            #expect(state.versions["4"]?.stage == nil)
+            #expect(state.aliases == ["production": "1", "candidate": "3"])
+            let trained = try database.connect().execute("SELECT mlflow_model_version FROM exp.policy_versions WHERE version = 2")
+            #expect(trained.string(0, "mlflow_model_version") == "3")
+            #expect(try database.count("exp.variants") == 2)
 
             // Git promotes the trained version to production: version 1 is archived.
             let promotions = """
@@ -83,16 +98,16 @@ struct RegistryCommandTests {
             #expect(state.versions["1"]?.stage == .archived)
             #expect(state.versions["1"]?.tags[RegistryTags.appliedStage] == "archived")
             #expect(state.versions["1"]?.tags[RegistryTags.path] == "configs/promotions.yaml")
-            #expect(state.versions["2"]?.stage == .production)
-            #expect(state.aliases == ["production": "2"])
-            #expect(state.versions.count == 2)
+            #expect(state.versions["3"]?.stage == .production)
+            #expect(state.aliases == ["production": "3"])
+            #expect(state.versions.count == 4)
             #expect(expctl(arguments: ["plan", "--detailed-exitcode"] + source).status == 0)
         }
     }
 
     @Test func driftByHandIsRestoredAndUnmanagedTagsAndAliasesAreLeftAlone() throws {
         let model = try registerTestModel(versions: 2)
-        let repository = try registryRepository(model: model)
+        let repository = try exampleRepository(model: model)
         let mlflow = try testMLflowClient()
         try TestDatabase.with { database in
             let source = try arguments(repository, database)
@@ -118,7 +133,7 @@ struct RegistryCommandTests {
 
     @Test func aSavedPlanIsRefusedWhenMLflowChangedSince() throws {
         let model = try registerTestModel(versions: 1)
-        let repository = try registryRepository(model: model)
+        let repository = try exampleRepository(model: model)
         let planFile = FileManager.default.temporaryDirectory.appendingPathComponent("registry-\(UUID().uuidString).plan").path
         defer { try? FileManager.default.removeItem(atPath: planFile) }
         try TestDatabase.with { database in
@@ -132,14 +147,14 @@ struct RegistryCommandTests {
             // Without MLflow, a plan made against it is not applied half-way.
             let withoutMLflow = expctl(arguments: ["apply", planFile, "--database-url", database.url])
             #expect(withoutMLflow.status == 1)
-            #expect(withoutMLflow.errors.contains("was made against the MLflow model registry"))
+            #expect(withoutMLflow.errors.contains("the plan needs MLflow: it changes the MLflow model registry (2 actions)"), "\(withoutMLflow.errors)")
             #expect(try database.count("exp.policies") == 0)
         }
     }
 
     @Test func aServerThatAnswers503TwiceIsRetried() throws {
         let model = try registerTestModel(versions: 1)
-        let repository = try registryRepository(model: model)
+        let repository = try exampleRepository(model: model)
         let proxy = try FlakyMLflowProxy(failFirst: 2)
         try TestDatabase.with { database in
             let plan = expctl(arguments: ["plan", "--detailed-exitcode"] + (try arguments(repository, database, mlflow: proxy.url)))
@@ -154,7 +169,7 @@ struct RegistryCommandTests {
 
     @Test func aServerThatIsDownIsAClearErrorAndChangesNothing() throws {
         let model = try registerTestModel(versions: 1)
-        let repository = try registryRepository(model: model)
+        let repository = try exampleRepository(model: model)
         try TestDatabase.with { database in
             let down = try arguments(repository, database, mlflow: "http://127.0.0.1:1")
             let plan = expctl(arguments: ["plan"] + down)
@@ -175,7 +190,7 @@ struct RegistryCommandTests {
             let apply = expctl(arguments: ["apply", "--auto-approve"] + (try arguments(repository, database, mlflow: proxy.url)))
             #expect(apply.status == 1)
             #expect(apply.errors.contains("failed: MLflow POST registered-models/alias:"), "\(apply.errors)")
-            #expect(apply.errors.contains("the database was not changed, but 1 MLflow registry change was applied before it"), "\(apply.errors)")
+            #expect(apply.errors.contains("the database was not changed, but 1 MLflow registry change and 1 job ledger change were made before it"), "\(apply.errors)")
             #expect(try database.count("exp.policies") == 0)
             let run = try database.connect().execute("SELECT outcome FROM exp.reconcile_runs ORDER BY id DESC LIMIT 1")
             #expect(run.string(0, "outcome") == "failed")
@@ -188,7 +203,7 @@ struct RegistryCommandTests {
 
     @Test func aProcessKilledBetweenMLflowAndPostgreSQLStepsIsCompletedByTheNextApply() throws {
         let model = try registerTestModel(versions: 25)
-        let repository = try registryRepository(model: model)
+        let repository = try exampleRepository(model: model)
         var promotions = "promotions:\n"
         for version in 1...24 { promotions += "  - { model: \(model), version: \(version), stage: archived }\n" }
         promotions += "  - { model: \(model), version: 25, stage: production }\n"
@@ -197,24 +212,16 @@ struct RegistryCommandTests {
         try TestDatabase.with { database in
             let source = try arguments(repository, database)
             // Four writes at once: the run record must still say exactly what completed.
-            let child = try ExpctlProcess(["apply", "--auto-approve", "--parallelism", "4"] + source)
-            // Killed once the run record shows a registry action done: PostgreSQL comes after.
-            let watcher = try database.connect()
-            var killed = false
-            for _ in 0..<2_000 where child.process.isRunning {
-                // Before the child migrates, the table does not exist yet: nothing is done.
-                let completed = (try? watcher.execute(
-                    "SELECT coalesce(max(jsonb_array_length(completed_actions)), 0) AS n FROM exp.reconcile_runs WHERE outcome = 'running'"
-                ).int(0, "n")) ?? 0
-                if completed >= 1 {
-                    kill(child.process.processIdentifier, SIGKILL)
-                    killed = true
-                    break
-                }
-                Thread.sleep(forTimeInterval: 0.005)
+            let child = try ExpctlProcess(["apply", "--auto-approve", "--parallelism", "4", "--log-format", "json"] + source)
+            // Killed as soon as it reports a registry action done (recorded in the run before it
+            // is reported): PostgreSQL comes after.
+            let registryDone = child.waitForLine { line in
+                line.contains(#""event":"actions_completed""#) && line.contains(#""system":"registry""#)
             }
+            try #require(registryDone != nil, "the apply finished before it could be killed: \(child.transcript)")
+            kill(child.process.processIdentifier, SIGKILL)
             _ = child.finish(within: 10)
-            try #require(killed, "the apply finished before it could be killed: \(child.output)")
+            let watcher = try database.connect()
             #expect(try database.count("exp.policies") == 0)
             // PostgreSQL notices the dead client's connection a moment later: until then its
             // backend (and the writers' lock) is still there.
@@ -237,20 +244,20 @@ struct RegistryCommandTests {
             #expect(state.versions["25"]?.stage == .production)
             #expect(state.aliases == ["production": "25"])
             #expect(try database.count("exp.policies") == 1)
-            #expect(try database.count("exp.policy_versions") == 2)
-            #expect(try database.count("exp.variants") == 2)
+            #expect(try database.count("exp.policy_versions") == 1)
+            #expect(try database.count("exp.variants") == 1)
             #expect(expctl(arguments: ["plan", "--detailed-exitcode"] + source).status == 0)
         }
     }
 
     @Test func reconcileAppliesPromotionsAndSkipsWhatWaits() throws {
         let model = try registerTestModel(versions: 1)
-        let repository = try registryRepository(model: model)
+        let repository = try exampleRepository(model: model)
         try TestDatabase.with { database in
             let pass = ["reconcile", "--once"] + (try arguments(repository, database))
             let first = expctl(arguments: pass)
             #expect(first.status == 0, "\(first.output)")
-            #expect(first.output.contains("applied 7 to add, 1 to change, 0 to retire; 1 waiting on jobs or gates"), "\(first.output)")
+            #expect(first.output.contains("applied 6 to add, 1 to change, 0 to retire; 3 waiting on jobs or gates (waits on job training"), "\(first.output)")
             #expect(try testMLflowClient().registeredModel(model)?.aliases == ["production": "1"])
             // A run a killed process left behind (its backend gone) is marked even with nothing to apply.
             try database.connect().execute("""
@@ -258,9 +265,23 @@ struct RegistryCommandTests {
                 VALUES ('c', 'd', '[]', 'running', now(), 0)
                 """)
             let second = expctl(arguments: pass)
-            #expect(second.output.contains("no changes; 1 waiting on jobs or gates"), "\(second.output)")
+            #expect(second.output.contains("nothing ready to apply; 3 waiting on jobs or gates"), "\(second.output)")
             let runs = try database.connect().execute("SELECT outcome FROM exp.reconcile_runs ORDER BY id")
             #expect(runs.rows.indices.map { runs.string($0, "outcome") } == ["applied", "interrupted"])
         }
+    }
+}
+
+@Suite("MLflow's error codes reach the top")
+struct MLflowErrorCodeTests {
+    @Test func aRegistryFailureKeepsMLflowsCode() throws {
+        let mlflow = try testMLflowClient()
+        let error = try #require(throws: MLflowError.self) {
+            try mlflow.setModelVersionTag("no_such_model_\(UInt32.random(in: .min ... .max))", version: "1", key: "stage", value: "production")
+        }
+        let failure = ApplyError.registryActionFailed(action: "update model_version.m/1", error: error, registryChanges: 0, ledgerChanges: 0)
+        #expect(ErrorFacts.mlflowErrorCode(of: failure) == "RESOURCE_DOES_NOT_EXIST")
+        #expect(ErrorFacts.mlflowErrorCode(of: PassError.apply(failure)) == "RESOURCE_DOES_NOT_EXIST")
+        #expect(ErrorFacts.sqlState(of: failure) == nil)
     }
 }

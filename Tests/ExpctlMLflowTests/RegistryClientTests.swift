@@ -96,7 +96,8 @@ struct RegistryClientTests {
             """
         let (state, diagnostics) = CrossFileValidator.merge([FileDecoder.decode(path: "policies.yaml", text: text)])
         #expect(diagnostics.isEmpty)
-        let plan = Planner.plan(desired: state, actual: .empty, registry: try mlflow.registryState(models: [name]), commit: "c")
+        let observed = ObservedState(registry: .read(try mlflow.registryState(models: [name])), registryModels: [name])
+        let plan = Planner.plan(desired: state, observed: observed, commit: "c")
         #expect(plan.problems.map(\.source?.line) == [5])
         #expect(plan.problems.first?.hint == "register it first, or point at a registered version (1, 2)")
         #expect(plan.actions.map(\.id).suffix(2) == ["update model_version.\(name)/2", "create model_alias.\(name)@production"])

@@ -20,12 +20,29 @@ private func registry(_ versions: [ModelVersionState], aliases: [String: String]
 private let convergedRegistry = registry([
     ModelVersionState(version: "1", tags: ["stage": "production", "expctl.stage": "production"]),
     ModelVersionState(
-        version: "2", tags: ["stage": "candidate", "expctl.stage": "candidate", "expctl.training": "planner-2025-01-10", "team": "planning"]),
+        version: "2",
+        tags: [
+            "stage": "candidate", "expctl.stage": "candidate", "expctl.training": "planner-2025-01-10", "expctl.job": trainingJob,
+            "team": "planning",
+        ]),
 ], aliases: ["production": "1", "candidate": "2", "champion": "1"])
 
-private func plan(_ registry: RegistryState, text: String = promotedTree) -> Plan {
+/// The id `converged` gives the training's job.
+private let trainingJob = "job-planner-2025-01-10"
+
+/// Plans `text` against its converged state and `registry`; with `jobState`, the training's
+/// job is in that state instead of succeeded (with version 2).
+private func plan(_ registry: RegistryState, text: String = promotedTree, jobState: JobState = .succeeded) -> Plan {
     let state = desired(text)
-    return Planner.plan(desired: state, actual: converged(state), registry: registry, commit: "abc")
+    var observed = converged(state)
+    if jobState != .succeeded {
+        observed = observed.with(job: job(for: state.trainings[0], state: jobState))
+        observed.database.policies["planner_policy"]!.versions[2] = nil
+        observed.database.experiments["planner_policy_exp"]!.variants["leftovers_v2"] = nil
+    }
+    observed.registry = .read(registry)
+    observed.registryModels = ["planner_model"]
+    return makePlan(state, observed)
 }
 
 @Suite("Planning the MLflow model registry")
@@ -51,7 +68,7 @@ struct RegistryPlanningTests {
 
     @Test func promotionsSetStageTagsAndAliases() {
         let fresh = plan(registry([
-            ModelVersionState(version: "1"), ModelVersionState(version: "2", tags: ["expctl.training": "planner-2025-01-10"]),
+            ModelVersionState(version: "1"), ModelVersionState(version: "2", tags: ["expctl.training": "planner-2025-01-10", "expctl.job": trainingJob]),
         ]))
         #expect(fresh.summary == [
             "update model_version.planner_model/1", "update model_version.planner_model/2",
@@ -104,19 +121,33 @@ struct RegistryPlanningTests {
         #expect(plan(archived, text: noCandidate).summary == ["retire model_alias.planner_model@candidate"])
     }
 
-    @Test func aPromotionOfAnUntrainedVersionWaitsOnItsTraining() throws {
-        let waiting = plan(registry([ModelVersionState(version: "1", tags: ["stage": "production"])], aliases: ["production": "1"]))
+    @Test func aPromotionOfAnUntrainedVersionWaitsOnItsTrainingsJob() throws {
+        let onlyProduction = registry([ModelVersionState(version: "1", tags: ["stage": "production"])], aliases: ["production": "1"])
+        let waiting = plan(onlyProduction, jobState: .pending)
         let action = try #require(waiting.action("update model_version.planner_model/(from training planner-2025-01-10)"))
-        #expect(action.waitsOn == [.job("training planner-2025-01-10")])
-        #expect(PlanText.render(waiting).contains("  # waits on job training planner-2025-01-10\n"))
-        #expect(PlanText.summary(waiting) == "Plan: 0 to add, 0 to change, 0 to retire. 1 waiting on jobs or gates.")
+        guard case .waiting(let dependencies) = action.readiness, case .job(let job)? = dependencies.first else {
+            Issue.record("the promotion does not wait on the job")
+            return
+        }
+        #expect(job.job.name == "planner-2025-01-10")
+        #expect(job.evidence.state == "pending")
+        #expect(PlanText.render(waiting).contains("  # waits on job training planner-2025-01-10: pending (inputs "))
+        #expect(PlanText.summary(waiting) == "Plan: 0 to add, 0 to change, 0 to retire. 3 waiting on jobs or gates.")
         // In a pull-request comment the waiting change is context, not a green line.
         let markdown = PlanMarkdown.render(waiting)
         #expect(markdown.contains("\n      + stage = \"candidate\"\n"))
         #expect(!markdown.split(separator: "\n").contains { $0.hasPrefix("+") && $0.contains("stage") })
-        #expect(markdown.contains(":hourglass: 1 more action waits on jobs or gates"))
-        let parsed = try PlanFile.parse(PlanFile(plan: waiting, actualStateDigest: "d", ref: nil).text).get()
-        #expect(parsed.plan == waiting)
+        #expect(markdown.contains(":hourglass: `update model_version.planner_model/(from training planner-2025-01-10)` waits on job training planner-2025-01-10: pending"))
+        let file = PlanFile(plan: waiting, observed: StateDigests(database: "d", jobs: "j"), ref: nil)
+        #expect(try PlanFile.parse(file.text).get().plan == waiting)
+        // A failed job blocks the promotion; the alias stays where it is.
+        let failed = plan(onlyProduction, jobState: .failed)
+        guard case .blocked(let reason)? = failed.action("update model_version.planner_model/(from training planner-2025-01-10)")?.readiness else {
+            Issue.record("the promotion is not blocked")
+            return
+        }
+        #expect(reason.kind == .jobFailed)
+        #expect(failed.action("create model_alias.planner_model@candidate") == nil)
     }
 
     @Test func aProductionPromotionWaitingOnItsTrainingKeepsTheCurrentProductionServing() {
@@ -124,22 +155,33 @@ struct RegistryPlanningTests {
             .replacingOccurrences(of: "  - { model: planner_model, version: 1, stage: production }\n", with: "")
             .replacingOccurrences(of: "training: planner-2025-01-10, stage: candidate", with: "training: planner-2025-01-10, stage: production")
         let untrained = registry([ModelVersionState(version: "1", tags: ["stage": "production", "expctl.stage": "production"])], aliases: ["production": "1"])
-        let waiting = plan(untrained, text: text)
-        #expect(waiting.summary == ["update model_version.planner_model/(from training planner-2025-01-10)"])
+        let waiting = plan(untrained, text: text, jobState: .running)
+        #expect(waiting.summary.contains("update model_version.planner_model/(from training planner-2025-01-10)"))
+        #expect(!waiting.summary.contains { $0.contains("model_alias") || $0.hasSuffix("planner_model/1") })
         #expect(waiting.readyActions.isEmpty)
     }
 
-    @Test func aTrainingPromotionNamesTheNewestVersionItRegistered() {
-        let retrained = registry([
+    @Test func aTrainingPromotionNamesTheVersionItsJobRegisteredNeverAHandRegisteredOne() {
+        let handRegistered = registry([
             ModelVersionState(version: "1", tags: ["stage": "production", "expctl.stage": "production"]),
-            ModelVersionState(version: "2", tags: ["expctl.training": "planner-2025-01-10"]),
+            ModelVersionState(version: "2", tags: ["expctl.training": "planner-2025-01-10", "expctl.job": trainingJob]),
             ModelVersionState(version: "10", tags: ["expctl.training": "planner-2025-01-10"]),
-            ModelVersionState(version: "3", tags: ["expctl.training": "planner-2025-01-10"], ),
+            ModelVersionState(version: "3", tags: ["expctl.training": "planner-2025-01-10"]),
         ], aliases: ["production": "1"])
         // Dictionary order changes from process to process: the answer must not.
         for _ in 0..<20 {
-            #expect(plan(retrained).summary == ["update model_version.planner_model/10", "create model_alias.planner_model@candidate"])
+            #expect(plan(handRegistered).summary == ["update model_version.planner_model/2", "create model_alias.planner_model@candidate"])
         }
+        // The job's version missing from MLflow blocks the promotion rather than picking another.
+        var deleted = handRegistered
+        deleted.models["planner_model"]!.versions["2"] = nil
+        let blocked = plan(deleted)
+        guard case .blocked(let reason)? = blocked.action("update model_version.planner_model/(from training planner-2025-01-10)")?.readiness else {
+            Issue.record("not blocked")
+            return
+        }
+        #expect(reason.kind == .modelVersionMissing)
+        #expect(!blocked.summary.contains("update model_version.planner_model/10"))
     }
 
     @Test func twoPromotionsOfOneVersionAreAProblem() {

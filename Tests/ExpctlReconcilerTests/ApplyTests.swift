@@ -1,78 +1,70 @@
 import ExpctlModel
 import ExpctlPlan
 import ExpctlPostgres
+import ExpctlReconciler
 import ExpctlStore
-import PostgresTestSupport
 import PlanningTestSupport
+import PostgresTestSupport
 import Testing
 
 @Suite("Applying plans to PostgreSQL")
 struct ApplyTests {
-    @Test func migrationsAreIdempotent() throws {
-        try TestDatabase.with { database in
-            let connection = try database.connect()
-            #expect(try Migrator.migrate(connection) == [1, 2, 3])
-            #expect(try Migrator.migrate(connection) == [])
-            let tables = try connection.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'exp' ORDER BY table_name")
-            #expect(tables.rows.map { $0[0] ?? "" } == [
-                "assignments", "events", "experiments", "metric_aggregates", "offline_replay_results", "policies",
-                "policy_versions", "reconcile_runs", "schema_migrations", "v_experiment_metrics", "variants",
-            ])
-        }
-    }
-
-    @Test func aRowsVariantMustBelongToItsExperiment() throws {
-        try withStore { store, _ in
-            try store.converge(desired())
-            let other = try store.connection.execute(
-                "INSERT INTO exp.experiments (name, unit_type, status, source_commit, source_path) VALUES ('other', 'user', 'draft', 'c', 'x') RETURNING id::text AS id"
-            ).string(0, "id") ?? ""
-            let control = try store.connection.execute("SELECT id::text AS id FROM exp.variants WHERE name = 'control'").string(0, "id") ?? ""
-            for statement in [
-                "INSERT INTO exp.assignments (experiment_id, unit_id, unit_type, variant_id, bucket) VALUES ($1::uuid, 'u1', 'user', $2::uuid, 7)",
-                "INSERT INTO exp.events (event_type, unit_type, unit_id, experiment_id, variant_id, occurred_at) VALUES ('plan_generated', 'user', 'u1', $1::uuid, $2::uuid, now())",
-                "INSERT INTO exp.metric_aggregates (experiment_id, variant_id, metric_name, bucket_start, bucket_width, count, sum, mean, variance) VALUES ($1::uuid, $2::uuid, 'm', now(), '1 hour', 1, 1, 1, 0)",
-            ] {
-                let error = try #require(throws: PostgresError.self) { try store.connection.execute(statement, [.text(other), .text(control)]) }
-                #expect(error.sqlState == "23503", "\(error)")
-            }
-            let orphan = try #require(throws: PostgresError.self) {
-                try store.connection.execute(
-                    "INSERT INTO exp.events (event_type, unit_type, unit_id, variant_id, occurred_at) VALUES ('x', 'user', 'u1', $1::uuid, now())",
-                    [.text(control)])
-            }
-            #expect(orphan.sqlState == "23514")
-        }
-    }
-
-    @Test func fromEmptyThenNoChanges() throws {
+    @Test func fromEmptyTheTrainedVersionWaitsThenAppearsOnceItsJobRegistered() throws {
         try withStore { store, database in
-            let plan = try store.converge(desired(), commit: "c1")
-            #expect(plan.actions.count == 6)
+            let first = try store.converge(desired(), commit: "c1")
+            #expect(first.actions.count == 7)
+            #expect(first.readyActions.count == 5)
+            #expect(try store.versionsWithoutModel() == 0)
+            #expect(try database.count("exp.policy_versions") == 1)
+            #expect(try database.count("exp.variants") == 1)
+            let job = try #require(try store.jobs.read().jobs.first)
+            #expect(job.state == .pending)
+            #expect(job.key.inputsDigest == desired().trainings[0].inputsDigest)
+            // Nothing to do until the job has run: what waits stays waiting.
+            let again = try store.plan(desired())
+            #expect(!again.hasReadyChanges)
+            #expect(again.waitingActions.count == 2)
+
+            try store.finishJobs(version: "2")
+            let second = try store.converge(desired(), commit: "c2")
+            #expect(second.summary == ["create policy_version.planner_policy@2", "create experiment.planner_policy_exp/variant.leftovers_v2"])
             #expect(try store.plan(desired()).actions.isEmpty)
+            #expect(try store.versionsWithoutModel() == 0)
+            let version = try store.connection.execute("""
+                SELECT pv.mlflow_model_version, pv.job_id::text = j.id::text AS linked
+                FROM exp.policy_versions pv JOIN exp.jobs j ON j.name = pv.training_name WHERE pv.version = 2
+                """)
+            #expect(version.string(0, "mlflow_model_version") == "2")
+            #expect(version.bool(0, "linked") == true)
             let variant = try store.connection.execute("""
                 SELECT v.allocation::text AS allocation, v.config->>'policy_version_id' = pv.id::text AS linked,
-                       v.config->'params' AS params, v.source_commit, v.source_path
+                       v.config->'params' AS params, v.position, v.source_commit, v.source_path
                 FROM exp.variants v JOIN exp.policy_versions pv ON pv.id = v.policy_version_id
                 WHERE v.name = 'control'
                 """)
             #expect(variant.string(0, "allocation") == "0.9000")
             #expect(variant.bool(0, "linked") == true)
             #expect(variant.string(0, "params") == #"{"exploration_rate": 0.15}"#)
+            #expect(variant.int(0, "position") == 0)
             #expect(variant.string(0, "source_commit") == "c1")
             #expect(variant.string(0, "source_path") == "desired.yaml")
-            let run = try store.connection.execute("SELECT outcome, commit_sha, length(plan_digest) AS digest, jsonb_array_length(actions) AS actions FROM exp.reconcile_runs")
-            #expect(run.string(0, "outcome") == "applied")
-            #expect(run.int(0, "digest") == 64)
-            #expect(run.int(0, "actions") == 6)
-            #expect(try database.count("exp.policy_versions") == 2)
+            let runs = try store.connection.execute("""
+                SELECT outcome, length(plan_digest) AS digest, jsonb_array_length(actions) AS actions,
+                       jsonb_array_length(completed_actions) AS completed, jsonb_array_length(waiting_actions) AS waiting
+                FROM exp.reconcile_runs ORDER BY id
+                """)
+            #expect(runs.rows.indices.map { runs.string($0, "outcome") } == ["applied", "applied"])
+            #expect(runs.int(0, "digest") == 64)
+            #expect(runs.int(0, "actions") == 5)
+            #expect(runs.int(0, "completed") == 5)
+            #expect(runs.int(0, "waiting") == 2)
+            #expect(runs.int(1, "actions") == 2)
         }
     }
 
     @Test func everyKindOfChangeConverges() throws {
         try withStore { store, _ in
-            try store.converge(desired())
+            try store.convergeAll(desired())
             let changed = desired(exampleTree
                 .replacingOccurrences(of: "status: running", with: "status: paused")
                 .replacingOccurrences(of: "Weekly meal planner", with: "Weekly planner")
@@ -94,6 +86,7 @@ struct ApplyTests {
             #expect(experiment.variants["control"]?.policyVersion == PolicyVersionRef(policy: "planner_policy", version: 2))
             #expect(experiment.variants["leftovers_v2"]?.retiredAt != nil)
             #expect(experiment.variants["leftovers_v2"]?.allocation == Allocation(buckets: 0))
+            #expect(experiment.variants["pantry_first"]?.position == 1)
             // Back in git: restored.
             try store.converge(desired(), commit: "c3")
             #expect(try store.actualState().experiments["planner_policy_exp"]?.variants["leftovers_v2"]?.retiredAt == nil)
@@ -102,7 +95,7 @@ struct ApplyTests {
 
     @Test func retirementKeepsAssignmentsAndArchivesExperiments() throws {
         try withStore { store, database in
-            try store.converge(desired())
+            try store.convergeAll(desired())
             try store.connection.execute("""
                 INSERT INTO exp.assignments (experiment_id, unit_id, unit_type, variant_id, bucket)
                 SELECT experiment_id, 'user-123', 'user', id, 42 FROM exp.variants WHERE name = 'leftovers_v2'
@@ -120,7 +113,7 @@ struct ApplyTests {
         }
     }
 
-    @Test func aFailureInTheMiddleLeavesNothingBehind() throws {
+    @Test func aFailureInTheMiddleLeavesNothingBehindAndKeepsItsCause() throws {
         try withStore { store, database in
             // The second action points at a policy version that exists nowhere.
             let plan = Plan(commit: "c1", actions: [
@@ -132,14 +125,42 @@ struct ApplyTests {
                     FieldChange(field: "allocation", before: nil, after: .double(0.5)),
                     FieldChange(field: "policy_version", before: nil, after: .string("missing@9")),
                     FieldChange(field: "params", before: nil, after: .object([:])),
+                    FieldChange(field: "position", before: nil, after: .integer(0)),
                 ], reason: "test"),
             ])
-            let error = try #require(throws: StoreError.self) { try store.apply(plan, ref: nil) }
-            #expect("\(error)".hasPrefix("create experiment.e/variant.v failed: it matched 0 rows"))
+            let error = try #require(throws: ApplyError.self) { try store.apply(plan) }
+            guard case .databaseFailed(let action, let cause as StoreError, 0, 0) = error,
+                case .actionFailed(_, .unexpectedRowCount(0)) = cause
+            else {
+                Issue.record("\(error)")
+                return
+            }
+            #expect(action == "create experiment.e/variant.v")
+            #expect("\(error)" == "create experiment.e/variant.v failed: it matched 0 rows instead of 1 (the database changed since the plan, or a policy version it needs is missing); nothing was applied")
             #expect(try database.count("exp.experiments") == 0)
             let run = try store.connection.execute("SELECT outcome, error FROM exp.reconcile_runs")
             #expect(run.string(0, "outcome") == "failed")
             #expect(run.string(0, "error")?.contains("create experiment.e/variant.v") == true)
+        }
+    }
+
+    @Test func aRefusedStatementKeepsItsSQLState() throws {
+        try withStore { store, _ in
+            try store.convergeAll(desired())
+            // An allocation above 1 that only the database refuses (its CHECK).
+            let plan = Plan(commit: "c2", actions: [
+                PlannedAction(
+                    kind: .update, address: .variant(experiment: "planner_policy_exp", name: "control"),
+                    changes: [FieldChange(field: "params", before: nil, after: .object([:])), FieldChange(field: "allocation", before: nil, after: .integer(3))],
+                    reason: "test"),
+            ])
+            let error = try #require(throws: ApplyError.self) { try store.apply(plan) }
+            #expect(error.sqlState == "23514")
+            guard case .databaseFailed(_, let cause as StoreError, _, _) = error, case .actionFailed(_, .postgres(let postgres)) = cause else {
+                Issue.record("\(error)")
+                return
+            }
+            #expect(postgres.sqlState == "23514")
         }
     }
 
@@ -150,7 +171,7 @@ struct ApplyTests {
                 .replacingOccurrences(of: "description: Leftover-aware planner against control", with: "description: \"\(hostile)\"")
                 .replacingOccurrences(of: "params: { exploration_rate: 0.15 }", with: "params: { note: \"a;b'c\\\"d 🍲\", nested: { list: [1, 2.5, true, null] } }")
             let state = desired(text)
-            try store.converge(state)
+            try store.convergeAll(state)
             #expect(try store.plan(state).actions.isEmpty)
             let actual = try store.actualState()
             #expect(actual.experiments["planner_policy_exp"]?.description == state.experiments[0].description)
@@ -158,24 +179,18 @@ struct ApplyTests {
         }
     }
 
-    @Test func illegalStatusMovesAreRefusedAgainstTheStoredStatus() throws {
-        try withStore { store, _ in
-            try store.converge(desired(exampleTree.replacingOccurrences(of: "status: running", with: "status: completed")))
+    @Test func aPlanWithProblemsIsRefusedAndNothingIsRecorded() throws {
+        try withStore { store, database in
+            try store.convergeAll(desired(exampleTree.replacingOccurrences(of: "status: running", with: "status: completed")))
             let reopened = try store.plan(desired())
             #expect(reopened.problems.map(\.message) == ["experiment planner_policy_exp cannot move from completed to running"])
-            #expect(throws: StoreError.self) { try store.apply(reopened, ref: nil) }
+            let error = try #require(throws: ApplyError.self) { try store.apply(reopened) }
+            guard case .planHasProblems(1) = error else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(try store.actualState().experiments["planner_policy_exp"]?.status == .completed)
-        }
-    }
-
-    @Test func aPlanWithProblemsIsRefused() throws {
-        try withStore { store, database in
-            try store.converge(desired())
-            let edited = desired(exampleTree.replacingOccurrences(of: "mlflow_model_version: 1,", with: "mlflow_model_version: 2,"))
-            let plan = try store.plan(edited)
-            #expect(!plan.isApplicable)
-            #expect(throws: StoreError.self) { try store.apply(plan, ref: nil) }
-            #expect(try database.count("exp.reconcile_runs") == 1)
+            #expect(try database.count("exp.reconcile_runs") == 2)
         }
     }
 }

@@ -1,0 +1,60 @@
+import ExpctlMLflow
+import ExpctlPlan
+import ExpctlReconciler
+import ExpctlStore
+
+/// The reconciler a command runs, made from its options: the git source, the database, and
+/// the registry (MLflow, skipped, or not configured), with the labels its errors name.
+struct CommandPipeline {
+    let reconciler: Reconciler
+    let mlflowSettings: MLflowSettings?
+    let databaseLabel: String
+
+    init(
+        source: SourceOptions, database: DatabaseOptions, mlflow: MLflowOptions, parallelism: Int = 1, context: CommandContext,
+        hook: any ReconcileHook = SilentHook()
+    ) throws {
+        let store = try database.openStore(context.environment)
+        try self.init(source: try source.gitSource(), store: store, database: database, mlflow: mlflow, parallelism: parallelism, context: context, hook: hook)
+    }
+
+    init(
+        source: any DesiredStateSource, store: ExpStore, database: DatabaseOptions, mlflow: MLflowOptions, parallelism: Int,
+        context: CommandContext, hook: any ReconcileHook
+    ) throws {
+        let (access, settings) = mlflow.access(context.environment, parallelism: parallelism)
+        reconciler = Reconciler(source: source, store: store, registry: access, hook: hook)
+        mlflowSettings = settings
+        databaseLabel = database.settings(context.environment).redactedDescription
+    }
+
+    var store: ExpStore { reconciler.store }
+
+    /// Reads, validates, observes and plans; a failure names the server it came from.
+    func prepare() throws -> Reconciler.Preparation {
+        do {
+            return try reconciler.prepare()
+        } catch {
+            throw contextualized(error)
+        }
+    }
+
+    /// `error` with the server it concerns named (its secrets masked).
+    func contextualized(_ error: PassError) -> any Error {
+        switch error {
+        case .source(let underlying): underlying
+        case .database: ContextualError(error, context: "database: \(databaseLabel)")
+        case .registry: ContextualError(error, context: "MLflow: \(mlflowSettings?.redactedURI ?? "?")")
+        case .apply: error
+        }
+    }
+
+    /// Creates or upgrades the schema first, as `apply` and `reconcile` do.
+    func migrate() throws {
+        do {
+            try store.migrate()
+        } catch {
+            throw ContextualError(error, context: "database: \(databaseLabel)")
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import ExpctlDesiredState
+import ExpctlModel
+public import ExpctlPlan
+public import ExpctlStore
+import Foundation
+
+/// One reconcile pass and its steps: read the source, validate, observe, plan, apply what is
+/// ready, record. `expctl plan` stops after planning, `expctl apply` confirms before applying,
+/// `expctl reconcile` runs whole passes in a loop: all three go through here.
+public final class Reconciler {
+    public let source: any DesiredStateSource
+    public let store: ExpStore
+    public let registry: RegistryAccess
+    public let hook: any ReconcileHook
+    public let clock: any ReconcileClock
+
+    public init(
+        source: any DesiredStateSource, store: ExpStore, registry: RegistryAccess, hook: any ReconcileHook = SilentHook(),
+        clock: any ReconcileClock = SystemClock()
+    ) {
+        self.source = source
+        self.store = store
+        self.registry = registry
+        self.hook = hook
+        self.clock = clock
+    }
+
+    /// A plan and what it was made from.
+    public struct Prepared {
+        public var snapshot: SourceSnapshot
+        public var observed: ObservedState
+        public var plan: Plan
+        /// The port the registry was read through; nil when it was not read.
+        public var registryPort: (any RegistryPort)?
+
+        public var digests: StateDigests { observed.digests }
+
+        /// The plan as a file `expctl apply FILE` takes.
+        public var file: PlanFile { PlanFile(plan: plan, observed: digests, ref: snapshot.revision.refName) }
+    }
+
+    public enum Preparation {
+        /// The tree has errors: no plan.
+        case invalid(SourceSnapshot)
+        case planned(Prepared)
+    }
+
+    /// Reads the source, validates it, observes and plans.
+    public func prepare() throws(PassError) -> Preparation {
+        let snapshot: SourceSnapshot
+        do {
+            snapshot = try step(.readSource) { try source.load() }
+        } catch {
+            throw .source(error)
+        }
+        let valid = timed(.validate) { snapshot.result.isValid }
+        guard valid else { return .invalid(snapshot) }
+        let desired = snapshot.result.state
+        let observer = StateObserver(store: store, registry: registry)
+        let (observed, port) = try timedThrowing(.observe) { () throws(PassError) in try observer.observe(desired) }
+        let plan = timed(.plan) { Planner.plan(desired: desired, observed: observed, commit: snapshot.revision.commit) }
+        return .planned(Prepared(snapshot: snapshot, observed: observed, plan: plan, registryPort: port))
+    }
+
+    /// Applies a prepared plan's ready actions (see `CrossSystemApply`).
+    @discardableResult
+    public func apply(_ prepared: Prepared) throws(ApplyError) -> ApplyReport {
+        try CrossSystemApply(store: store, hook: hook, clock: clock)
+            .apply(prepared.plan, ref: prepared.snapshot.revision.refName, expected: prepared.digests, registry: prepared.registryPort)
+    }
+
+    /// Applies a saved plan exactly, refused when any part of the state it was made from changed.
+    @discardableResult
+    public func apply(_ file: PlanFile) throws(ApplyError) -> ApplyReport {
+        let port = file.observed.registry == nil && !file.plan.readyActions.contains { $0.address.system == .registry }
+            ? nil : registry.port(for: Set(file.observed.registryModels + file.plan.registryModelsChanged))
+        return try CrossSystemApply(store: store, hook: hook, clock: clock).apply(file.plan, ref: file.ref, expected: file.observed, registry: port)
+    }
+
+    /// A whole pass; never throws: every failure is an outcome that says what the loop does next.
+    public func pass() -> PassOutcome {
+        hook.passStarted()
+        let outcome = passOutcome()
+        hook.passFinished(outcome)
+        return outcome
+    }
+
+    private func passOutcome() -> PassOutcome {
+        let preparation: Preparation
+        do {
+            preparation = try prepare()
+        } catch {
+            return .transient(error)
+        }
+        switch preparation {
+        case .invalid(let snapshot):
+            return .stalled(snapshot.revision, .invalidDesiredState(snapshot.result.diagnostics.filter { $0.severity == .error }))
+        case .planned(let prepared):
+            let plan = prepared.plan
+            guard plan.isApplicable else {
+                // Recording it is a courtesy: a failure to do so must not hide why the pass stalled.
+                timed(.record) { _ = try? store.recordRefused(plan, ref: prepared.snapshot.revision.refName) }
+                return .stalled(prepared.snapshot.revision, .planProblems(plan.problems))
+            }
+            let remaining = Remaining(plan)
+            guard plan.hasReadyChanges else {
+                return remaining.isEmpty ? .converged(prepared.snapshot.revision) : .waiting(prepared.snapshot.revision, remaining)
+            }
+            do {
+                return .applied(prepared.snapshot.revision, try apply(prepared), remaining: remaining)
+            } catch {
+                return .transient(.apply(error))
+            }
+        }
+    }
+
+    private func step<Result>(_ step: PassStep, _ body: () throws -> Result) throws -> Result {
+        let started = clock.now()
+        hook.stepStarted(step)
+        let result = try body()
+        hook.stepFinished(step, seconds: clock.now().timeIntervalSince(started))
+        return result
+    }
+
+    private func timed<Result>(_ step: PassStep, _ body: () -> Result) -> Result {
+        let started = clock.now()
+        hook.stepStarted(step)
+        let result = body()
+        hook.stepFinished(step, seconds: clock.now().timeIntervalSince(started))
+        return result
+    }
+
+    private func timedThrowing<Result>(_ step: PassStep, _ body: () throws(PassError) -> Result) throws(PassError) -> Result {
+        let started = clock.now()
+        hook.stepStarted(step)
+        let result = try body()
+        hook.stepFinished(step, seconds: clock.now().timeIntervalSince(started))
+        return result
+    }
+}
+
+extension Plan {
+    /// The registered models whose versions or aliases the plan's actions change.
+    var registryModelsChanged: [String] {
+        actions.compactMap { action in
+            switch action.address {
+            case .modelVersion(let model, _), .modelAlias(let model, _): model
+            default: nil
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+public import ExpctlStore
+import Foundation
+
+/// The reconciler's hold on its database: a connection that holds the writers' lock for the
+/// whole session (so one reconciler writes at a time) and a migrated schema. When the
+/// connection is lost, and the lock with it, the next pass connects and locks again.
+public final class ReconcilerSession {
+    private let connect: () throws -> ExpStore
+    private let makeReconciler: (ExpStore) -> Reconciler
+    private let waitForLock: Bool
+    private let clock: any ReconcileClock
+    private let wakeup: Wakeup
+    /// Seconds between attempts to take a lock someone else holds.
+    private let lockRetry: Double
+    private let waitingForLock: (_ holder: String?) -> Void
+    private var reconciler: Reconciler?
+
+    /// - Parameters:
+    ///   - store: the first connection's store (a failure to connect the first time is the
+    ///     caller's to report); later ones come from `connect`.
+    ///   - waitForLock: wait for a lock another session holds, else end with `.lockHeld`.
+    ///   - waitingForLock: told who holds the lock each time it is found taken while waiting.
+    public init(
+        store: ExpStore, connect: @escaping () throws -> ExpStore, waitForLock: Bool, clock: any ReconcileClock, wakeup: Wakeup,
+        lockRetry: Double = 2, waitingForLock: @escaping (_ holder: String?) -> Void = { _ in },
+        makeReconciler: @escaping (ExpStore) -> Reconciler
+    ) {
+        self.connect = connect
+        self.makeReconciler = makeReconciler
+        self.waitForLock = waitForLock
+        self.clock = clock
+        self.wakeup = wakeup
+        self.lockRetry = lockRetry
+        self.waitingForLock = waitingForLock
+        self.pendingStore = store
+    }
+
+    /// A connected store that does not hold the lock yet.
+    private var pendingStore: ExpStore?
+
+    public enum SessionError: Error, Sendable, CustomStringConvertible {
+        /// Another reconciler holds the lock (and the session does not wait for it).
+        case lockHeld(holder: String?)
+        /// Asked to stop while waiting for the lock.
+        case stopped
+        /// The database's schema is newer than this expctl: no pass can run.
+        case schemaTooNew(StoreError)
+
+        public var description: String {
+            switch self {
+            case .lockHeld(let holder): "another reconciler is running: the lock is held by \(holder ?? "another session")"
+            case .stopped: "stopped while waiting for the lock"
+            case .schemaTooNew(let error): "\(error)"
+            }
+        }
+    }
+
+    /// Takes the lock and migrates when the session does not hold them yet; a failure to
+    /// reconnect is a transient outcome, retried by the loop.
+    public func pass() throws(SessionError) -> PassOutcome {
+        if reconciler == nil {
+            do {
+                let store = try pendingStore ?? connect()
+                pendingStore = store
+                try lock(store)
+                try store.migrate()
+                pendingStore = nil
+                reconciler = makeReconciler(store)
+            } catch let error as SessionError {
+                throw error
+            } catch let error as StoreError {
+                if case .schemaTooNew = error { throw .schemaTooNew(error) }
+                pendingStore = nil
+                return .transient(.database(error))
+            } catch {
+                pendingStore = nil
+                return .transient(.database(error))
+            }
+        }
+        guard let reconciler else { preconditionFailure("a session without a reconciler after connecting") }
+        let outcome = reconciler.pass()
+        if case .transient = outcome, (try? reconciler.store.connection.execute("SELECT 1")) == nil {
+            // The connection is gone, and with it the lock: the next pass connects again.
+            self.reconciler = nil
+        }
+        return outcome
+    }
+
+    private func lock(_ store: ExpStore) throws {
+        let lock = ReconcilerLock(connection: store.connection)
+        while !(try lock.tryAcquire()) {
+            let holder = try? lock.holder()
+            guard waitForLock else { throw SessionError.lockHeld(holder: holder ?? nil) }
+            waitingForLock(holder ?? nil)
+            if clock.wait(until: clock.now().addingTimeInterval(lockRetry), on: wakeup) == .stopped { throw SessionError.stopped }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import ExpctlModel
+import ExpctlPlan
+import ExpctlPostgres
+import ExpctlStore
+import PostgresTestSupport
+import Testing
+
+@Suite("The exp schema")
+struct SchemaTests {
+    @Test func migrationsAreIdempotent() throws {
+        try TestDatabase.with { database in
+            let connection = try database.connect()
+            #expect(try Migrator.migrate(connection) == [1, 2, 3, 4])
+            #expect(try Migrator.migrate(connection) == [])
+            let tables = try connection.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'exp' ORDER BY table_name")
+            #expect(tables.rows.map { $0[0] ?? "" } == [
+                "assignments", "events", "experiments", "jobs", "metric_aggregates", "offline_replay_results", "policies",
+                "policy_versions", "reconcile_runs", "schema_migrations", "v_experiment_metrics", "variants",
+            ])
+        }
+    }
+
+    @Test func version4KeepsOldRowsAndGivesVariantsTheirOrder() throws {
+        try TestDatabase.with { database in
+            let connection = try database.connect()
+            try Migrator.migrate(connection, migrations: Array(Migration.all.prefix(3)))
+            // Rows as expctl wrote them before version 4: a trained version with no model version yet.
+            try connection.execute("""
+                INSERT INTO exp.policies (name, source_commit, source_path) VALUES ('p', 'c', 'x');
+                """)
+            try connection.execute("""
+                INSERT INTO exp.policy_versions (policy_id, version, mlflow_model_name, training_name, source_commit, source_path)
+                SELECT id, 2, 'm', 't', 'c', 'x' FROM exp.policies
+                """)
+            try connection.execute("""
+                INSERT INTO exp.experiments (name, unit_type, status, source_commit, source_path) VALUES ('e', 'user', 'draft', 'c', 'x')
+                """)
+            for (name, created) in [("b", "2025-01-01"), ("a", "2025-01-02")] {
+                try connection.execute("""
+                    INSERT INTO exp.variants (experiment_id, name, allocation, config, source_commit, source_path, created_at)
+                    SELECT id, $1, 0.5, '{}', 'c', 'x', $2::timestamptz FROM exp.experiments
+                    """, [.text(name), .text(created)])
+            }
+            #expect(try Migrator.migrate(connection) == [4])
+            let positions = try connection.execute("SELECT name, position FROM exp.variants ORDER BY position")
+            #expect(positions.rows.indices.map { positions.string($0, "name") } == ["b", "a"])
+            #expect(try ExpStore(connection: connection).actualState().policies["p"]?.versions[2]?.mlflowModelVersion == nil)
+            // A new version must name its model version.
+            let error = try #require(throws: PostgresError.self) {
+                try connection.execute("""
+                    INSERT INTO exp.policy_versions (policy_id, version, mlflow_model_name, training_name, source_commit, source_path)
+                    SELECT id, 3, 'm', 't', 'c', 'x' FROM exp.policies
+                    """)
+            }
+            #expect(error.sqlState == "23514")
+        }
+    }
+
+    @Test func aRowsVariantMustBelongToItsExperiment() throws {
+        try withStore { store, _ in
+            let connection = store.connection
+            try connection.execute("INSERT INTO exp.policies (name, source_commit, source_path) VALUES ('p', 'c', 'x')")
+            let ids = try connection.execute("""
+                WITH e AS (INSERT INTO exp.experiments (name, unit_type, status, source_commit, source_path)
+                           VALUES ('mine', 'user', 'draft', 'c', 'x') RETURNING id),
+                     o AS (INSERT INTO exp.experiments (name, unit_type, status, source_commit, source_path)
+                           VALUES ('other', 'user', 'draft', 'c', 'x') RETURNING id),
+                     v AS (INSERT INTO exp.variants (experiment_id, name, allocation, position, source_commit, source_path)
+                           SELECT id, 'control', 1, 0, 'c', 'x' FROM e RETURNING id)
+                SELECT (SELECT id::text FROM o) AS other, (SELECT id::text FROM v) AS control
+                """)
+            let other = ids.string(0, "other") ?? ""
+            let control = ids.string(0, "control") ?? ""
+            for statement in [
+                "INSERT INTO exp.assignments (experiment_id, unit_id, unit_type, variant_id, bucket) VALUES ($1::uuid, 'u1', 'user', $2::uuid, 7)",
+                "INSERT INTO exp.events (event_type, unit_type, unit_id, experiment_id, variant_id, occurred_at) VALUES ('plan_generated', 'user', 'u1', $1::uuid, $2::uuid, now())",
+                "INSERT INTO exp.metric_aggregates (experiment_id, variant_id, metric_name, bucket_start, bucket_width, count, sum, mean, variance) VALUES ($1::uuid, $2::uuid, 'm', now(), '1 hour', 1, 1, 1, 0)",
+            ] {
+                let error = try #require(throws: PostgresError.self) { try connection.execute(statement, [.text(other), .text(control)]) }
+                #expect(error.sqlState == "23503", "\(error)")
+            }
+            let orphan = try #require(throws: PostgresError.self) {
+                try connection.execute(
+                    "INSERT INTO exp.events (event_type, unit_type, unit_id, variant_id, occurred_at) VALUES ('x', 'user', 'u1', $1::uuid, now())",
+                    [.text(control)])
+            }
+            #expect(orphan.sqlState == "23514")
+        }
+    }
+
+    @Test func aNewerSchemaIsRefused() throws {
+        try withStore { store, _ in
+            try store.connection.execute("INSERT INTO exp.schema_migrations (version, name) VALUES (99, 'from the future')")
+            let error = try #require(throws: StoreError.self) { try store.migrate() }
+            guard case .schemaTooNew(let found, let known) = error else {
+                Issue.record("\(error)")
+                return
+            }
+            #expect(found == 99)
+            #expect(known == 4)
+        }
+    }
+}
