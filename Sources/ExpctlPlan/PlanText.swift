@@ -5,33 +5,25 @@ import ExpctlModel
 /// and those that are blocked with their evidence, then the problems, then one summary line.
 public enum PlanText {
     public static func render(_ plan: Plan) -> String {
-        var output = ""
         if plan.actions.isEmpty && plan.problems.isEmpty {
             return (registryNote(plan).map { $0 + "\n\n" } ?? "") + "No changes. \(matching(plan)) the desired state at \(short(plan.commit)).\n"
         }
-        if let note = registryNote(plan) { output += note + "\n\n" }
-        let ready = plan.readyActions
-        if !ready.isEmpty {
-            output += "expctl will perform the following actions (desired state at \(short(plan.commit))):\n"
-            for action in ready { output += "\n" + block(action) }
-        }
-        let waiting = plan.waitingActions
-        if !waiting.isEmpty {
-            output += (output.isEmpty ? "" : "\n") + "These actions wait on jobs or gates; apply carries them out once they are ready:\n"
-            for action in waiting { output += "\n" + block(action) }
-        }
-        let blocked = plan.blockedActions
-        if !blocked.isEmpty {
-            output += (output.isEmpty ? "" : "\n") + "These actions are blocked; apply skips them until what blocks them changes:\n"
-            for action in blocked { output += "\n" + block(action) }
+        var output = ""
+        // Sections are separated by one blank line.
+        func section(_ text: String) { output += (output.isEmpty ? "" : "\n") + text }
+        if let note = registryNote(plan) { section(note + "\n") }
+        let groups = [
+            ("expctl will perform the following actions (desired state at \(short(plan.commit))):", plan.readyActions),
+            ("These actions wait on jobs or gates; apply carries them out once they are ready:", plan.waitingActions),
+            ("These actions are blocked; apply skips them until what blocks them changes:", plan.blockedActions),
+        ]
+        for (heading, actions) in groups where !actions.isEmpty {
+            section(heading + "\n" + actions.map { "\n" + block($0) }.joined())
         }
         for problem in plan.problems {
-            output += (output.isEmpty ? "" : "\n") + "Error: \(problem.message)\n"
-            if let source = problem.source { output += "  on \(source)\n" }
-            output += "  hint: \(problem.hint)\n"
+            section("Error: \(problem.message)\n" + (problem.source.map { "  on \($0)\n" } ?? "") + "  hint: \(problem.hint)\n")
         }
-        output += "\n" + summary(plan) + "\n"
-        return output
+        return output + "\n" + summary(plan) + "\n"
     }
 
     /// `Plan: 3 to add, 2 to change, 1 to retire. 2 waiting on jobs or gates, 1 blocked.`, and

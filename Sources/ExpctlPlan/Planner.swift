@@ -54,19 +54,29 @@ struct PlanBuilder {
             }
         }
         // Keys built once: an address's text is made anew on each access.
-        var sorted = actions.map { (rank: rank($0.address), key: $0.address.description, action: $0) }
-            .sorted { ($0.rank, $0.key, $0.action.kind.rawValue) < ($1.rank, $1.key, $1.action.kind.rawValue) }
+        var sorted = actions.map { (rank: rank($0.address), key: $0.address.description, kind: kindOrder($0.kind), action: $0) }
+            .sorted { ($0.rank, $0.key, $0.kind) < ($1.rank, $1.key, $1.kind) }
             .map(\.action)
+        // Only what waits or is blocked passes anything on; most plans have none of it.
+        guard sorted.contains(where: { !$0.readiness.isReady }) else { return sorted }
         // Plan order puts every action after the ones it needs, so one pass resolves chains.
-        var resolved: [String: Readiness] = [:]
+        var unready: [String: Readiness] = [:]
         for index in sorted.indices {
             let action = sorted[index]
-            if !action.after.isEmpty {
-                sorted[index].readiness = Self.inherit(action.readiness, from: action.after.map { ($0, resolved[$0] ?? .ready) })
+            if !action.after.isEmpty, action.after.contains(where: { unready[$0] != nil }) {
+                sorted[index].readiness = Self.inherit(action.readiness, from: action.after.map { ($0, unready[$0] ?? .ready) })
             }
-            resolved[action.id] = sorted[index].readiness
+            if !sorted[index].readiness.isReady { unready[action.id] = sorted[index].readiness }
         }
         return sorted
+    }
+
+    private func kindOrder(_ kind: ActionKind) -> Int {
+        switch kind {
+        case .create: 0
+        case .retire: 1
+        case .update: 2
+        }
     }
 
     /// An action's own readiness combined with that of the actions it needs.

@@ -91,7 +91,7 @@ enum PolicyPlanning {
         case .notConfigured:
             return .blocked(reason: BlockReason(
                 kind: .registryNotChecked,
-                message: "MLflow is not configured, so expctl cannot check that \(version.mlflowModelName) \(modelText(version, trained)) exists",
+                message: "MLflow is not configured, so expctl cannot check that \(modelText(version, trained)) exists",
                 hint: "set MLFLOW_TRACKING_URI or pass --mlflow-url; or pass --skip-registry to write policy versions unchecked"))
         case .skipped:
             return trained?.readiness ?? .ready
@@ -102,10 +102,13 @@ enum PolicyPlanning {
         }
     }
 
+    /// `planner_model version 1`, or `the version of planner_model that training t registers`.
     private static func modelText(_ version: PolicyVersion, _ trained: TrainingDependency?) -> String {
         switch version.model {
-        case .registered(let number): "version \(number)"
-        case .training(let name): trained?.version.map { "version \($0)" } ?? "the version of training \(name)"
+        case .registered(let number): "\(version.mlflowModelName) version \(number)"
+        case .training(let name):
+            trained?.version.map { "\(version.mlflowModelName) version \($0)" }
+                ?? "the version of \(version.mlflowModelName) that training \(name) registers"
         }
     }
 

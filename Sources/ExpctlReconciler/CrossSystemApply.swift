@@ -31,18 +31,18 @@ public struct CrossSystemApply {
         self.clock = clock
     }
 
-    /// Applies `plan`, made from an observed state with `expected` digests; `registry` is the
-    /// port its registry actions (and the registry's stale check) go through.
+    /// Applies `plan`, made from the `expected` state; `registry` is the port its registry
+    /// actions (and the registry's stale check) go through.
     @discardableResult
     public func apply(
-        _ plan: Plan, ref: String?, expected: StateDigests, registry: (any RegistryPort)?
+        _ plan: Plan, ref: String?, expected: ExpectedState, registry: (any RegistryPort)?
     ) throws(ApplyError) -> ApplyReport {
         guard plan.isApplicable else { throw .planHasProblems(plan.problems.count) }
         let ready = plan.readyActions
         let ledgerActions = ready.filter { $0.address.system == .jobLedger }
         let registryActions = ready.filter { $0.address.system == .registry }
         let databaseActions = ready.filter { $0.address.system == .database }
-        if registry == nil, !registryActions.isEmpty || expected.registry != nil {
+        if registry == nil, !registryActions.isEmpty || expected.coversRegistry {
             throw .registryRequired(actions: registryActions.count)
         }
         do {
@@ -63,7 +63,7 @@ public struct CrossSystemApply {
                 // The ledger now holds this plan's jobs: the database step checks against that.
                 var expectedJobs = expected.jobs
                 do {
-                    if !ledgerActions.isEmpty { expectedJobs = try store.jobs.read().digest }
+                    if !ledgerActions.isEmpty { expectedJobs = .text(try store.jobs.read().canonicalText) }
                     if let registry, !registryActions.isEmpty {
                         let byID = Dictionary(registryActions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
                         try step(.applyRegistry, skipIf: false) {
@@ -90,8 +90,7 @@ public struct CrossSystemApply {
                             databaseActions, commit: plan.commit, run: run, outcome: ready.isEmpty ? "no_changes" : "applied"
                         ) {
                             let rows = try store.readRows()
-                            let current = StateDigests(database: rows.database.digest, jobs: rows.jobs.digest)
-                            let changed = StateDigests(database: expected.database, jobs: expectedJobs).changedParts(in: current)
+                            let changed = Self.changedParts(rows, database: expected.database, jobs: expectedJobs)
                             if !changed.isEmpty {
                                 throw ApplyError.stale(changed, phase: .insideTransaction(registryChanges: registryChanges, ledgerChanges: ledgerChanges))
                             }
@@ -124,19 +123,17 @@ public struct CrossSystemApply {
     }
 
     /// Step 1 and 2: interrupted runs marked, every part checked, the run recorded.
-    private func start(_ plan: Plan, ref: String?, expected: StateDigests, registry: (any RegistryPort)?) throws(ApplyError) -> RunRecord {
-        let current: StateDigests
+    private func start(_ plan: Plan, ref: String?, expected: ExpectedState, registry: (any RegistryPort)?) throws(ApplyError) -> RunRecord {
+        var changed: [ObservedPart]
         do {
             try store.markInterruptedRuns()
-            let rows = try store.readRows()
-            current = StateDigests(database: rows.database.digest, jobs: rows.jobs.digest)
+            changed = Self.changedParts(try store.readRows(), database: expected.database, jobs: expected.jobs)
         } catch {
             throw .runRecordFailed(error)
         }
-        var changed = StateDigests(database: expected.database, jobs: expected.jobs).changedParts(in: current)
         if let recorded = expected.registry, let registry {
             do {
-                if try registry.currentState().digest != recorded { changed.append(.registry) }
+                if !recorded.matches(try registry.currentState()) { changed.append(.registry) }
             } catch {
                 throw .registryUnreadable(error)
             }
@@ -147,6 +144,16 @@ public struct CrossSystemApply {
         } catch {
             throw .runRecordFailed(error)
         }
+    }
+
+    /// The parts of the database's rows and ledger that differ from what is expected.
+    private static func changedParts(
+        _ rows: (database: ActualState, jobs: JobLedgerState), database: Expectation<ActualState>, jobs: Expectation<JobLedgerState>
+    ) -> [ObservedPart] {
+        var changed: [ObservedPart] = []
+        if !database.matches(rows.database) { changed.append(.database) }
+        if !jobs.matches(rows.jobs) { changed.append(.jobs) }
+        return changed
     }
 
     /// Runs one step of the apply between the hook's start and finish.

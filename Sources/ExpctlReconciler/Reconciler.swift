@@ -66,7 +66,7 @@ public final class Reconciler {
     @discardableResult
     public func apply(_ prepared: Prepared) throws(ApplyError) -> ApplyReport {
         try CrossSystemApply(store: store, hook: hook, clock: clock)
-            .apply(prepared.plan, ref: prepared.snapshot.revision.refName, expected: prepared.digests, registry: prepared.registryPort)
+            .apply(prepared.plan, ref: prepared.snapshot.revision.refName, expected: .observed(prepared.observed), registry: prepared.registryPort)
     }
 
     /// Applies a saved plan exactly, refused when any part of the state it was made from changed.
@@ -74,7 +74,7 @@ public final class Reconciler {
     public func apply(_ file: PlanFile) throws(ApplyError) -> ApplyReport {
         let port = file.observed.registry == nil && !file.plan.readyActions.contains { $0.address.system == .registry }
             ? nil : registry.port(for: Set(file.observed.registryModels + file.plan.registryModelsChanged))
-        return try CrossSystemApply(store: store, hook: hook, clock: clock).apply(file.plan, ref: file.ref, expected: file.observed, registry: port)
+        return try CrossSystemApply(store: store, hook: hook, clock: clock).apply(file.plan, ref: file.ref, expected: .digests(file.observed), registry: port)
     }
 
     /// A whole pass; never throws: every failure is an outcome that says what the loop does next.

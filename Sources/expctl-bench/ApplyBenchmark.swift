@@ -34,7 +34,7 @@ struct ApplyBenchmark {
         let digest = plan.digest
         let digestTime = clock.now - start
         start = clock.now
-        _ = try applier.apply(plan, ref: nil, expected: empty.digests, registry: nil)
+        _ = try applier.apply(plan, ref: nil, expected: .observed(empty), registry: nil)
         let applyTime = clock.now - start
         let rows = plan.actions.count
         start = clock.now
@@ -48,7 +48,7 @@ struct ApplyBenchmark {
         let shifted = generate(shifted: true)
         let reallocation = Planner.plan(desired: shifted, observed: observed, commit: "bench-2")
         start = clock.now
-        _ = try applier.apply(reallocation, ref: nil, expected: observed.digests, registry: nil)
+        _ = try applier.apply(reallocation, ref: nil, expected: .observed(observed), registry: nil)
         let reallocationTime = clock.now - start
         guard Planner.plan(desired: shifted, observed: try observe(store), commit: "bench-2").actions.isEmpty else {
             throw BenchmarkErrorText("the reallocated state still has changes")

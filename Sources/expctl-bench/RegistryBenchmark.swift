@@ -133,7 +133,7 @@ struct RegistryBenchmark {
     /// What `expctl apply` of a saved plan does: check both digests, carry out the actions.
     private func apply(_ planned: Planned, store: ExpStore, applier: MLflowRegistryApplier) throws -> Duration {
         try measure {
-            try CrossSystemApply(store: store).apply(planned.plan, ref: "refs/heads/main", expected: planned.digests, registry: applier)
+            try CrossSystemApply(store: store).apply(planned.plan, ref: "refs/heads/main", expected: .digests(planned.digests), registry: applier)
         }.elapsed
     }
 

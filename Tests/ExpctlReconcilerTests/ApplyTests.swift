@@ -62,6 +62,32 @@ struct ApplyTests {
         }
     }
 
+    @Test func aTrainedVersionWrittenBeforeVersion4IsFilledInOnceItsJobRan() throws {
+        try TestDatabase.with { database in
+            let connection = try database.connect()
+            try Migrator.migrate(connection, migrations: Array(Migration.all.prefix(3)))
+            // What an earlier expctl wrote: policy version 2 without a model version.
+            try connection.execute("INSERT INTO exp.policies (name, description, source_commit, source_path) VALUES ('planner_policy', 'Weekly meal planner', 'c0', 'desired.yaml')")
+            try connection.execute("""
+                INSERT INTO exp.policy_versions (policy_id, version, mlflow_model_name, training_name, config_defaults, source_commit, source_path)
+                SELECT id, 2, 'planner_model', 'planner-2025-01-10', '{}', 'c0', 'desired.yaml' FROM exp.policies
+                """)
+            let store = ExpStore(connection: connection)
+            try store.migrate()
+            let waiting = try store.converge(desired())
+            #expect(waiting.action("update policy_version.planner_policy@2")?.readiness.isReady == false)
+            #expect(try store.versionsWithoutModel() == 1)
+            try store.finishJobs(version: "6")
+            let filled = try store.converge(desired(), commit: "c2")
+            #expect(filled.action("update policy_version.planner_policy@2")?.readiness == .ready)
+            #expect(try store.versionsWithoutModel() == 0)
+            let version = try store.actualState().policies["planner_policy"]?.versions[2]
+            #expect(version?.mlflowModelVersion == "6")
+            #expect(version?.jobID != nil)
+            #expect(try store.plan(desired()).actions.isEmpty)
+        }
+    }
+
     @Test func everyKindOfChangeConverges() throws {
         try withStore { store, _ in
             try store.convergeAll(desired())

@@ -19,10 +19,10 @@ private func registryWithVersionOne() -> MemoryRegistry {
 }
 
 /// A plan of `promotedTree` against what `store` holds and what `registry` holds.
-private func prepare(_ store: ExpStore, _ registry: MemoryRegistry) throws -> (plan: Plan, digests: StateDigests) {
+private func prepare(_ store: ExpStore, _ registry: MemoryRegistry) throws -> (plan: Plan, observed: ObservedState) {
     let rows = try store.observeRows()
     let observed = ObservedState(database: rows.database, jobs: rows.jobs, registry: .read(try registry.currentState()), registryModels: ["planner_model"])
-    return (makePlan(desired(promotedTree), observed), observed.digests)
+    return (makePlan(desired(promotedTree), observed), observed)
 }
 
 @Suite("Applying across the job ledger, MLflow and PostgreSQL")
@@ -30,9 +30,9 @@ struct CrossSystemApplyTests {
     @Test func theLedgerGoesFirstThenMLflowThenTheDatabase() throws {
         try withStore { store, _ in
             let registry = registryWithVersionOne()
-            let (plan, digests) = try prepare(store, registry)
+            let (plan, observed) = try prepare(store, registry)
             let hook = RecordingHook()
-            try CrossSystemApply(store: store, hook: hook).apply(plan, ref: nil, expected: digests, registry: registry)
+            try CrossSystemApply(store: store, hook: hook).apply(plan, ref: nil, expected: .observed(observed), registry: registry)
             #expect(hook.events == [
                 "start apply_job_ledger", "job_ledger: create job.training/planner-2025-01-10",
                 "start apply_registry", "registry: update model_version.planner_model/1", "registry: create model_alias.planner_model@production",
@@ -45,14 +45,17 @@ struct CrossSystemApplyTests {
         }
     }
 
-    @Test func aSavedPlanIsStaleWhenAnyPartChanged() throws {
+    @Test(arguments: [true, false])
+    func aPlanIsStaleWhenAnyPartChanged(saved: Bool) throws {
         try withStore { store, database in
             let registry = registryWithVersionOne()
             try store.converge(desired(promotedTree))
-            let (plan, digests) = try prepare(store, registry)
+            let (plan, observed) = try prepare(store, registry)
+            // A saved plan is checked by its digests, a pass's by the values it observed.
+            func expected(_ observed: ObservedState) -> ExpectedState { saved ? .digests(observed.digests) : .observed(observed) }
             func refused(_ expectedParts: [ObservedPart], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
                 let error = try #require(throws: ApplyError.self, sourceLocation: sourceLocation) {
-                    try CrossSystemApply(store: store).apply(plan, ref: nil, expected: digests, registry: registry)
+                    try CrossSystemApply(store: store).apply(plan, ref: nil, expected: expected(observed), registry: registry)
                 }
                 guard case .stale(let parts, .beforeStart) = error else {
                     Issue.record("\(error)", sourceLocation: sourceLocation)
@@ -69,10 +72,10 @@ struct CrossSystemApplyTests {
             try database.connect().execute("UPDATE exp.experiments SET description = 'by hand'")
             try refused([.database, .jobs])
             // MLflow alone changed.
-            let (fresh, freshDigests) = try prepare(store, registry)
+            let (fresh, freshObserved) = try prepare(store, registry)
             registry.state.models["planner_model"]!.versions["1"]!.tags["stage"] = "archived"
             let error = try #require(throws: ApplyError.self) {
-                try CrossSystemApply(store: store).apply(fresh, ref: nil, expected: freshDigests, registry: registry)
+                try CrossSystemApply(store: store).apply(fresh, ref: nil, expected: expected(freshObserved), registry: registry)
             }
             guard case .stale([.registry], .beforeStart) = error else {
                 Issue.record("\(error)")
@@ -88,14 +91,14 @@ struct CrossSystemApplyTests {
     @Test func aChangeDuringTheApplyIsFoundInsideTheDatabaseTransaction() throws {
         try withStore { store, database in
             let registry = registryWithVersionOne()
-            let (plan, digests) = try prepare(store, registry)
+            let (plan, observed) = try prepare(store, registry)
             // MLflow's step runs after the checks before the start: change the database then.
             let other = try database.connect()
             registry.duringApply = {
                 if registry.applied.isEmpty { try other.execute("INSERT INTO exp.policies (name, source_commit, source_path) VALUES ('by_hand', 'x', 'y')") }
             }
             let error = try #require(throws: ApplyError.self) {
-                try CrossSystemApply(store: store).apply(plan, ref: nil, expected: digests, registry: registry)
+                try CrossSystemApply(store: store).apply(plan, ref: nil, expected: .observed(observed), registry: registry)
             }
             guard case .stale([.database], .insideTransaction(registryChanges: 2, ledgerChanges: 1)) = error else {
                 Issue.record("\(error)")
@@ -107,9 +110,9 @@ struct CrossSystemApplyTests {
             #expect(run.string(0, "outcome") == "failed")
             #expect(run.int(0, "done") == 3)
             // The next plan completes it.
-            let (next, nextDigests) = try prepare(store, registry)
+            let (next, nextObserved) = try prepare(store, registry)
             #expect(next.summary.allSatisfy { !$0.hasPrefix("create job") })
-            try CrossSystemApply(store: store).apply(next, ref: nil, expected: nextDigests, registry: registry)
+            try CrossSystemApply(store: store).apply(next, ref: nil, expected: .digests(nextObserved.digests), registry: registry)
             #expect(try database.count("exp.experiments") == 1)
         }
     }
@@ -118,9 +121,9 @@ struct CrossSystemApplyTests {
         try withStore { store, database in
             let registry = registryWithVersionOne()
             registry.failure = ServerDown()
-            let (plan, digests) = try prepare(store, registry)
+            let (plan, observed) = try prepare(store, registry)
             let error = try #require(throws: ApplyError.self) {
-                try CrossSystemApply(store: store).apply(plan, ref: nil, expected: digests, registry: registry)
+                try CrossSystemApply(store: store).apply(plan, ref: nil, expected: .observed(observed), registry: registry)
             }
             guard case .registryActionFailed(let action, let cause, 0, 1) = error else {
                 Issue.record("\(error)")
@@ -136,8 +139,10 @@ struct CrossSystemApplyTests {
     @Test func aPlanThatNeedsTheRegistryIsRefusedWithoutOne() throws {
         try withStore { store, _ in
             let registry = registryWithVersionOne()
-            let (plan, digests) = try prepare(store, registry)
-            let error = try #require(throws: ApplyError.self) { try CrossSystemApply(store: store).apply(plan, ref: nil, expected: digests, registry: nil) }
+            let (plan, observed) = try prepare(store, registry)
+            let error = try #require(throws: ApplyError.self) {
+                try CrossSystemApply(store: store).apply(plan, ref: nil, expected: .observed(observed), registry: nil)
+            }
             guard case .registryRequired(actions: 2) = error else {
                 Issue.record("\(error)")
                 return

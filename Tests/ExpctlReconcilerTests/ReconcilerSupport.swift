@@ -31,8 +31,8 @@ extension ExpStore {
 
     /// Applies `plan` against what the database holds now (or `expected`).
     @discardableResult
-    func apply(_ plan: Plan, expected: StateDigests? = nil, registry: (any RegistryPort)? = nil) throws -> ApplyReport {
-        try CrossSystemApply(store: self).apply(plan, ref: "refs/heads/main", expected: try expected ?? observe().digests, registry: registry)
+    func apply(_ plan: Plan, expected: ExpectedState? = nil, registry: (any RegistryPort)? = nil) throws -> ApplyReport {
+        try CrossSystemApply(store: self).apply(plan, ref: "refs/heads/main", expected: try expected ?? .observed(observe()), registry: registry)
     }
 
     /// Plans `state` against what the database holds and applies what is ready.
