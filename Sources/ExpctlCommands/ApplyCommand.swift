@@ -48,7 +48,8 @@ struct ApplyCommand: ConsoleCommand {
         let console = context.console
         let text = logFormat == .text
         let pipeline = try CommandPipeline(
-            source: source, database: database, mlflow: mlflow, parallelism: parallelism.parallelism, context: context, hook: hook)
+            source: source, database: database, mlflow: mlflow, parallelism: parallelism.parallelism, context: context,
+            hook: hook)
         try pipeline.migrate()
         let plan: Plan
         let report: ApplyReport
@@ -75,9 +76,11 @@ struct ApplyCommand: ConsoleCommand {
             guard plan.hasReadyChanges else { return ExitStatus.success }
             if !autoApprove {
                 guard console.isInteractive else {
-                    throw UserFacingError(message: "not applying: no terminal to confirm on; pass --auto-approve, or apply a saved plan file")
+                    throw UserFacingError(message: "not applying: no terminal to confirm on; "
+                        + "pass --auto-approve, or apply a saved plan file")
                 }
-                let answer = console.ask("\nDo you want to perform these actions? Only 'yes' will be accepted to approve.\n  Enter a value: ")
+                let answer = console.ask("\nDo you want to perform these actions? "
+                    + "Only 'yes' will be accepted to approve.\n  Enter a value: ")
                 guard answer?.trimmingCharacters(in: .whitespaces) == "yes" else {
                     console.line("\nApply cancelled.")
                     return ExitStatus.failure
@@ -87,7 +90,8 @@ struct ApplyCommand: ConsoleCommand {
             report = try pipeline.reconciler.apply(prepared)
         }
         guard text else { return ExitStatus.success }
-        console.line("\nApply complete! Resources: \(report.created) added, \(report.updated) changed, \(report.retired) retired.")
+        console.line(
+            "\nApply complete! Resources: \(report.created) added, \(report.updated) changed, \(report.retired) retired.")
         let waiting = plan.waitingActions.count
         if waiting > 0 {
             console.line(waiting == 1

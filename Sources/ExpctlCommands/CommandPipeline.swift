@@ -15,7 +15,9 @@ struct CommandPipeline {
         hook: any ReconcileHook = SilentHook()
     ) throws {
         let store = try database.openStore(context.environment)
-        try self.init(source: try source.gitSource(), store: store, database: database, mlflow: mlflow, parallelism: parallelism, context: context, hook: hook)
+        try self.init(
+            source: try source.gitSource(), store: store, database: database, mlflow: mlflow, parallelism: parallelism,
+            context: context, hook: hook)
     }
 
     init(

@@ -38,6 +38,8 @@ struct ErrorReport {
         case is PostgresError, is StoreError: kind = "database"
         case is MLflowError: kind = "mlflow"
         case is GitError: kind = "git"
+        case let failure as ReconcilerSession.SessionError:
+            if case .schemaTooNew = failure { kind = "database" } else { kind = "reconciler" }
         case is PlanFileError: kind = "plan_file"
         case let failure as PassError:
             switch failure {

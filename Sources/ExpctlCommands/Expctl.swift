@@ -12,7 +12,9 @@ public struct Expctl: ParsableCommand {
             PostgreSQL (plan) and carries it out (apply).
             """,
         version: ExpctlVersion.current,
-        subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ReconcileCommand.self, MigrateCommand.self, VersionCommand.self])
+        subcommands: [
+            ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ReconcileCommand.self, MigrateCommand.self, VersionCommand.self,
+        ])
 
     public init() {}
 }

@@ -32,12 +32,15 @@ final class TextHook: ReconcileHook {
     func actionsCompleted(_ actions: [PlannedAction], system: ManagedSystem) {
         switch system {
         case .jobLedger:
-            for action in actions { console.line("  \(action.address): \(action.kind == .retire ? "cancelled" : "added") in the job ledger") }
+            for action in actions {
+                console.line("  \(action.address): \(action.kind == .retire ? "cancelled" : "added") in the job ledger")
+            }
         case .registry:
             for action in actions { console.line("  \(action.address): \(Self.past(action.kind)) in MLflow") }
         case .database:
             guard !actions.isEmpty else { return }
-            console.line("  PostgreSQL: \(actions.count == 1 ? "1 change" : "\(actions.count) changes") committed in one transaction")
+            console.line("  PostgreSQL: \(actions.count == 1 ? "1 change" : "\(actions.count) changes") "
+                + "committed in one transaction")
         }
     }
 
@@ -51,15 +54,20 @@ final class TextHook: ReconcileHook {
         case .converged(let revision):
             return "reconcile: \(revision): no changes"
         case .applied(let revision, let report, let remaining):
-            return "reconcile: \(revision): applied \(report.created) to add, \(report.updated) to change, \(report.retired) to retire"
-                + Self.remainder(remaining)
+            return "reconcile: \(revision): applied \(report.created) to add, \(report.updated) to change, "
+                + "\(report.retired) to retire" + Self.remainder(remaining)
         case .waiting(let revision, let remaining):
             return "reconcile: \(revision): nothing ready to apply" + Self.remainder(remaining)
         case .stalled(let revision, .invalidDesiredState(let diagnostics)):
             let first = diagnostics.first.map { "\($0.location): \($0.message)" } ?? ""
-            return "reconcile: \(revision.map(\.description) ?? "?"): stalled, the desired state is invalid (\(diagnostics.count) errors; first: \(first)); waiting for a new commit"
+            return "reconcile: \(revision.map(\.description) ?? "?"): stalled, the desired state is invalid "
+                + "(\(diagnostics.count) errors; first: \(first)); waiting for a new commit"
         case .stalled(let revision, .planProblems(let problems)):
-            return "reconcile: \(revision.map(\.description) ?? "?"): stalled, \(problems.count) change(s) git must fix first (first: \(problems.first?.message ?? "")); waiting for a new commit"
+            return "reconcile: \(revision.map(\.description) ?? "?"): stalled, \(problems.count) change(s) git must fix first "
+                + "(first: \(problems.first?.message ?? "")); waiting for a new commit"
+        case .stalled(let revision, .applyRefused(let error)):
+            return "reconcile: \(revision.map(\.description) ?? "?"): stalled, apply failed in a way a retry will not fix: "
+                + "\(error); waiting for a new commit"
         case .transient(let error):
             return "reconcile: failed, will retry: \(error)\(label(error).map { " (\($0))" } ?? "")"
         }
@@ -138,9 +146,14 @@ final class JSONLinesHook: ReconcileHook {
         case .waiting(_, let remaining):
             fields.merge(Self.fields(remaining)) { $1 }
         case .stalled(_, .invalidDesiredState(let diagnostics)):
+            fields["reason"] = .string("invalid_desired_state")
             fields["diagnostics"] = .array(diagnostics.map { .string("\($0.location): \($0.message)") })
         case .stalled(_, .planProblems(let problems)):
+            fields["reason"] = .string("plan_problems")
             fields["problems"] = .array(problems.map { .string($0.message) })
+        case .stalled(_, .applyRefused(let error)):
+            fields["reason"] = .string("apply_refused")
+            fields["error"] = ErrorReport(error).json
         case .transient(let error):
             fields["error"] = ErrorReport(error).json
         }
@@ -166,7 +179,8 @@ final class JSONLinesHook: ReconcileHook {
         object["event"] = .string(event)
         let seconds = clock.now().timeIntervalSince1970
         let whole = seconds.rounded(.down)
-        object["time"] = .string(Timestamp(seconds: Int64(whole), nanoseconds: Int32(((seconds - whole) * 1e9).rounded(.down))).description)
+        let nanoseconds = Int32(((seconds - whole) * 1e9).rounded(.down))
+        object["time"] = .string(Timestamp(seconds: Int64(whole), nanoseconds: nanoseconds).description)
         console.line(JSONValue.object(object).canonicalText)
     }
 }

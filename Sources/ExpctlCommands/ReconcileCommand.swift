@@ -58,13 +58,15 @@ struct ReconcileCommand: ConsoleCommand {
         let gitSource = try source.gitSource()
         let (access, settings) = mlflow.access(context.environment, parallelism: parallelism.parallelism)
         if case .notConfigured = access {
-            say(console, json, "reconcile: MLflow is not configured (MLFLOW_TRACKING_URI or --mlflow-url): policy versions are blocked; pass --skip-registry to write them unchecked")
+            say(console, json, "reconcile: MLflow is not configured (MLFLOW_TRACKING_URI or --mlflow-url): "
+                + "policy versions are blocked; pass --skip-registry to write them unchecked")
         }
         let databaseLabel = database.settings(context.environment).redactedDescription
         let hook: any ReconcileHook = json
             ?? TextHook(console: console, passLines: true, mlflowLabel: settings?.redactedURI, databaseLabel: databaseLabel)
         let session = ReconcilerSession(
-            store: store, connect: { try database.openStore(context.environment) }, waitForLock: wait, clock: clock, wakeup: wakeup,
+            store: store, connect: { try database.openStore(context.environment) }, waitForLock: wait,
+            clock: clock, wakeup: wakeup,
             waitingForLock: { holder in
                 say(console, json, "reconcile: waiting for the lock, held by \(holder ?? "another session")")
             },

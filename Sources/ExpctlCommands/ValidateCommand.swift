@@ -25,9 +25,9 @@ struct ValidateCommand: ConsoleCommand {
         let snapshot: SourceSnapshot
         do {
             snapshot = try source.load()
-        } catch let error as UserFacingError where format == .json {
+        } catch where format == .json {
             // Bots parse standard output: they get a document saying why there is no result.
-            console.line(try JSONText.encode(ReadFailure(error: error.message)))
+            console.line(try JSONText.encode(ReadFailure(error: ErrorReport(error).message)))
             throw error
         }
         let report = ValidationReport(snapshot: snapshot, path: source.normalizedPath)
@@ -53,23 +53,13 @@ struct SourceOptions: ParsableArguments {
     /// `path` as the git source reads it: no `./`, no trailing `/`, "" for the root.
     var normalizedPath: String { normalizedDirectory(path) }
 
-    /// The git source of `repo`, `ref` and `path`; a repository that cannot be opened is an
-    /// error for the user.
+    /// The git source of `repo`, `ref` and `path`; a repository that cannot be opened is a
+    /// `GitError`, kept as it is for the command line to report.
     func gitSource() throws -> GitSource {
-        do {
-            return GitSource(repository: try GitRepository(path: repo), ref: ref, path: normalizedPath)
-        } catch {
-            throw UserFacingError(message: "\(error)")
-        }
+        GitSource(repository: try GitRepository(path: repo), ref: ref, path: normalizedPath)
     }
 
-    func load() throws -> SourceSnapshot {
-        do {
-            return try gitSource().load()
-        } catch let error as GitError {
-            throw UserFacingError(message: error.description)
-        }
-    }
+    func load() throws -> SourceSnapshot { try gitSource().load() }
 }
 
 /// The JSON document for a tree that could not be read at all.

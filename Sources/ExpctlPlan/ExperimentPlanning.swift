@@ -103,14 +103,17 @@ enum ExperimentPlanning {
 
     private static func planVariants(_ existing: ActualExperiment, _ experiment: Experiment, into builder: inout PlanBuilder) {
         var declared: Set<String> = []
+        var shares: [VariantShare] = []
         for (position, variant) in experiment.variants.enumerated() {
             declared.insert(variant.name)
             let address = ResourceAddress.variant(experiment: experiment.name, name: variant.name)
             guard let current = existing.variants[variant.name] else {
-                builder.add(PlannedAction(
+                let create = PlannedAction(
                     kind: .create, address: address,
                     changes: PlanValues.changes(variantFields(variant, position: position).map { ($0.0, nil, $0.1) }),
-                    reason: "not in the database", source: variant.origin, after: policyVersionMaker(variant, builder)))
+                    reason: "not in the database", source: variant.origin, after: policyVersionMaker(variant, builder))
+                builder.add(create)
+                shares.append(VariantShare(current: 0, next: variant.allocation.buckets, action: create.id))
                 continue
             }
             var changes = PlanValues.changes(
@@ -120,23 +123,33 @@ enum ExperimentPlanning {
                 changes.append(FieldChange(field: "retired_at", before: PlanValues.timestamp(current.retiredAt), after: nil))
                 reason = "back in git after its retirement"
             }
+            var share = VariantShare(current: current.allocation.buckets, next: variant.allocation.buckets, action: nil)
             if !changes.isEmpty {
                 // A move to a policy version this plan writes waits for it; other changes need nothing.
                 let moves = changes.contains { $0.field == "policy_version" }
-                builder.add(PlannedAction(
+                let update = PlannedAction(
                     kind: .update, address: address, changes: changes, reason: reason, source: variant.origin,
-                    after: moves ? policyVersionMaker(variant, builder) : []))
+                    after: moves ? policyVersionMaker(variant, builder) : [])
+                builder.add(update)
+                share.action = update.id
             }
+            shares.append(share)
         }
-        for (name, current) in existing.variants where !declared.contains(name) && current.retiredAt == nil {
-            builder.add(PlannedAction(
+        for (name, current) in existing.variants where !declared.contains(name) {
+            guard current.retiredAt == nil else { continue }
+            let retire = PlannedAction(
                 kind: .retire, address: .variant(experiment: experiment.name, name: name),
                 changes: [
-                    FieldChange(field: "allocation", before: PlanValues.allocation(current.allocation), after: PlanValues.allocation(Allocation(buckets: 0))),
+                    FieldChange(
+                        field: "allocation", before: PlanValues.allocation(current.allocation),
+                        after: PlanValues.allocation(Allocation(buckets: 0))),
                     FieldChange(field: "retired_at", before: nil, after: PlanValues.knownAfterApply),
                 ],
-                reason: "removed from git: allocation 0, kept for its assignments"))
+                reason: "removed from git: allocation 0, kept for its assignments")
+            builder.add(retire)
+            shares.append(VariantShare(current: current.allocation.buckets, next: 0, action: retire.id))
         }
+        builder.allocations(shares)
     }
 
     /// `position` is the variant's place in git's list: assignment walks variants in that

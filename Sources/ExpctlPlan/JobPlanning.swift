@@ -19,8 +19,9 @@ enum JobPlanning {
                 continue
             }
             let superseded = ledger.activeJobs(.training, training.name).filter { $0.key.inputsDigest != key.inputsDigest }
-            if let first = superseded.first {
-                builder.add(cancellation(of: first, address, reason: "superseded: the training config changed in git", keeping: key))
+            if !superseded.isEmpty {
+                builder.add(cancellation(
+                    of: superseded, address, reason: "superseded: the training config changed in git", keeping: key))
             }
             if let job = ledger.job(key) {
                 jobs.statuses[training.name] = .recorded(job)
@@ -40,10 +41,9 @@ enum JobPlanning {
             }
         }
         let declared = Set(desired.trainings.map(\.name))
-        var cancelled: Set<String> = []
-        for job in ledger.jobs where job.key.kind == .training && !job.state.isFinal && !declared.contains(job.key.name) {
-            guard cancelled.insert(job.key.name).inserted else { continue }
-            builder.add(cancellation(of: job, .job(kind: .training, name: job.key.name), reason: "removed from git", keeping: nil))
+        let removed = ledger.jobs.filter { $0.key.kind == .training && !$0.state.isFinal && !declared.contains($0.key.name) }
+        for (name, jobs) in Dictionary(grouping: removed, by: \.key.name).sorted(by: { $0.key < $1.key }) {
+            builder.add(cancellation(of: jobs, .job(kind: .training, name: name), reason: "removed from git", keeping: nil))
         }
         return jobs
     }
@@ -54,29 +54,42 @@ enum JobPlanning {
         var locked: [String: (PolicyVersionRef, LedgerJob)] = [:]
         for (name, policy) in observed.database.policies {
             for (number, version) in policy.versions {
-                guard let training = version.trainingName, let jobID = version.jobID, let job = observed.jobs.job(id: jobID) else { continue }
+                guard let training = version.trainingName, let jobID = version.jobID,
+                    let job = observed.jobs.job(id: jobID)
+                else { continue }
                 locked[training] = (PolicyVersionRef(policy: name, version: number), job)
             }
         }
         return locked
     }
 
-    private static func immutable(_ training: TrainingConfig, _ key: JobKey, lockedBy version: PolicyVersionRef, _ job: LedgerJob) -> PlanProblem {
+    private static func immutable(
+        _ training: TrainingConfig, _ key: JobKey, lockedBy version: PolicyVersionRef, _ job: LedgerJob
+    ) -> PlanProblem {
         let current = training.jobInputs
         let changed = Set(current.keys).union(job.inputs.keys).filter { current[$0] != job.inputs[$0] }.sorted()
         let what = changed.isEmpty ? "its inputs" : "its \(changed.joined(separator: ", "))"
         return PlanProblem(
             address: .job(kind: .training, name: training.name),
-            message: "training \(training.name) is immutable: policy version \(version) was made from its job \(job.id) (inputs \(job.key.shortDigest)), but git changes \(what)",
-            hint: "restore the training as it was, and give the retraining a new name and a new policy version (e.g. training \(training.name)-2 feeding \(version.policy)@\(version.version + 1))",
+            message: "training \(training.name) is immutable: policy version \(version) was made from its job \(job.id) "
+                + "(inputs \(job.key.shortDigest)), but git changes \(what)",
+            hint: "restore the training as it was, and give the retraining a new name and a new policy version "
+                + "(e.g. training \(training.name)-2 feeding \(version.policy)@\(version.version + 1))",
             source: training.origin)
     }
 
-    /// Cancels every pending or running job of `address`'s name but the one of `keeping`.
-    private static func cancellation(of job: LedgerJob, _ address: ResourceAddress, reason: String, keeping: JobKey?) -> PlannedAction {
-        var changes = [FieldChange(field: "state", before: .string(job.state.rawValue), after: .string(JobState.cancelled.rawValue))]
+    /// Cancels every pending or running job of `address`'s name (`jobs`, in ledger order)
+    /// but the one of `keeping`; the reason names each.
+    private static func cancellation(
+        of jobs: [LedgerJob], _ address: ResourceAddress, reason: String, keeping: JobKey?
+    ) -> PlannedAction {
+        let first = jobs[0]
+        var changes = [
+            FieldChange(field: "state", before: .string(first.state.rawValue), after: .string(JobState.cancelled.rawValue)),
+        ]
         if let keeping { changes.append(FieldChange(field: "superseded_by", before: nil, after: .string(keeping.inputsDigest))) }
-        return PlannedAction(kind: .retire, address: address, changes: changes, reason: "\(reason) (job \(job.id), inputs \(job.key.shortDigest))")
+        let named = jobs.map { "job \($0.id), inputs \($0.key.shortDigest)" }.joined(separator: "; ")
+        return PlannedAction(kind: .retire, address: address, changes: changes, reason: "\(reason) (\(named))")
     }
 }
 
@@ -99,8 +112,10 @@ struct TrainingJobs {
             return nil
         case .planned(let key, let action):
             let evidence = Evidence(
-                state: "planned", waitsFor: Self.waitsFor(model), detail: "this plan adds the job to the ledger, for a runner to claim")
-            return TrainingDependency(readiness: .waiting(on: [.job(JobDependency(job: key, evidence: evidence))]), after: [action])
+                state: "planned", waitsFor: Self.waitsFor(model),
+                detail: "this plan adds the job to the ledger, for a runner to claim")
+            return TrainingDependency(
+                readiness: .waiting(on: [.job(JobDependency(job: key, evidence: evidence))]), after: [action])
         case .recorded(let job):
             switch job.state {
             case .pending, .running, .cancelled:

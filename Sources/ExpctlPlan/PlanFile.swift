@@ -35,7 +35,9 @@ public struct PlanFile: Sendable, Hashable {
     }
 
     /// SHA-256 of the canonical text (sorted keys, no spaces) of the file's members.
-    private static func fileDigest(of members: [String: JSONValue]) -> String { SHA256.hex(JSONValue.object(members).canonicalText) }
+    private static func fileDigest(of members: [String: JSONValue]) -> String {
+        SHA256.hex(JSONValue.object(members).canonicalText)
+    }
 
     /// Reads a plan file back; refuses one of another format version, one whose content does
     /// not match its digest (edited by hand or by a tool), and one that is not whole.
@@ -45,7 +47,9 @@ public struct PlanFile: Sendable, Hashable {
             let found = if case .string(let version)? = members["format_version"] { version } else { "none" }
             return .failure(.unsupportedVersion(found))
         }
-        guard case .string(let recorded)? = members.removeValue(forKey: "file_digest") else { return .failure(.malformed(PlanJSONError(path: "file_digest", message: "is missing"))) }
+        guard case .string(let recorded)? = members.removeValue(forKey: "file_digest") else {
+            return .failure(.malformed(PlanJSONError(path: "file_digest", message: "is missing")))
+        }
         guard recorded == fileDigest(of: members) else { return .failure(.edited) }
         do {
             let root = Fields(members)
@@ -53,7 +57,8 @@ public struct PlanFile: Sendable, Hashable {
             guard try root.string("plan_digest") == plan.digest else { return .failure(.edited) }
             let observed = try root.object("observed")
             let digests = StateDigests(
-                database: try observed.string("database"), jobs: try observed.string("jobs"), registry: try observed.optionalString("registry"),
+                database: try observed.string("database"), jobs: try observed.string("jobs"),
+                registry: try observed.optionalString("registry"),
                 registryModels: try observed.strings("registry_models"))
             return .success(PlanFile(plan: plan, observed: digests, ref: try root.optionalString("ref")))
         } catch {
@@ -73,8 +78,11 @@ public enum PlanFileError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .notJSON: "not a plan file (not JSON)"
         case .unsupportedVersion(let version):
-            "the plan file has format_version \(version); this expctl reads \(PlanJSON.formatVersion) only: make the plan again with it (expctl plan --out FILE)"
-        case .edited: "the plan file was changed after expctl wrote it (its content does not match its file_digest): make the plan again"
+            "the plan file has format_version \(version); this expctl reads \(PlanJSON.formatVersion) only: "
+                + "make the plan again with it (expctl plan --out FILE)"
+        case .edited:
+            "the plan file was changed after expctl wrote it (its content does not match its file_digest): "
+                + "make the plan again"
         case .malformed(let error): "malformed plan file: \(error)"
         }
     }

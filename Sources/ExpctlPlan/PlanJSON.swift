@@ -76,9 +76,14 @@ public enum PlanJSON {
     static func evidence(_ evidence: Evidence) -> JSONValue {
         .object([
             "state": .string(evidence.state), "waits_for": .string(evidence.waitsFor),
-            "progress": evidence.progress.map { .object(["done": .double($0.done), "total": .double($0.total), "unit": .string($0.unit)]) } ?? .null,
+            "progress": evidence.progress.map {
+                .object(["done": .double($0.done), "total": .double($0.total), "unit": .string($0.unit)])
+            } ?? .null,
             "figures": .array(evidence.figures.map { figure in
-                .object(["name": .string(figure.name), "value": .double(figure.value), "unit": figure.unit.map(JSONValue.string) ?? .null])
+                .object([
+                    "name": .string(figure.name), "value": .double(figure.value),
+                    "unit": figure.unit.map(JSONValue.string) ?? .null,
+                ])
             }),
             "detail": evidence.detail.map(JSONValue.string) ?? .null,
         ])
@@ -94,6 +99,9 @@ public enum PlanJSON {
     }
 
     static func location(_ location: SourceLocation) -> JSONValue {
-        .object(["path": .string(location.path), "line": .integer(Int64(location.line)), "column": .integer(Int64(location.column))])
+        .object([
+            "path": .string(location.path), "line": .integer(Int64(location.line)),
+            "column": .integer(Int64(location.column)),
+        ])
     }
 }

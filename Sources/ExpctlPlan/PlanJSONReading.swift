@@ -14,11 +14,14 @@ enum PlanJSONReading {
     }
 
     static func action(_ fields: Fields) throws(PlanJSONError) -> PlannedAction {
-        guard let kind = ActionKind(rawValue: try fields.string("kind")) else { throw fields.error("kind", "is not create, update or retire") }
-        guard let address = ResourceAddress(parsing: try fields.string("address")) else { throw fields.error("address", "is not an address") }
+        guard let kind = ActionKind(rawValue: try fields.string("kind"))
+        else { throw fields.error("kind", "is not create, update or retire") }
+        guard let address = ResourceAddress(parsing: try fields.string("address"))
+        else { throw fields.error("address", "is not an address") }
         var changes: [FieldChange] = []
         for change in try fields.objects("changes") {
-            changes.append(FieldChange(field: try change.string("field"), before: try change.value("before"), after: try change.value("after")))
+            changes.append(FieldChange(
+                field: try change.string("field"), before: try change.value("before"), after: try change.value("after")))
         }
         let action = PlannedAction(
             kind: kind, address: address, changes: changes, reason: try fields.string("reason"),
@@ -37,10 +40,13 @@ enum PlanJSONReading {
             return .waiting(on: dependencies)
         case "blocked":
             let reason = try fields.object("reason")
-            guard let kind = BlockReason.Kind(rawValue: try reason.string("kind")) else { throw reason.error("kind", "is not a known reason") }
+            guard let kind = BlockReason.Kind(rawValue: try reason.string("kind"))
+            else { throw reason.error("kind", "is not a known reason") }
             return .blocked(reason: BlockReason(
                 kind: kind, message: try reason.string("message"), hint: try reason.string("hint"),
-                dependency: try reason.optionalObject("dependency").map { fields throws(PlanJSONError) in try dependency(fields) },
+                dependency: try reason.optionalObject("dependency").map { fields throws(PlanJSONError) in
+                    try dependency(fields)
+                },
                 via: try reason.optionalString("via")))
         default: throw fields.error("state", "is not ready, waiting or blocked")
         }
@@ -54,8 +60,10 @@ enum PlanJSONReading {
             let key = JobKey(kind: kind, name: try fields.string("name"), inputsDigest: try fields.string("inputs_digest"))
             return .job(JobDependency(job: key, evidence: try evidence(try fields.object("evidence"))))
         case "gate":
-            guard let kind = GateKind(rawValue: try fields.string("kind")) else { throw fields.error("kind", "is not a gate kind") }
-            return .gate(GateDependency(kind: kind, subject: try fields.string("subject"), evidence: try evidence(try fields.object("evidence"))))
+            guard let kind = GateKind(rawValue: try fields.string("kind"))
+            else { throw fields.error("kind", "is not a gate kind") }
+            return .gate(GateDependency(
+                kind: kind, subject: try fields.string("subject"), evidence: try evidence(try fields.object("evidence"))))
         default: throw fields.error("type", "is not action, job or gate")
         }
     }
@@ -63,7 +71,9 @@ enum PlanJSONReading {
     static func evidence(_ fields: Fields) throws(PlanJSONError) -> Evidence {
         var figures: [Figure] = []
         for figure in try fields.objects("figures") {
-            figures.append(Figure(name: try figure.string("name"), value: try figure.number("value"), unit: try figure.optionalString("unit")))
+            figures.append(Figure(
+                name: try figure.string("name"), value: try figure.number("value"),
+                unit: try figure.optionalString("unit")))
         }
         let progress = try fields.optionalObject("progress").map { fields throws(PlanJSONError) in
             Progress(done: try fields.number("done"), total: try fields.number("total"), unit: try fields.string("unit"))
@@ -74,14 +84,17 @@ enum PlanJSONReading {
     }
 
     static func problem(_ fields: Fields) throws(PlanJSONError) -> PlanProblem {
-        guard let address = ResourceAddress(parsing: try fields.string("address")) else { throw fields.error("address", "is not an address") }
+        guard let address = ResourceAddress(parsing: try fields.string("address"))
+        else { throw fields.error("address", "is not an address") }
         return PlanProblem(
             address: address, message: try fields.string("message"), hint: try fields.string("hint"),
             source: try fields.optionalObject("source").map { fields throws(PlanJSONError) in try location(fields) })
     }
 
     static func location(_ fields: Fields) throws(PlanJSONError) -> SourceLocation {
-        SourceLocation(path: try fields.string("path"), line: Int(try fields.integer("line")), column: Int(try fields.integer("column")))
+        SourceLocation(
+            path: try fields.string("path"), line: Int(try fields.integer("line")),
+            column: Int(try fields.integer("column")))
     }
 }
 
@@ -162,7 +175,8 @@ struct Fields {
         var objects: [Fields] = []
         objects.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
-            guard case .object(let members) = item else { throw PlanJSONError(path: "\(path(key))[\(index)]", message: "is not an object") }
+            guard case .object(let members) = item
+            else { throw PlanJSONError(path: "\(path(key))[\(index)]", message: "is not an object") }
             objects.append(Fields(members, path: "\(path(key))[\(index)]"))
         }
         return objects
@@ -171,7 +185,8 @@ struct Fields {
     func strings(_ key: String) throws(PlanJSONError) -> [String] {
         guard case .array(let items) = try required(key) else { throw error(key, "is not an array") }
         return try items.enumerated().map { (index, item) throws(PlanJSONError) in
-            guard case .string(let text) = item else { throw PlanJSONError(path: "\(path(key))[\(index)]", message: "is not a string") }
+            guard case .string(let text) = item
+            else { throw PlanJSONError(path: "\(path(key))[\(index)]", message: "is not a string") }
             return text
         }
     }

@@ -6,7 +6,8 @@ import ExpctlModel
 public enum PlanText {
     public static func render(_ plan: Plan) -> String {
         if plan.actions.isEmpty && plan.problems.isEmpty {
-            return (registryNote(plan).map { $0 + "\n\n" } ?? "") + "No changes. \(matching(plan)) the desired state at \(short(plan.commit)).\n"
+            return (registryNote(plan).map { $0 + "\n\n" } ?? "")
+                + "No changes. \(matching(plan)) the desired state at \(short(plan.commit)).\n"
         }
         var output = ""
         // Sections are separated by one blank line.
@@ -48,7 +49,9 @@ public enum PlanText {
         case .checked: nil
         case .skipped: "Note: model versions were not checked against MLflow (--skip-registry), and promotions are not planned."
         case .notConfigured:
-            "Note: MLflow is not configured (MLFLOW_TRACKING_URI or --mlflow-url): policy versions are blocked until their model versions can be checked, and promotions are not planned; --skip-registry writes them unchecked."
+            "Note: MLflow is not configured (MLFLOW_TRACKING_URI or --mlflow-url): policy versions are blocked "
+                + "until their model versions can be checked, and promotions are not planned; "
+                + "--skip-registry writes them unchecked."
         }
     }
 

@@ -26,9 +26,13 @@ struct PlanBuilder {
     /// The id of the action that makes each address exist (a create, or the update that
     /// fills in a trained policy version's model).
     private var makers: [ResourceAddress: String] = [:]
+    /// Each existing experiment's variants and the shares the plan moves them to.
+    private var allocationGroups: [[VariantShare]] = []
 
     mutating func add(_ action: PlannedAction) {
-        if action.kind == .create || (action.kind == .update && action.address.isPolicyVersion) { makers[action.address] = action.id }
+        if action.kind == .create || (action.kind == .update && action.address.isPolicyVersion) {
+            makers[action.address] = action.id
+        }
         actions.append(action)
     }
 
@@ -36,6 +40,9 @@ struct PlanBuilder {
 
     /// The id of the action of this plan that makes `address` exist, if any.
     func maker(of address: ResourceAddress) -> String? { makers[address] }
+
+    /// Records an experiment's variants, for `holdingRaises`.
+    mutating func allocations(_ shares: [VariantShare]) { allocationGroups.append(shares) }
 
     /// Actions in the order apply runs them (jobs, policies, their versions, experiments,
     /// variants, model versions, aliases; by address within a kind), each with its
@@ -68,7 +75,32 @@ struct PlanBuilder {
             }
             if !sorted[index].readiness.isReady { unready[action.id] = sorted[index].readiness }
         }
-        return sorted
+        return holdingRaises(sorted)
+    }
+
+    /// Ready allocation raises held back while a sibling's lowering waits or is blocked, where
+    /// applying them alone would give the experiment more than 1 (a variant moving to a waiting
+    /// policy version keeps its old share until it moves). Held raises inherit the siblings'
+    /// readiness; what is left never sums to more than the experiment had.
+    private func holdingRaises(_ actions: [PlannedAction]) -> [PlannedAction] {
+        var result = actions
+        var index: [String: Int] = [:]
+        for (position, action) in result.enumerated() { index[action.id] = position }
+        func readiness(_ share: VariantShare) -> Readiness? { share.action.flatMap { index[$0] }.map { result[$0].readiness } }
+        for shares in allocationGroups {
+            let unready = shares.compactMap { share -> (id: String, readiness: Readiness)? in
+                guard let id = share.action, let state = readiness(share), !state.isReady else { return nil }
+                return (id, state)
+            }
+            guard !unready.isEmpty else { continue }
+            var total = shares.reduce(0) { $0 + (readiness($1)?.isReady ?? true ? $1.next : $1.current) }
+            for share in shares where total > Allocation.bucketCount && share.next > share.current {
+                guard let id = share.action, let position = index[id], result[position].readiness.isReady else { continue }
+                result[position].readiness = Self.inherit(.ready, from: unready)
+                total -= share.next - share.current
+            }
+        }
+        return result
     }
 
     private func kindOrder(_ kind: ActionKind) -> Int {
@@ -98,6 +130,13 @@ struct PlanBuilder {
     }
 }
 
+/// A variant's share now and after the plan, in buckets, and the action that changes it.
+struct VariantShare {
+    var current: Int
+    var next: Int
+    var action: String?
+}
+
 extension ResourceAddress {
     var isPolicyVersion: Bool { if case .policyVersion = self { true } else { false } }
 }
@@ -108,7 +147,8 @@ enum PlanValues {
 
     /// Whole shares (0, 1) as integers so they read as `0`, not `0.0`.
     static func allocation(_ value: Allocation) -> JSONValue {
-        value.buckets % Allocation.bucketCount == 0 ? .integer(Int64(value.buckets / Allocation.bucketCount)) : .double(value.fraction)
+        value.buckets % Allocation.bucketCount == 0
+            ? .integer(Int64(value.buckets / Allocation.bucketCount)) : .double(value.fraction)
     }
 
     static func timestamp(_ value: Timestamp?) -> JSONValue? { value.map { .string($0.truncatedToMicroseconds.description) } }

@@ -20,7 +20,9 @@ enum PolicyPlanning {
                     ("source_path", PlanValues.text(existing.provenance?.path), PlanValues.text(policy.origin.path)),
                 ])
                 if !changes.isEmpty {
-                    builder.add(PlannedAction(kind: .update, address: address, changes: changes, reason: "changed in git", source: policy.origin))
+                    builder.add(PlannedAction(
+                        kind: .update, address: address, changes: changes, reason: "changed in git",
+                        source: policy.origin))
                 }
             } else {
                 builder.add(PlannedAction(
@@ -50,20 +52,9 @@ enum PolicyPlanning {
             var after = trained?.after ?? []
             if let policyCreation = builder.maker(of: .policy(policy.name)) { after.insert(policyCreation, at: 0) }
             builder.add(PlannedAction(
-                kind: .create, address: address, changes: PlanValues.changes(fields(of: version, trained).map { ($0.0, nil, $0.1) }),
+                kind: .create, address: address,
+                changes: PlanValues.changes(fields(of: version, trained).map { ($0.0, nil, $0.1) }),
                 reason: "not in the database", source: version.origin, after: after,
-                readiness: readiness(version, trained, registry)))
-            return
-        }
-        if let trained, existing.mlflowModelVersion == nil {
-            // Written before expctl waited on jobs: the model version is filled in once the job registered it.
-            builder.add(PlannedAction(
-                kind: .update, address: address,
-                changes: PlanValues.changes([
-                    ("mlflow_model_version", nil, trained.version.map(JSONValue.string) ?? trained.jobPlaceholder),
-                    ("job_id", nil, trained.job.map { .string($0.id) }),
-                ]),
-                reason: "its training's job registers the model version", source: version.origin, after: trained.after,
                 readiness: readiness(version, trained, registry)))
             return
         }
@@ -74,8 +65,23 @@ enum PolicyPlanning {
             builder.problem(PlanProblem(
                 address: address,
                 message: "policy version \(reference) is immutable, but git changes its \(fields)",
-                hint: "restore version \(version.version) as it was and add the change as version \(nextFreeVersion(of: policy, actual)) instead",
+                hint: "restore version \(version.version) as it was "
+                    + "and add the change as version \(nextFreeVersion(of: policy, actual)) instead",
                 source: version.origin))
+            return
+        }
+
+        // Written before expctl waited on jobs, with what git still declares (checked above):
+        // the model version is filled in once the job registered it.
+        if let trained, existing.mlflowModelVersion == nil {
+            builder.add(PlannedAction(
+                kind: .update, address: address,
+                changes: PlanValues.changes([
+                    ("mlflow_model_version", nil, trained.version.map(JSONValue.string) ?? trained.jobPlaceholder),
+                    ("job_id", nil, trained.job.map { .string($0.id) }),
+                ]),
+                reason: "its training's job registers the model version", source: version.origin, after: trained.after,
+                readiness: readiness(version, trained, registry)))
             return
         }
     }
@@ -85,7 +91,9 @@ enum PolicyPlanning {
     /// checked or skipped on purpose.
     /// Being blocked comes first: a version that would still be blocked once its job finishes
     /// says so now, since someone has to act.
-    private static func readiness(_ version: PolicyVersion, _ trained: TrainingDependency?, _ registry: RegistryObservation) -> Readiness {
+    private static func readiness(
+        _ version: PolicyVersion, _ trained: TrainingDependency?, _ registry: RegistryObservation
+    ) -> Readiness {
         if let trained, case .blocked = trained.readiness { return trained.readiness }
         switch registry {
         case .notConfigured:
@@ -98,7 +106,8 @@ enum PolicyPlanning {
         case .read(let state):
             guard let trained else { return .ready }
             guard let number = trained.version, let job = trained.job else { return trained.readiness }
-            return RegistryChecks.trainedVersion(version.mlflowModelName, number, registeredBy: job, in: state).map { .blocked(reason: $0) } ?? .ready
+            return RegistryChecks.trainedVersion(version.mlflowModelName, number, registeredBy: job, in: state)
+                .map { .blocked(reason: $0) } ?? .ready
         }
     }
 
@@ -120,8 +129,8 @@ enum PolicyPlanning {
             fields += [("mlflow_model_version", .string(number)), ("training", nil)]
         case .training(let name):
             fields += [
-                ("mlflow_model_version", trained?.version.map(JSONValue.string) ?? trained?.jobPlaceholder), ("training", .string(name)),
-                ("job_id", trained?.job.map { .string($0.id) }),
+                ("mlflow_model_version", trained?.version.map(JSONValue.string) ?? trained?.jobPlaceholder),
+                ("training", .string(name)), ("job_id", trained?.job.map { .string($0.id) }),
             ]
         }
         return fields + [("config_defaults", PlanValues.object(version.configDefaults))]
@@ -160,7 +169,9 @@ extension TrainingDependency {
     /// The model version's placeholder while the job has not registered it.
     var jobPlaceholder: JSONValue? {
         for case .job(let dependency) in waitingOn { return PlanValues.knownAfterJob(dependency.job) }
-        if case .blocked(let reason) = readiness, case .job(let dependency)? = reason.dependency { return PlanValues.knownAfterJob(dependency.job) }
+        if case .blocked(let reason) = readiness, case .job(let dependency)? = reason.dependency {
+            return PlanValues.knownAfterJob(dependency.job)
+        }
         return nil
     }
 

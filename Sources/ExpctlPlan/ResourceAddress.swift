@@ -45,7 +45,8 @@ public enum ResourceAddress: Sendable, Hashable, Comparable, CustomStringConvert
         guard parts.count == 2 else { return nil }
         switch parts[0] {
         case "job":
-            guard let slash = parts[1].firstIndex(of: "/"), let kind = JobKind(rawValue: String(parts[1][..<slash])) else { return nil }
+            guard let slash = parts[1].firstIndex(of: "/"), let kind = JobKind(rawValue: String(parts[1][..<slash]))
+            else { return nil }
             let name = String(parts[1][parts[1].index(after: slash)...])
             guard !name.isEmpty else { return nil }
             self = .job(kind: kind, name: name)
@@ -63,7 +64,8 @@ public enum ResourceAddress: Sendable, Hashable, Comparable, CustomStringConvert
             let pieces = parts[1].split(separator: "/", omittingEmptySubsequences: false)
             switch pieces.count {
             case 1: self = .experiment(parts[1])
-            case 2 where pieces[1].hasPrefix("variant."): self = .variant(experiment: String(pieces[0]), name: String(pieces[1].dropFirst(8)))
+            case 2 where pieces[1].hasPrefix("variant."):
+                self = .variant(experiment: String(pieces[0]), name: String(pieces[1].dropFirst(8)))
             default: return nil
             }
         default: return nil

@@ -76,11 +76,13 @@ public struct CrossSystemApply {
                     }
                 } catch let failure as RegistryActionFailure {
                     let error = ApplyError.registryActionFailed(
-                        action: failure.action, error: failure.underlying, registryChanges: registryChanges, ledgerChanges: ledgerChanges)
+                        action: failure.action, error: failure.underlying,
+                        registryChanges: registryChanges, ledgerChanges: ledgerChanges)
                     try? run.fail("\(error)")
                     throw error
                 } catch {
-                    let error = ApplyError.databaseFailed(action: nil, error: error, registryChanges: registryChanges, ledgerChanges: ledgerChanges)
+                    let error = ApplyError.databaseFailed(
+                        action: nil, error: error, registryChanges: registryChanges, ledgerChanges: ledgerChanges)
                     try? run.fail("\(error)")
                     throw error
                 }
@@ -92,7 +94,9 @@ public struct CrossSystemApply {
                             let rows = try store.readRows()
                             let changed = Self.changedParts(rows, database: expected.database, jobs: expectedJobs)
                             if !changed.isEmpty {
-                                throw ApplyError.stale(changed, phase: .insideTransaction(registryChanges: registryChanges, ledgerChanges: ledgerChanges))
+                                throw ApplyError.stale(
+                                    changed, phase: .insideTransaction(
+                                        registryChanges: registryChanges, ledgerChanges: ledgerChanges))
                             }
                         }
                         hook.actionsCompleted(databaseActions, system: .database)
@@ -103,7 +107,8 @@ public struct CrossSystemApply {
                 } catch {
                     var action: String?
                     if case .actionFailed(let id, _)? = error as? StoreError { action = id }
-                    let failure = ApplyError.databaseFailed(action: action, error: error, registryChanges: registryChanges, ledgerChanges: ledgerChanges)
+                    let failure = ApplyError.databaseFailed(
+                        action: action, error: error, registryChanges: registryChanges, ledgerChanges: ledgerChanges)
                     try? run.fail("\(failure)")
                     throw failure
                 }
@@ -123,7 +128,9 @@ public struct CrossSystemApply {
     }
 
     /// Step 1 and 2: interrupted runs marked, every part checked, the run recorded.
-    private func start(_ plan: Plan, ref: String?, expected: ExpectedState, registry: (any RegistryPort)?) throws(ApplyError) -> RunRecord {
+    private func start(
+        _ plan: Plan, ref: String?, expected: ExpectedState, registry: (any RegistryPort)?
+    ) throws(ApplyError) -> RunRecord {
         var changed: [ObservedPart]
         do {
             try store.markInterruptedRuns()
@@ -148,7 +155,8 @@ public struct CrossSystemApply {
 
     /// The parts of the database's rows and ledger that differ from what is expected.
     private static func changedParts(
-        _ rows: (database: ActualState, jobs: JobLedgerState), database: Expectation<ActualState>, jobs: Expectation<JobLedgerState>
+        _ rows: (database: ActualState, jobs: JobLedgerState),
+        database: Expectation<ActualState>, jobs: Expectation<JobLedgerState>
     ) -> [ObservedPart] {
         var changed: [ObservedPart] = []
         if !database.matches(rows.database) { changed.append(.database) }

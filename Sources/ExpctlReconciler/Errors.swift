@@ -75,23 +75,33 @@ public enum ApplyError: Error, @unchecked Sendable, CustomStringConvertible {
             case .beforeStart:
                 return "the plan is stale: \(what) changed since it was made; nothing was applied: run expctl plan again"
             case .insideTransaction(let registry, let ledger):
-                return "the plan is stale: \(what) changed while it was being applied; the database was not changed\(earlier(registry, ledger)): run expctl plan again"
+                return "the plan is stale: \(what) changed while it was being applied; "
+                    + "the database was not changed\(earlier(registry, ledger)): run expctl plan again"
             }
         case .locked(let holder):
-            return "another expctl is applying to this database (the lock is held by \(holder ?? "another session")); nothing was applied"
+            return "another expctl is applying to this database "
+                + "(the lock is held by \(holder ?? "another session")); nothing was applied"
         case .registryRequired(let count):
-            let actions = count == 0 ? "it was made against the MLflow model registry" : "it changes the MLflow model registry (\(count) action\(count == 1 ? "" : "s"))"
-            return "the plan needs MLflow: \(actions), and no MLflow is configured: set MLFLOW_TRACKING_URI or pass --mlflow-url; nothing was applied"
+            let actions = count == 0
+                ? "it was made against the MLflow model registry"
+                : "it changes the MLflow model registry (\(count) action\(count == 1 ? "" : "s"))"
+            return "the plan needs MLflow: \(actions), and no MLflow is configured: "
+                + "set MLFLOW_TRACKING_URI or pass --mlflow-url; nothing was applied"
         case .registryUnreadable(let error):
             return "cannot read the MLflow model registry to check the plan: \(error); nothing was applied"
         case .ledgerFailed(let error):
             return "writing the job ledger failed: \(error); nothing was applied"
         case .registryActionFailed(let action, let error, let registry, let ledger):
-            return "\(action) failed: \(error); the database was not changed\(earlier(registry, ledger)): run apply again to complete the rest"
+            return "\(action) failed: \(error); the database was not changed\(earlier(registry, ledger)): "
+                + "run apply again to complete the rest"
         case .databaseFailed(let action, let error, let registry, let ledger):
             let failure = action.map { "\($0) failed: " } ?? "the database transaction failed: "
-            let cause = (error as? StoreError).map { if case .actionFailed(_, let cause) = $0 { "\(cause)" } else { "\($0)" } } ?? "\(error)"
-            let rest = registry + ledger == 0 ? "; nothing was applied" : "; the database was not changed\(earlier(registry, ledger)): run apply again to complete the rest"
+            let cause = (error as? StoreError).map {
+                if case .actionFailed(_, let cause) = $0 { "\(cause)" } else { "\($0)" }
+            } ?? "\(error)"
+            let rest = registry + ledger == 0
+                ? "; nothing was applied"
+                : "; the database was not changed\(earlier(registry, ledger)): run apply again to complete the rest"
             return failure + cause + rest
         case .runRecordFailed(let error):
             return "cannot record the run: \(error); nothing was applied"
@@ -107,9 +117,33 @@ public enum ApplyError: Error, @unchecked Sendable, CustomStringConvertible {
         return ", but \(parts.joined(separator: " and ")) \(registry + ledger == 1 ? "was" : "were") made before it"
     }
 
+    /// Whether retrying cannot help: PostgreSQL refused the data or the statement (SQLSTATE
+    /// classes 22, 23, 42, P0), an action expctl cannot carry out, a plan needing MLflow where
+    /// none is configured, a request MLflow would misread. Unreachable servers, lost
+    /// connections, a plan gone stale and row counts that changed under the apply are transient.
+    public var needsAChange: Bool {
+        switch self {
+        case .planHasProblems, .registryRequired: return true
+        case .ledgerFailed(let error), .databaseFailed(_, let error, _, _):
+            if case .actionFailed(_, let cause)? = error as? StoreError {
+                switch cause {
+                case .unsupported, .malformed: return true
+                case .unexpectedRowCount: return false
+                case .postgres: break
+                }
+            }
+            guard let state = ErrorFacts.sqlState(of: error) else { return false }
+            return ["22", "23", "42", "P0"].contains(String(state.prefix(2)))
+        case .registryActionFailed(_, let error, _, _):
+            return (error as? MLflowError)?.kind == .refused
+        case .stale, .locked, .registryUnreadable, .runRecordFailed: return false
+        }
+    }
+
     public var sqlState: String? {
         switch self {
-        case .ledgerFailed(let error), .databaseFailed(_, let error, _, _), .runRecordFailed(let error): ErrorFacts.sqlState(of: error)
+        case .ledgerFailed(let error), .databaseFailed(_, let error, _, _), .runRecordFailed(let error):
+            ErrorFacts.sqlState(of: error)
         default: nil
         }
     }

@@ -37,6 +37,9 @@ public enum PassOutcome: @unchecked Sendable {
 public enum StallReason: Sendable {
     case invalidDesiredState([Diagnostic])
     case planProblems([PlanProblem])
+    /// Apply failed in a way that retrying will not change (a statement the database refuses,
+    /// a plan that needs MLflow where none is configured): a new commit or a fix is needed.
+    case applyRefused(ApplyError)
 }
 
 /// What a pass could not apply: actions that wait on jobs or gates, and blocked ones.
@@ -78,7 +81,10 @@ public struct ApplyReport: Sendable, Hashable {
     public var updated: Int
     public var retired: Int
 
-    public init(runID: Int64, ledgerActions: Int, registryActions: Int, databaseActions: Int, created: Int, updated: Int, retired: Int) {
+    public init(
+        runID: Int64, ledgerActions: Int, registryActions: Int, databaseActions: Int,
+        created: Int, updated: Int, retired: Int
+    ) {
         self.runID = runID
         self.ledgerActions = ledgerActions
         self.registryActions = registryActions

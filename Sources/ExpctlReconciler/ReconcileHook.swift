@@ -47,7 +47,9 @@ public final class HookGroup: ReconcileHook {
 
     public func passStarted() { for hook in hooks { hook.passStarted() } }
     public func stepStarted(_ step: PassStep) { for hook in hooks { hook.stepStarted(step) } }
-    public func stepFinished(_ step: PassStep, seconds: Double) { for hook in hooks { hook.stepFinished(step, seconds: seconds) } }
+    public func stepFinished(_ step: PassStep, seconds: Double) {
+        for hook in hooks { hook.stepFinished(step, seconds: seconds) }
+    }
     public func actionsCompleted(_ actions: [PlannedAction], system: ManagedSystem) {
         for hook in hooks { hook.actionsCompleted(actions, system: system) }
     }

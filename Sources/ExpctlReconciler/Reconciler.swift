@@ -66,7 +66,9 @@ public final class Reconciler {
     @discardableResult
     public func apply(_ prepared: Prepared) throws(ApplyError) -> ApplyReport {
         try CrossSystemApply(store: store, hook: hook, clock: clock)
-            .apply(prepared.plan, ref: prepared.snapshot.revision.refName, expected: .observed(prepared.observed), registry: prepared.registryPort)
+            .apply(
+                prepared.plan, ref: prepared.snapshot.revision.refName, expected: .observed(prepared.observed),
+                registry: prepared.registryPort)
     }
 
     /// Applies a saved plan exactly, refused when any part of the state it was made from changed.
@@ -74,7 +76,8 @@ public final class Reconciler {
     public func apply(_ file: PlanFile) throws(ApplyError) -> ApplyReport {
         let port = file.observed.registry == nil && !file.plan.readyActions.contains { $0.address.system == .registry }
             ? nil : registry.port(for: Set(file.observed.registryModels + file.plan.registryModelsChanged))
-        return try CrossSystemApply(store: store, hook: hook, clock: clock).apply(file.plan, ref: file.ref, expected: .digests(file.observed), registry: port)
+        return try CrossSystemApply(store: store, hook: hook, clock: clock)
+            .apply(file.plan, ref: file.ref, expected: .digests(file.observed), registry: port)
     }
 
     /// A whole pass; never throws: every failure is an outcome that says what the loop does next.
@@ -86,6 +89,12 @@ public final class Reconciler {
     }
 
     private func passOutcome() -> PassOutcome {
+        // A run a killed process left `running` is marked even when nothing is left to apply.
+        do {
+            try store.markInterruptedRuns()
+        } catch {
+            return .transient(.database(error))
+        }
         let preparation: Preparation
         do {
             preparation = try prepare()
@@ -104,10 +113,13 @@ public final class Reconciler {
             }
             let remaining = Remaining(plan)
             guard plan.hasReadyChanges else {
-                return remaining.isEmpty ? .converged(prepared.snapshot.revision) : .waiting(prepared.snapshot.revision, remaining)
+                return remaining.isEmpty
+                    ? .converged(prepared.snapshot.revision) : .waiting(prepared.snapshot.revision, remaining)
             }
             do {
                 return .applied(prepared.snapshot.revision, try apply(prepared), remaining: remaining)
+            } catch where error.needsAChange {
+                return .stalled(prepared.snapshot.revision, .applyRefused(error))
             } catch {
                 return .transient(.apply(error))
             }

@@ -62,9 +62,10 @@ public final class ReconcilerSession {
             do {
                 let store = try pendingStore ?? connect()
                 pendingStore = store
-                try lock(store)
+                try lock(store, reconnecting: connectedBefore)
                 try store.migrate()
                 pendingStore = nil
+                connectedBefore = true
                 reconciler = makeReconciler(store)
             } catch let error as SessionError {
                 throw error
@@ -86,11 +87,20 @@ public final class ReconcilerSession {
         return outcome
     }
 
-    private func lock(_ store: ExpStore) throws {
+    /// Whether the session held the lock before: a reconnect then waits for it a while, since
+    /// the server may not yet have noticed that the session's old connection is gone.
+    private var connectedBefore = false
+
+    /// How long a reconnect waits for a lock still held (by the old connection, most likely)
+    /// before it says another reconciler has it, without `--wait`.
+    public static let reconnectLockWait: Double = 60
+
+    private func lock(_ store: ExpStore, reconnecting: Bool) throws {
         let lock = ReconcilerLock(connection: store.connection)
+        let giveUp = clock.now().addingTimeInterval(reconnecting ? Self.reconnectLockWait : 0)
         while !(try lock.tryAcquire()) {
             let holder = try? lock.holder()
-            guard waitForLock else { throw SessionError.lockHeld(holder: holder ?? nil) }
+            guard waitForLock || clock.now() < giveUp else { throw SessionError.lockHeld(holder: holder ?? nil) }
             waitingForLock(holder ?? nil)
             if clock.wait(until: clock.now().addingTimeInterval(lockRetry), on: wakeup) == .stopped { throw SessionError.stopped }
         }

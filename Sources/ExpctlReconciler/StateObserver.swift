@@ -18,7 +18,6 @@ public struct StateObserver {
     public func observe(_ desired: DesiredState) throws(PassError) -> (state: ObservedState, registry: (any RegistryPort)?) {
         let rows: (database: ActualState, jobs: JobLedgerState)
         do {
-            try store.markInterruptedRuns()
             rows = try store.observeRows()
         } catch {
             throw .database(error)
@@ -35,7 +34,10 @@ public struct StateObserver {
             }
             do {
                 let state = try port.currentState()
-                return (ObservedState(database: rows.database, jobs: rows.jobs, registry: .read(state), registryModels: Array(models)), port)
+                return (
+                    ObservedState(
+                        database: rows.database, jobs: rows.jobs, registry: .read(state), registryModels: Array(models)),
+                    port)
             } catch {
                 throw .registry(error)
             }

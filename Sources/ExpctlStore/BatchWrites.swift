@@ -109,7 +109,8 @@ struct BatchWrites {
                      AS d(experiment, name, allocation, policy, version, params, path, position)
                 JOIN exp.experiments e ON e.name = d.experiment
                 JOIN exp.policies p ON p.name = d.policy
-                JOIN exp.policy_versions pv ON pv.policy_id = p.id AND pv.version = d.version
+                JOIN exp.policy_versions pv
+                  ON pv.policy_id = p.id AND pv.version = d.version AND pv.mlflow_model_version IS NOT NULL
                 """,
             parameters: columns.map { .text(PostgresArray.literal($0)) } + [.text(single.commit)])
     }

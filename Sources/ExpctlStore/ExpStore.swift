@@ -28,11 +28,15 @@ public final class ExpStore {
 
     /// The managed rows and the job ledger as of one moment (a repeatable-read snapshot, so a
     /// job that finishes while they are read is seen in both or in neither); empty before the
-    /// first migration, so a plan shows everything to create.
+    /// first migration, so a plan shows everything to create. Reads only (a plan may run under
+    /// a read-only role); a schema older than this expctl's is an error saying to migrate.
     public func observeRows() throws -> (database: ActualState, jobs: JobLedgerState) {
         guard try isMigrated() else { return (.empty, .empty) }
         return try connection.transaction {
             try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            let found = try connection.execute("SELECT max(version) AS version FROM exp.schema_migrations").int(0, "version") ?? 0
+            let known = Migration.all.map(\.version).max() ?? 0
+            guard found >= known else { throw StoreError.schemaOutdated(found: Int(found), known: known) }
             return try readRows()
         }
     }
@@ -95,7 +99,8 @@ public final class ExpStore {
             + (first.source.map { "\($0): " } ?? "") + first.message
         let result = try connection.execute(
             """
-            INSERT INTO exp.reconcile_runs (commit_sha, ref, plan_digest, actions, outcome, error, started_at, finished_at, backend_pid)
+            INSERT INTO exp.reconcile_runs
+                (commit_sha, ref, plan_digest, actions, outcome, error, started_at, finished_at, backend_pid)
             SELECT $1, $2, $3, $4::jsonb, 'refused', $5, clock_timestamp(), clock_timestamp(), pg_backend_pid()
             WHERE NOT EXISTS (
                 SELECT 1 FROM (SELECT outcome, plan_digest FROM exp.reconcile_runs ORDER BY id DESC LIMIT 1) AS last

@@ -24,17 +24,23 @@ public struct JobLedger {
         jobs.reserveCapacity(rows.rows.count)
         for row in rows.rows.indices {
             func text(_ column: String) throws -> String {
-                guard let value = rows.string(row, column) else { throw StoreError.corruptRow(table: "exp.jobs", detail: "\(column) is NULL") }
+                guard let value = rows.string(row, column) else {
+                    throw StoreError.corruptRow(table: "exp.jobs", detail: "\(column) is NULL")
+                }
                 return value
             }
             let id = try text("id")
             func corrupt(_ detail: String) -> StoreError { .corruptRow(table: "exp.jobs", detail: "job \(id): \(detail)") }
             guard let kind = JobKind(rawValue: try text("kind")) else { throw corrupt("unknown kind \(try text("kind"))") }
             guard let state = JobState(rawValue: try text("state")) else { throw corrupt("unknown state \(try text("state"))") }
-            guard case .object(let inputs)? = JSONValue(parsing: try text("inputs")) else { throw corrupt("inputs is not a JSON object") }
+            guard case .object(let inputs)? = JSONValue(parsing: try text("inputs")) else {
+                throw corrupt("inputs is not a JSON object")
+            }
             var result: [String: JSONValue]?
             if let resultText = rows.string(row, "result") {
-                guard case .object(let members)? = JSONValue(parsing: resultText) else { throw corrupt("result is not a JSON object") }
+                guard case .object(let members)? = JSONValue(parsing: resultText) else {
+                    throw corrupt("result is not a JSON object")
+                }
                 result = members
             }
             let job = LedgerJob(
@@ -62,8 +68,11 @@ public struct JobLedger {
         do {
             switch action.kind {
             case .create:
-                guard case .string(let digest)? = action.after("inputs_digest"), case .object(let inputs)? = action.after("inputs") else {
-                    throw StoreError.actionFailed(action: action.id, cause: .malformed("a job create needs inputs_digest and inputs"))
+                guard case .string(let digest)? = action.after("inputs_digest"),
+                    case .object(let inputs)? = action.after("inputs")
+                else {
+                    throw StoreError.actionFailed(
+                        action: action.id, cause: .malformed("a job create needs inputs_digest and inputs"))
                 }
                 try connection.execute(
                     """
@@ -71,8 +80,8 @@ public struct JobLedger {
                     VALUES ($1, $2, $3, $4::jsonb, $5, $6, clock_timestamp())
                     ON CONFLICT (kind, name, inputs_digest) WHERE state <> 'cancelled' DO NOTHING
                     """,
-                    [.text(kind.rawValue), .text(name), .text(digest), .json(JSONValue.object(inputs).canonicalText), .text(commit),
-                     .text(action.source?.path ?? "")])
+                    [.text(kind.rawValue), .text(name), .text(digest), .json(JSONValue.object(inputs).canonicalText),
+                     .text(commit), .text(action.source?.path ?? "")])
             case .retire:
                 var keeping: PostgresValue = .null
                 if case .string(let digest)? = action.after("superseded_by") { keeping = .text(digest) }
@@ -108,8 +117,8 @@ public struct JobLedger {
             """
             UPDATE exp.jobs j
             SET state = 'running', lease_owner = $1, lease_expires_at = clock_timestamp() + make_interval(secs => $2::float8),
-                heartbeat_at = clock_timestamp(), attempts = j.attempts + 1, started_at = coalesce(j.started_at, clock_timestamp()),
-                updated_at = clock_timestamp()
+                heartbeat_at = clock_timestamp(), attempts = j.attempts + 1,
+                started_at = coalesce(j.started_at, clock_timestamp()), updated_at = clock_timestamp()
             WHERE j.id = (
                 SELECT id FROM exp.jobs
                 WHERE kind = ANY($3::text[])
@@ -122,14 +131,18 @@ public struct JobLedger {
             let name = result.string(0, "name"), let digest = result.string(0, "inputs_digest"),
             case .object(let inputs)? = result.string(0, "inputs").flatMap({ JSONValue(parsing: $0) })
         else { return nil }
-        return Claim(id: id, key: JobKey(kind: kind, name: name, inputsDigest: digest), inputs: inputs, attempt: Int(result.int(0, "attempts") ?? 1))
+        return Claim(
+            id: id, key: JobKey(kind: kind, name: name, inputsDigest: digest), inputs: inputs,
+            attempt: Int(result.int(0, "attempts") ?? 1))
     }
 
     /// Renews `owner`'s lease; false when the job is no longer its own (reclaimed, or cancelled).
     public func heartbeat(_ id: String, owner: String, leaseSeconds: Double) throws -> Bool {
         try connection.execute(
             """
-            UPDATE exp.jobs SET heartbeat_at = clock_timestamp(), lease_expires_at = clock_timestamp() + make_interval(secs => $3::float8)
+            UPDATE exp.jobs
+            SET heartbeat_at = clock_timestamp(),
+                lease_expires_at = clock_timestamp() + make_interval(secs => $3::float8)
             WHERE id = $1::uuid AND state = 'running' AND lease_owner = $2
             """,
             [.text(id), .text(owner), .text(String(leaseSeconds))]).affectedRows == 1
@@ -145,7 +158,9 @@ public struct JobLedger {
         try finish(id, owner: owner, state: .failed, result: nil, error: error)
     }
 
-    private func finish(_ id: String, owner: String, state: JobState, result: [String: JSONValue]?, error: String?) throws -> Bool {
+    private func finish(
+        _ id: String, owner: String, state: JobState, result: [String: JSONValue]?, error: String?
+    ) throws -> Bool {
         try connection.execute(
             """
             UPDATE exp.jobs

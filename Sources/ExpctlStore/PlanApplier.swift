@@ -77,13 +77,15 @@ struct PlanApplier {
             ])
     }
 
-    /// Fills in the model version of a trained version written before expctl waited on jobs.
+    /// Fills in the model version of a trained version written before expctl waited on jobs,
+    /// from the job of that version's own training.
     private func fillInPolicyVersion(_ reference: PolicyVersionRef, _ action: PlannedAction) throws -> Statement {
         Statement(
             sql: """
                 UPDATE exp.policy_versions pv SET mlflow_model_version = $3, job_id = $4::uuid, source_commit = $5
                 FROM exp.policies p
                 WHERE p.id = pv.policy_id AND p.name = $1 AND pv.version = $2 AND pv.mlflow_model_version IS NULL
+                  AND pv.training_name = (SELECT name FROM exp.jobs WHERE id = $4::uuid AND kind = 'training')
                 """,
             parameters: [.text(reference.policy), .integer(Int64(reference.version)), try modelVersion(action), text(action.after("job_id")), .text(commit)])
     }
@@ -109,9 +111,12 @@ struct PlanApplier {
             ])
     }
 
-    /// The id of a policy version, from the placeholders (`$4`) of its policy name and number.
+    /// The id of a policy version that names its model version, from the placeholders (`$4`)
+    /// of its policy name and number; NULL for one that names none (written before schema
+    /// version 4), so that no variant is pointed at a model that does not exist.
     static func policyVersionID(_ policy: String, _ version: String) -> String {
-        "(SELECT pv.id FROM exp.policy_versions pv JOIN exp.policies p ON p.id = pv.policy_id WHERE p.name = \(policy) AND pv.version = \(version))"
+        "(SELECT pv.id FROM exp.policy_versions pv JOIN exp.policies p ON p.id = pv.policy_id "
+            + "WHERE p.name = \(policy) AND pv.version = \(version) AND pv.mlflow_model_version IS NOT NULL)"
     }
 
     private func createVariant(_ experiment: String, _ name: String, _ action: PlannedAction) -> Statement {

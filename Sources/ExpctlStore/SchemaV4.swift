@@ -4,7 +4,8 @@
 /// - `exp.jobs` records every job git asked for, keyed by its kind, name and the digest of its
 ///   inputs: planning a training inserts it `pending`, a runner claims it with a lease that it
 ///   renews by heartbeat, and it ends `succeeded` (with its result: the model version it
-///   registered), `failed` (with the error) or `cancelled`. One job per inputs that is not
+///   registered, a version number the database checks), `failed` (with the error) or
+///   `cancelled`. One job per inputs that is not
 ///   cancelled, so the same inputs never run twice.
 /// - A policy version from a training is written once its job registered the model version,
 ///   and names that job (`job_id`). New rows must have `mlflow_model_version` (the constraint
@@ -36,6 +37,7 @@ enum SchemaV4 {
             finished_at       timestamptz,
             CHECK ((state = 'running') = (lease_owner IS NOT NULL AND lease_expires_at IS NOT NULL)),
             CHECK (state <> 'succeeded' OR result IS NOT NULL),
+            CHECK (kind <> 'training' OR state <> 'succeeded' OR result->>'model_version' ~ '^[1-9][0-9]*$'),
             CHECK (state <> 'failed' OR error IS NOT NULL),
             CHECK ((state IN ('succeeded', 'failed', 'cancelled')) = (finished_at IS NOT NULL))
         );

@@ -4,6 +4,8 @@ public import ExpctlPostgres
 /// failed, with their cause kept typed (a `PostgresError` keeps its SQLSTATE).
 public enum StoreError: Error, Sendable, CustomStringConvertible {
     case schemaTooNew(found: Int, known: Int)
+    /// The schema is older than this expctl reads: it has not been migrated yet.
+    case schemaOutdated(found: Int, known: Int)
     case corruptRow(table: String, detail: String)
     /// A plan's action failed; what was applied with it in its transaction was rolled back.
     case actionFailed(action: String, cause: ActionFailureCause)
@@ -14,6 +16,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .schemaTooNew(let found, let known):
             "the database's exp schema is at version \(found), newer than this expctl knows (\(known)): upgrade expctl"
+        case .schemaOutdated(let found, let known):
+            "the database's exp schema is at version \(found), older than this expctl reads (\(known)): "
+                + "run expctl migrate (apply and reconcile migrate first)"
         case .corruptRow(let table, let detail):
             "unexpected data in \(table): \(detail)"
         case .actionFailed(let action, let cause):

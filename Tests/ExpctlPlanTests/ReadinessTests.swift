@@ -211,6 +211,26 @@ struct ReadinessTests {
         #expect(succeeded.action("update experiment.planner_policy_exp/variant.leftovers_v2")?.readiness == .ready)
     }
 
+    @Test func aRaiseThatWouldOverfillTheExperimentWaitsWithTheLoweringItNeeds() throws {
+        var observed = waitingOn(job(for: training, state: .pending))
+        observed.database.experiments["planner_policy_exp"]!.variants["control"]!.allocation = Allocation(buckets: 8_000)
+        observed.database.experiments["planner_policy_exp"]!.variants["leftovers_v2"] = ActualVariant(
+            id: "v-l", name: "leftovers_v2", allocation: Allocation(buckets: 2_000),
+            policyVersion: PolicyVersionRef(policy: "planner_policy", version: 1), position: 1)
+        // control 0.8 -> 0.9 alone would leave 0.9 + 0.2 while leftovers_v2 waits to move to @2 at 0.1.
+        let plan = makePlan(desired(), observed)
+        let raise = try #require(plan.action("update experiment.planner_policy_exp/variant.control"))
+        guard case .waiting(let dependencies) = raise.readiness else {
+            Issue.record("the raise does not wait: \(raise.readiness)")
+            return
+        }
+        #expect(dependencies.first == .action("update experiment.planner_policy_exp/variant.leftovers_v2"))
+        #expect(dependencies.contains { if case .job = $0 { true } else { false } })
+        // With room for it, the raise is ready.
+        observed.database.experiments["planner_policy_exp"]!.variants["leftovers_v2"]!.allocation = Allocation(buckets: 1_000)
+        #expect(makePlan(desired(), observed).action("update experiment.planner_policy_exp/variant.control")?.readiness == .ready)
+    }
+
     @Test func aVersionWrittenWithoutItsModelVersionIsFilledInOnceItsJobRegistered() throws {
         var observed = waitingOn(job(for: training, state: .pending))
         observed.database.policies["planner_policy"]!.versions[2] = ActualPolicyVersion(

@@ -74,6 +74,23 @@ struct ApplyTests {
                 """)
             let store = ExpStore(connection: connection)
             try store.migrate()
+            // Even a hand-made plan cannot point a variant at it before its model version is known.
+            let early = Plan(commit: "c", actions: [
+                PlannedAction(kind: .create, address: .experiment("e"), changes: [
+                    FieldChange(field: "unit_type", before: nil, after: .string("user")),
+                    FieldChange(field: "status", before: nil, after: .string("draft")),
+                ], reason: "test"),
+                PlannedAction(kind: .create, address: .variant(experiment: "e", name: "v"), changes: [
+                    FieldChange(field: "allocation", before: nil, after: .double(0.5)),
+                    FieldChange(field: "policy_version", before: nil, after: .string("planner_policy@2")),
+                    FieldChange(field: "position", before: nil, after: .integer(0)),
+                ], reason: "test"),
+            ])
+            let refused = try #require(throws: ApplyError.self) { try store.apply(early) }
+            guard case .databaseFailed("create experiment.e/variant.v", _, _, _) = refused else {
+                Issue.record("\(refused)")
+                return
+            }
             let waiting = try store.converge(desired())
             #expect(waiting.action("update policy_version.planner_policy@2")?.readiness.isReady == false)
             #expect(try store.versionsWithoutModel() == 1)
@@ -83,6 +100,7 @@ struct ApplyTests {
             #expect(try store.versionsWithoutModel() == 0)
             let version = try store.actualState().policies["planner_policy"]?.versions[2]
             #expect(version?.mlflowModelVersion == "6")
+            #expect(try store.actualState().experiments["planner_policy_exp"]?.variants["leftovers_v2"] != nil)
             #expect(version?.jobID != nil)
             #expect(try store.plan(desired()).actions.isEmpty)
         }

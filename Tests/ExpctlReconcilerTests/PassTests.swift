@@ -75,6 +75,25 @@ struct PassTests {
         }
     }
 
+    @Test func aStatementTheDatabaseRefusesStallsInsteadOfRetrying() throws {
+        try withStore { store, _ in
+            try store.connection.execute("""
+                CREATE FUNCTION exp.refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'experiments are frozen' USING ERRCODE = '23514'; END $$
+                """)
+            try store.connection.execute("CREATE TRIGGER frozen BEFORE INSERT ON exp.experiments FOR EACH ROW EXECUTE FUNCTION exp.refuse()")
+            let reconciler = Reconciler(source: FixedSource(desired()), store: store, registry: .skipped)
+            guard case .stalled(_, .applyRefused(let error)) = reconciler.pass() else {
+                Issue.record("a refused statement did not stall")
+                return
+            }
+            #expect(error.sqlState == "23514")
+            #expect(error.needsAChange)
+            // A plan gone stale is retried, not stalled.
+            #expect(!ApplyError.stale([.database], phase: .beforeStart).needsAChange)
+        }
+    }
+
     @Test func anUnreachableRegistryIsATransientFailureWithItsCause() throws {
         try withStore { store, _ in
             let failing = FailingRegistry()

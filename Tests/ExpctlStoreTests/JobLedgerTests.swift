@@ -106,8 +106,21 @@ struct JobLedgerTests {
     @Test func aLedgerRowExpctlDoesNotUnderstandIsAnError() throws {
         try withStore { store, _ in
             try ledgerWith(store, [jobCreate("t1")])
+            // The database refuses a succeeded training without a version number...
+            let claim = try #require(try store.jobs.claim(owner: "runner", leaseSeconds: 60))
+            let refused = try #require(throws: PostgresError.self) {
+                try store.jobs.succeed(claim.id, owner: "runner", result: ["model_version": .string("01")])
+            }
+            #expect(refused.sqlState == "23514")
+            // ...and the reader refuses one written where that constraint was dropped.
+            let name = try store.connection.execute("""
+                SELECT conname FROM pg_constraint
+                WHERE conrelid = 'exp.jobs'::regclass AND pg_get_constraintdef(oid) LIKE '%model_version%'
+                """).string(0, "conname") ?? ""
+            try store.connection.execute("ALTER TABLE exp.jobs DROP CONSTRAINT \(name)")
             try store.connection.execute("""
-                UPDATE exp.jobs SET state = 'succeeded', result = '{"model_version": "01"}', finished_at = now()
+                UPDATE exp.jobs SET state = 'succeeded', result = '{"model_version": "01"}', finished_at = now(),
+                       lease_owner = NULL, lease_expires_at = NULL
                 """)
             let error = try #require(throws: StoreError.self) { try store.jobs.read() }
             guard case .corruptRow(let table, let detail) = error else {
