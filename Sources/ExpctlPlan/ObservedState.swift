@@ -20,10 +20,13 @@ public struct ObservedState: Sendable, Hashable {
         self.registryModels = registryModels.sorted()
     }
 
+    /// Whether MLflow was read for at least one model: then apply checks the registry too.
+    public var registryWasRead: Bool { !registryModels.isEmpty && registry.state != nil }
+
     /// The digest of each part, so that a saved plan can be refused when any part changed. The
     /// registry has one only when it was read for at least one model.
     public var digests: StateDigests {
-        let registryDigest = registryModels.isEmpty ? nil : registry.state?.digest
+        let registryDigest = registryWasRead ? registry.state?.digest : nil
         return StateDigests(
             database: database.digest, jobs: jobs.digest, registry: registryDigest,
             registryModels: registryDigest == nil ? [] : registryModels)
@@ -74,15 +77,6 @@ public struct StateDigests: Sendable, Hashable {
         self.jobs = jobs
         self.registry = registry
         self.registryModels = registryModels
-    }
-
-    /// The parts whose digest differs in `current`, in the order they are checked.
-    public func changedParts(in current: StateDigests) -> [ObservedPart] {
-        var parts: [ObservedPart] = []
-        if database != current.database { parts.append(.database) }
-        if jobs != current.jobs { parts.append(.jobs) }
-        if let registry, registry != current.registry { parts.append(.registry) }
-        return parts
     }
 }
 

@@ -104,10 +104,7 @@ enum PolicyPlanning {
         case .skipped:
             return trained?.readiness ?? .ready
         case .read(let state):
-            guard let trained else { return .ready }
-            guard let number = trained.version, let job = trained.job else { return trained.readiness }
-            return RegistryChecks.trainedVersion(version.mlflowModelName, number, registeredBy: job, in: state)
-                .map { .blocked(reason: $0) } ?? .ready
+            return trained.map { RegistryChecks.readiness(of: $0, model: version.mlflowModelName, in: state) } ?? .ready
         }
     }
 
@@ -139,12 +136,7 @@ enum PolicyPlanning {
     /// The immutable fields of a desired version (a trained version's model version is the
     /// job's to fill in, so it is not compared).
     private static func immutableFields(of version: PolicyVersion) -> [(String, JSONValue?)] {
-        var fields: [(String, JSONValue?)] = [("mlflow_model_name", .string(version.mlflowModelName))]
-        switch version.model {
-        case .registered(let number): fields += [("mlflow_model_version", .string(number)), ("training", nil)]
-        case .training(let name): fields += [("mlflow_model_version", nil), ("training", .string(name))]
-        }
-        return fields + [("config_defaults", PlanValues.object(version.configDefaults))]
+        fields(of: version, nil).filter { $0.0 != "job_id" }
     }
 
     /// The same fields of a stored version.

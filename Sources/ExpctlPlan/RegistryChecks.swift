@@ -2,6 +2,13 @@ import ExpctlModel
 
 /// Checks of what a job says it registered against what MLflow holds.
 enum RegistryChecks {
+    /// What needing `trained`'s model version means with the registry read: its own readiness
+    /// until the job registered a version, then ready only if MLflow holds it as the job's.
+    static func readiness(of trained: TrainingDependency, model: String, in registry: RegistryState) -> Readiness {
+        guard let number = trained.version, let job = trained.job else { return trained.readiness }
+        return trainedVersion(model, number, registeredBy: job, in: registry).map { .blocked(reason: $0) } ?? .ready
+    }
+
     /// Nil when `model` version `number` is a READY version of the registry tagged as
     /// registered by `job`; else why an action needing it is blocked. A version with the
     /// training's tag but not the job's (registered by hand, or by an earlier job) never counts.

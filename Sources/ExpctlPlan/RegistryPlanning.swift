@@ -89,13 +89,8 @@ enum RegistryPlanning {
             case .training(let name):
                 // Nil when the training's own plan is a problem (it changed after its version was written).
                 guard let trained = jobs.dependency(of: name, model: model) else { continue }
-                var readiness = trained.readiness
-                if let version = trained.version, let job = trained.job {
-                    let registry = RegistryState(models: [model: state])
-                    if let blocked = RegistryChecks.trainedVersion(model, version, registeredBy: job, in: registry) {
-                        readiness = .blocked(reason: blocked)
-                    }
-                }
+                let readiness = RegistryChecks.readiness(
+                    of: trained, model: model, in: RegistryState(models: [model: state]))
                 guard let version = trained.version, readiness.isReady else {
                     // The stage's alias stays where it is until the version exists.
                     declared.waitingStages.insert(promotion.stage)

@@ -51,10 +51,12 @@ public struct CrossSystemApply {
                 var ledgerChanges = 0
                 var registryChanges = 0
                 do {
-                    try step(.applyJobLedger, skipIf: ledgerActions.isEmpty) {
-                        try store.applyLedgerActions(ledgerActions, commit: plan.commit, run: run)
-                        ledgerChanges = ledgerActions.count
-                        hook.actionsCompleted(ledgerActions, system: .jobLedger)
+                    if !ledgerActions.isEmpty {
+                        try hook.timed(.applyJobLedger, on: clock) {
+                            try store.applyLedgerActions(ledgerActions, commit: plan.commit, run: run)
+                            ledgerChanges = ledgerActions.count
+                            hook.actionsCompleted(ledgerActions, system: .jobLedger)
+                        }
                     }
                 } catch {
                     try? run.fail("\(ApplyError.ledgerFailed(error))")
@@ -66,7 +68,7 @@ public struct CrossSystemApply {
                     if !ledgerActions.isEmpty { expectedJobs = .text(try store.jobs.read().canonicalText) }
                     if let registry, !registryActions.isEmpty {
                         let byID = Dictionary(registryActions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-                        try step(.applyRegistry, skipIf: false) {
+                        try hook.timed(.applyRegistry, on: clock) {
                             try registry.apply(registryActions, commit: plan.commit) { ids in
                                 registryChanges += ids.count
                                 try run.completed(ids)
@@ -87,7 +89,7 @@ public struct CrossSystemApply {
                     throw error
                 }
                 do {
-                    try step(.applyDatabase, skipIf: false) {
+                    try hook.timed(.applyDatabase, on: clock) {
                         try store.applyDatabaseActions(
                             databaseActions, commit: plan.commit, run: run, outcome: ready.isEmpty ? "no_changes" : "applied"
                         ) {
@@ -162,14 +164,5 @@ public struct CrossSystemApply {
         if !database.matches(rows.database) { changed.append(.database) }
         if !jobs.matches(rows.jobs) { changed.append(.jobs) }
         return changed
-    }
-
-    /// Runs one step of the apply between the hook's start and finish.
-    private func step(_ step: PassStep, skipIf skip: Bool, _ body: () throws -> Void) throws {
-        guard !skip else { return }
-        let started = clock.now()
-        hook.stepStarted(step)
-        try body()
-        hook.stepFinished(step, seconds: clock.now().timeIntervalSince(started))
     }
 }

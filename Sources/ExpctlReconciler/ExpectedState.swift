@@ -9,7 +9,7 @@ public enum ExpectedState: Sendable {
     /// Whether the registry was read for the plan, so that apply must check it too.
     var coversRegistry: Bool {
         switch self {
-        case .observed(let state): !state.registryModels.isEmpty && state.registry.state != nil
+        case .observed(let state): state.registryWasRead
         case .digests(let digests): digests.registry != nil
         }
     }

@@ -34,6 +34,20 @@ extension ReconcileHook {
     public func passFinished(_ outcome: PassOutcome) {}
 }
 
+extension ReconcileHook {
+    /// Runs `body` as `step`: reported when it starts and, with the seconds it took on
+    /// `clock`, when it finishes (not when it throws).
+    func timed<Result, Failure: Error>(
+        _ step: PassStep, on clock: any ReconcileClock, _ body: () throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        let started = clock.now()
+        stepStarted(step)
+        let result = try body()
+        stepFinished(step, seconds: clock.now().timeIntervalSince(started))
+        return result
+    }
+}
+
 /// A hook that reports nothing.
 public final class SilentHook: ReconcileHook {
     public init() {}

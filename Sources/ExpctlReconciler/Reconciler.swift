@@ -49,16 +49,18 @@ public final class Reconciler {
     public func prepare() throws(PassError) -> Preparation {
         let snapshot: SourceSnapshot
         do {
-            snapshot = try step(.readSource) { try source.load() }
+            snapshot = try hook.timed(.readSource, on: clock) { try source.load() }
         } catch {
             throw .source(error)
         }
-        let valid = timed(.validate) { snapshot.result.isValid }
+        let valid = hook.timed(.validate, on: clock) { snapshot.result.isValid }
         guard valid else { return .invalid(snapshot) }
         let desired = snapshot.result.state
         let observer = StateObserver(store: store, registry: registry)
-        let (observed, port) = try timedThrowing(.observe) { () throws(PassError) in try observer.observe(desired) }
-        let plan = timed(.plan) { Planner.plan(desired: desired, observed: observed, commit: snapshot.revision.commit) }
+        let (observed, port) = try hook.timed(.observe, on: clock) { () throws(PassError) in try observer.observe(desired) }
+        let plan = hook.timed(.plan, on: clock) {
+            Planner.plan(desired: desired, observed: observed, commit: snapshot.revision.commit)
+        }
         return .planned(Prepared(snapshot: snapshot, observed: observed, plan: plan, registryPort: port))
     }
 
@@ -103,12 +105,15 @@ public final class Reconciler {
         }
         switch preparation {
         case .invalid(let snapshot):
-            return .stalled(snapshot.revision, .invalidDesiredState(snapshot.result.diagnostics.filter { $0.severity == .error }))
+            let errors = snapshot.result.diagnostics.filter { $0.severity == .error }
+            return .stalled(snapshot.revision, .invalidDesiredState(errors))
         case .planned(let prepared):
             let plan = prepared.plan
             guard plan.isApplicable else {
                 // Recording it is a courtesy: a failure to do so must not hide why the pass stalled.
-                timed(.record) { _ = try? store.recordRefused(plan, ref: prepared.snapshot.revision.refName) }
+                hook.timed(.record, on: clock) {
+                    _ = try? store.recordRefused(plan, ref: prepared.snapshot.revision.refName)
+                }
                 return .stalled(prepared.snapshot.revision, .planProblems(plan.problems))
             }
             let remaining = Remaining(plan)
@@ -124,30 +129,6 @@ public final class Reconciler {
                 return .transient(.apply(error))
             }
         }
-    }
-
-    private func step<Result>(_ step: PassStep, _ body: () throws -> Result) throws -> Result {
-        let started = clock.now()
-        hook.stepStarted(step)
-        let result = try body()
-        hook.stepFinished(step, seconds: clock.now().timeIntervalSince(started))
-        return result
-    }
-
-    private func timed<Result>(_ step: PassStep, _ body: () -> Result) -> Result {
-        let started = clock.now()
-        hook.stepStarted(step)
-        let result = body()
-        hook.stepFinished(step, seconds: clock.now().timeIntervalSince(started))
-        return result
-    }
-
-    private func timedThrowing<Result>(_ step: PassStep, _ body: () throws(PassError) -> Result) throws(PassError) -> Result {
-        let started = clock.now()
-        hook.stepStarted(step)
-        let result = try body()
-        hook.stepFinished(step, seconds: clock.now().timeIntervalSince(started))
-        return result
     }
 }
 

@@ -23,24 +23,22 @@ public struct StateObserver {
             throw .database(error)
         }
         let models = desired.registryModels
+        let observation: RegistryObservation
+        let port = registry.port(for: models)
         switch registry {
-        case .skipped:
-            return (ObservedState(database: rows.database, jobs: rows.jobs, registry: .skipped), nil)
-        case .notConfigured:
-            return (ObservedState(database: rows.database, jobs: rows.jobs, registry: .notConfigured), nil)
+        case .skipped: observation = .skipped
+        case .notConfigured: observation = .notConfigured
         case .available:
-            guard let port = registry.port(for: models) else {
-                return (ObservedState(database: rows.database, jobs: rows.jobs, registry: .read(.empty)), nil)
-            }
             do {
-                let state = try port.currentState()
-                return (
-                    ObservedState(
-                        database: rows.database, jobs: rows.jobs, registry: .read(state), registryModels: Array(models)),
-                    port)
+                // A tree that names no model needs no registry: it reads as an empty one.
+                observation = .read(try port?.currentState() ?? .empty)
             } catch {
                 throw .registry(error)
             }
         }
+        let state = ObservedState(
+            database: rows.database, jobs: rows.jobs, registry: observation,
+            registryModels: port == nil ? [] : Array(models))
+        return (state, port)
     }
 }
