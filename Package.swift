@@ -57,6 +57,17 @@ let package = Package(
         .target(
             name: "ExpctlStore", dependencies: ["ExpctlPostgres", "ExpctlPlan", "ExpctlModel"],
             swiftSettings: strictSettings),
+        // Datasets: the store (a folder), the build from exp.events and the domain views streamed
+        // through COPY into data.jsonl and training.parquet, and the files that describe them.
+        .target(
+            name: "ExpctlDatasets", dependencies: ["ExpctlPostgres", "ExpctlModel", "ExpctlPlan"],
+            swiftSettings: strictSettings),
+        // Running the ledger's jobs exactly once: claims with leases renewed by heartbeat, and the
+        // executors of each kind of job (dataset builds, trainings, evaluations).
+        .target(
+            name: "ExpctlJobs",
+            dependencies: ["ExpctlModel", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlDatasets"],
+            swiftSettings: strictSettings),
         // The HTTP transport over libcurl.
         .target(
             name: "ExpctlHTTP", dependencies: ["CCurl", "CCurlShim", "ExpctlRedaction"], swiftSettings: strictSettings),
@@ -70,6 +81,7 @@ let package = Package(
             name: "ExpctlReconciler",
             dependencies: [
                 "ExpctlModel", "ExpctlDesiredState", "ExpctlGit", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlMLflow",
+                "ExpctlDatasets", "ExpctlJobs",
             ],
             swiftSettings: strictSettings),
         // The commands (validate, version, ...) as a library that tests call.
@@ -77,7 +89,8 @@ let package = Package(
             name: "ExpctlCommands",
             dependencies: [
                 "ExpctlModel", "ExpctlDesiredState", "ExpctlGit", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlHTTP",
-                "ExpctlMLflow", "ExpctlReconciler", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ExpctlMLflow", "ExpctlReconciler", "ExpctlDatasets", "ExpctlJobs",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
         // The executable: only the entry point.

@@ -1,3 +1,4 @@
+import ExpctlDatasets
 import ExpctlGit
 import ExpctlMLflow
 import ExpctlModel
@@ -11,7 +12,7 @@ import ExpctlStore
 /// type, never by its text.
 struct ErrorReport {
     var message: String
-    /// `database`, `mlflow`, `git`, `apply`, `plan_file`, `environment`.
+    /// `database`, `mlflow`, `git`, `apply`, `plan_file`, `dataset`, `environment`.
     var kind: String
     var sqlState: String?
     var mlflowErrorCode: String?
@@ -41,6 +42,7 @@ struct ErrorReport {
         case let failure as ReconcilerSession.SessionError:
             if case .schemaTooNew = failure { kind = "database" } else { kind = "reconciler" }
         case is PlanFileError: kind = "plan_file"
+        case is DatasetBuildError: kind = "dataset"
         case let failure as PassError:
             switch failure {
             case .source: kind = "git"
@@ -56,7 +58,7 @@ struct ErrorReport {
     static func covers(_ error: any Error) -> Bool {
         switch error {
         case is UserFacingError, is ContextualError, is PassError, is ApplyError, is StoreError, is PostgresError, is MLflowError,
-            is GitError, is PlanFileError, is ReconcilerSession.SessionError:
+            is GitError, is PlanFileError, is ReconcilerSession.SessionError, is DatasetBuildError:
             true
         default: false
         }

@@ -13,7 +13,8 @@ public struct Expctl: ParsableCommand {
             """,
         version: ExpctlVersion.current,
         subcommands: [
-            ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ReconcileCommand.self, MigrateCommand.self, VersionCommand.self,
+            ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ReconcileCommand.self, DatasetCommand.self,
+            MigrateCommand.self, VersionCommand.self,
         ])
 
     public init() {}

@@ -11,6 +11,7 @@ public enum CrossFileValidator {
             kind: "experiment", capacity: fragments.reduce(0) { $0 + $1.experiments.count })
         var policies = UniqueResources<Policy>(kind: "policy")
         var trainings = UniqueResources<TrainingConfig>(kind: "training")
+        var datasets = UniqueResources<DatasetConfig>(kind: "dataset")
         var promotions: [Promotion] = []
         var gates = Gates()
         var gatesLocation: SourceLocation?
@@ -20,6 +21,7 @@ public enum CrossFileValidator {
             experiments.add(fragment.experiments, diagnostics: &diagnostics)
             policies.add(fragment.policies, diagnostics: &diagnostics)
             trainings.add(fragment.trainings, diagnostics: &diagnostics)
+            datasets.add(fragment.datasets, diagnostics: &diagnostics)
             if !fragment.promotions.isEmpty { promotions += fragment.promotions }
             if let location = fragment.gatesLocation {
                 if let first = gatesLocation {
@@ -34,10 +36,11 @@ public enum CrossFileValidator {
         }
         diagnostics += undecodedDuplicates(fragments, [
             "experiment": experiments.origin(of:), "policy": policies.origin(of:), "training": trainings.origin(of:),
+            "dataset": datasets.origin(of:),
         ])
         let state = DesiredState(
             experiments: experiments.resources, policies: policies.resources, trainings: trainings.resources,
-            promotions: promotions, gates: gates)
+            datasets: datasets.resources, promotions: promotions, gates: gates)
         let resolver = ReferenceResolver(state, declarations)
         // Thousands of files point at the same few targets: resolve each target once.
         var resolved: Set<Reference.Target> = []
@@ -52,6 +55,7 @@ public enum CrossFileValidator {
             }
         }
         diagnostics += trainingConsistency(state, resolver)
+        diagnostics += datasetTasks(state)
         diagnostics += promotionConflicts(state, resolver)
         return (state, diagnostics)
     }
@@ -76,6 +80,20 @@ public enum CrossFileValidator {
             }
         }
         return diagnostics
+    }
+
+    /// A training on a declared dataset must be of the dataset's task.
+    private static func datasetTasks(_ state: DesiredState) -> [Diagnostic] {
+        guard !state.datasets.isEmpty else { return [] }
+        let datasets = Dictionary(state.datasets.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        return state.trainings.compactMap { training in
+            guard let dataset = datasets[training.datasetVersion], dataset.task != training.task else { return nil }
+            return Diagnostic(
+                at: training.origin, resource: "training \(training.name)", field: "task",
+                message: "training task '\(training.task)' differs from the task '\(dataset.task)' of dataset "
+                    + "\(dataset.name) (\(dataset.origin))",
+                hint: "train on a dataset of task \(training.task), or make the tasks the same")
+        }
     }
 
     /// A training that a policy version points at must register into that version's model

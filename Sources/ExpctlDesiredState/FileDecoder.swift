@@ -4,11 +4,11 @@ import ExpctlYAML
 /// Decodes one desired-state file into a `FileFragment`.
 ///
 /// A file is a mapping whose top-level keys are any of `experiments`, `policies`, `training`,
-/// `promotions` (lists) and `gates` (a mapping). Files larger than `maxFileSize` are refused
+/// `datasets`, `promotions` (lists) and `gates` (a mapping). Files larger than `maxFileSize` are refused
 /// before they are parsed.
 public enum FileDecoder {
     public static let maxFileSize = 1 << 20
-    public static let topLevelKeys = ["experiments", "policies", "training", "promotions", "gates"]
+    public static let topLevelKeys = ["experiments", "policies", "training", "datasets", "promotions", "gates"]
 
     /// Decodes the bytes of the file at `path` (relative to the repository root).
     public static func decode(path: String, bytes: UnsafeBufferPointer<UInt8>) -> FileFragment {
@@ -39,14 +39,17 @@ public enum FileDecoder {
         let trainings = decodeList(file, "training", kind: "training", undecoded: &undecoded) {
             TrainingDecoder.decode($0, index: $1, context: context)
         }
+        let datasets = decodeList(file, "datasets", kind: "dataset", undecoded: &undecoded) {
+            DatasetDecoder.decode($0, index: $1, context: context)
+        }
         let promotions = decodeList(file, "promotions", kind: nil, undecoded: &undecoded) {
             PromotionDecoder.decode($0, index: $1, context: context)
         }
         let gatesNode = file.optional("gates")
         let gates = gatesNode.flatMap { GatesDecoder.decode($0, context: context) }
         return FileFragment(
-            path: path, experiments: experiments, policies: policies, trainings: trainings, promotions: promotions,
-            gatesLocation: gatesNode.map { context.location($0.mark) }, gates: gates, references: context.references,
+            path: path, experiments: experiments, policies: policies, trainings: trainings, datasets: datasets,
+            promotions: promotions, gatesLocation: gatesNode.map { context.location($0.mark) }, gates: gates, references: context.references,
             undecodedNames: undecoded, declarations: context.declarations, diagnostics: context.diagnostics)
     }
 

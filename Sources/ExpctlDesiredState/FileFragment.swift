@@ -13,6 +13,7 @@ public final class FileFragment: Sendable {
     public let experiments: [Experiment]
     public let policies: [Policy]
     public let trainings: [TrainingConfig]
+    public let datasets: [DatasetConfig]
     public let promotions: [Promotion]
     /// Where this file declares `gates`, also when they are invalid (and `gates` is nil).
     public let gatesLocation: SourceLocation?
@@ -28,7 +29,7 @@ public final class FileFragment: Sendable {
 
     init(
         path: String, experiments: [Experiment] = [], policies: [Policy] = [], trainings: [TrainingConfig] = [],
-        promotions: [Promotion] = [], gatesLocation: SourceLocation? = nil, gates: Gates? = nil,
+        datasets: [DatasetConfig] = [], promotions: [Promotion] = [], gatesLocation: SourceLocation? = nil, gates: Gates? = nil,
         references: [Reference] = [], undecodedNames: [DeclaredName] = [], declarations: Declarations = Declarations(),
         diagnostics: [Diagnostic] = []
     ) {
@@ -36,6 +37,7 @@ public final class FileFragment: Sendable {
         self.experiments = experiments
         self.policies = policies
         self.trainings = trainings
+        self.datasets = datasets
         self.promotions = promotions
         self.gatesLocation = gatesLocation
         self.gates = gates
@@ -59,17 +61,22 @@ public struct Declarations: Sendable {
     /// Version numbers declared per policy, in declaration order.
     public var policyVersions: [String: [Int]] = [:]
     public var trainings: Set<String> = []
+    /// Dataset versions (folders of the dataset store) declared under `datasets`.
+    public var datasets: Set<String> = []
     /// MLflow registered models named by a policy version or a training.
     public var models: Set<String> = []
 
     public init() {}
 
-    var isEmpty: Bool { policies.isEmpty && trainings.isEmpty && models.isEmpty && policyVersions.isEmpty }
+    var isEmpty: Bool {
+        policies.isEmpty && trainings.isEmpty && datasets.isEmpty && models.isEmpty && policyVersions.isEmpty
+    }
 
     mutating func merge(_ other: Declarations) {
         policies.formUnion(other.policies)
         for (policy, versions) in other.policyVersions { policyVersions[policy, default: []] += versions }
         trainings.formUnion(other.trainings)
+        datasets.formUnion(other.datasets)
         models.formUnion(other.models)
     }
 }

@@ -1,11 +1,11 @@
 /// "Did you mean …?" hints for misspelt keys and names.
-enum Suggestions {
+public enum Suggestions {
     /// Words longer than this get no suggestion: edit distance is quadratic in the length,
     /// and a file may hold a hostile 100,000-character name.
     static let maxWordLength = 64
 
     /// The candidate closest to `word` by edit distance, when it is close enough to be a typo.
-    static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
+    public static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
         let typed = Array(word.lowercased().unicodeScalars)
         guard typed.count <= maxWordLength else { return nil }
         let tolerance = max(2, typed.count / 3)

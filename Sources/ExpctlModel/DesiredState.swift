@@ -3,16 +3,18 @@ public struct DesiredState: Sendable, Hashable {
     public var experiments: [Experiment]
     public var policies: [Policy]
     public var trainings: [TrainingConfig]
+    public var datasets: [DatasetConfig]
     public var promotions: [Promotion]
     public var gates: Gates
 
     public init(
         experiments: [Experiment] = [], policies: [Policy] = [], trainings: [TrainingConfig] = [],
-        promotions: [Promotion] = [], gates: Gates = Gates()
+        datasets: [DatasetConfig] = [], promotions: [Promotion] = [], gates: Gates = Gates()
     ) {
         self.experiments = experiments
         self.policies = policies
         self.trainings = trainings
+        self.datasets = datasets
         self.promotions = promotions
         self.gates = gates
     }
@@ -25,6 +27,7 @@ public struct DesiredState: Sendable, Hashable {
             policies: policies.count,
             policyVersions: policies.reduce(0) { $0 + $1.versions.count },
             trainings: trainings.count,
+            datasets: datasets.count,
             promotions: promotions.count)
     }
 }
@@ -35,14 +38,19 @@ public struct ResourceCounts: Sendable, Hashable, Codable {
     public var policies: Int
     public var policyVersions: Int
     public var trainings: Int
+    public var datasets: Int
     public var promotions: Int
 
-    public init(experiments: Int, variants: Int, policies: Int, policyVersions: Int, trainings: Int, promotions: Int) {
+    public init(
+        experiments: Int, variants: Int, policies: Int, policyVersions: Int, trainings: Int, datasets: Int = 0,
+        promotions: Int
+    ) {
         self.experiments = experiments
         self.variants = variants
         self.policies = policies
         self.policyVersions = policyVersions
         self.trainings = trainings
+        self.datasets = datasets
         self.promotions = promotions
     }
 
@@ -50,7 +58,7 @@ public struct ResourceCounts: Sendable, Hashable, Codable {
         case experiments, variants, policies
         case policyVersions = "policy_versions"
         case trainings = "training"
-        case promotions
+        case datasets, promotions
     }
 }
 

@@ -8,34 +8,71 @@ public enum SHA256 {
     }
 
     public static func hex(bytes: UnsafeBufferPointer<UInt8>) -> String {
-        var state: [UInt32] = [
+        var hasher = Hasher()
+        hasher.update(UnsafeRawBufferPointer(bytes))
+        return hasher.finalizeHex()
+    }
+
+    /// SHA-256 over bytes that arrive in pieces, such as a file being written.
+    public struct Hasher: Sendable {
+        private var state: [UInt32] = [
             0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
         ]
-        var words = [UInt32](repeating: 0, count: 64)
-        var offset = 0
-        while offset + 64 <= bytes.count {
-            compress(&state, UnsafeBufferPointer(rebasing: bytes[offset..<offset + 64]), &words)
-            offset += 64
-        }
-        // The last bytes, a 1 bit, zeros, and the length in bits: one or two more blocks.
-        let remaining = bytes.count - offset
-        var tail = [UInt8](repeating: 0, count: remaining < 56 ? 64 : 128)
-        for index in 0..<remaining { tail[index] = bytes[offset + index] }
-        tail[remaining] = 0x80
-        let bitLength = UInt64(bytes.count) &* 8
-        for index in 0..<8 { tail[tail.count - 1 - index] = UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(index))) }
-        tail.withUnsafeBufferPointer { tail in
-            for start in stride(from: 0, to: tail.count, by: 64) {
-                compress(&state, UnsafeBufferPointer(rebasing: tail[start..<start + 64]), &words)
+        private var words = [UInt32](repeating: 0, count: 64)
+        /// Bytes of an incomplete block, waiting for more.
+        private var pending: [UInt8] = []
+        private var length: UInt64 = 0
+
+        public init() { pending.reserveCapacity(64) }
+
+        public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+            let bytes = bytes.bindMemory(to: UInt8.self)
+            length &+= UInt64(bytes.count)
+            var offset = 0
+            if !pending.isEmpty {
+                let taken = min(64 - pending.count, bytes.count)
+                pending.append(contentsOf: bytes[0..<taken])
+                offset = taken
+                guard pending.count == 64 else { return }
+                pending.withUnsafeBufferPointer { SHA256.compress(&state, $0, &words) }
+                pending.removeAll(keepingCapacity: true)
             }
+            while offset + 64 <= bytes.count {
+                SHA256.compress(&state, UnsafeBufferPointer(rebasing: bytes[offset..<offset + 64]), &words)
+                offset += 64
+            }
+            if offset < bytes.count { pending.append(contentsOf: bytes[offset...]) }
         }
-        let digits = Array("0123456789abcdef".utf8)
-        var output = [UInt8]()
-        output.reserveCapacity(64)
-        for word in state {
-            for shift in stride(from: 28, through: 0, by: -4) { output.append(digits[Int((word >> UInt32(shift)) & 0xF)]) }
+
+        public mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
+
+        /// The digest: the last bytes, a 1 bit, zeros and the length in bits, in one or two
+        /// more blocks. The hasher is spent afterwards.
+        public mutating func finalize() -> [UInt8] {
+            let bitLength = length &* 8
+            var tail = pending
+            tail.append(0x80)
+            while tail.count % 64 != 56 { tail.append(0) }
+            for index in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(index)))) }
+            tail.withUnsafeBufferPointer { tail in
+                for start in stride(from: 0, to: tail.count, by: 64) {
+                    SHA256.compress(&state, UnsafeBufferPointer(rebasing: tail[start..<start + 64]), &words)
+                }
+            }
+            return state.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * UInt32($0))) } }
         }
-        return String(decoding: output, as: UTF8.self)
+
+        /// `finalize()` as 64 lowercase hex digits.
+        public mutating func finalizeHex() -> String {
+            let digits = Array("0123456789abcdef".utf8)
+            var output = [UInt8]()
+            output.reserveCapacity(64)
+            for byte in finalize() {
+                output.append(digits[Int(byte >> 4)])
+                output.append(digits[Int(byte & 0xF)])
+            }
+            return String(decoding: output, as: UTF8.self)
+        }
     }
 
     private static let roundConstants: [UInt32] = [
@@ -50,7 +87,7 @@ public enum SHA256 {
     ]
 
     /// One 64-byte block into `state`; `words` is scratch space, reused between blocks.
-    private static func compress(_ state: inout [UInt32], _ block: UnsafeBufferPointer<UInt8>, _ words: inout [UInt32]) {
+    fileprivate static func compress(_ state: inout [UInt32], _ block: UnsafeBufferPointer<UInt8>, _ words: inout [UInt32]) {
         for index in 0..<16 {
             words[index] = UInt32(block[index * 4]) << 24 | UInt32(block[index * 4 + 1]) << 16
                 | UInt32(block[index * 4 + 2]) << 8 | UInt32(block[index * 4 + 3])

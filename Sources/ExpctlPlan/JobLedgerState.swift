@@ -1,8 +1,9 @@
 public import ExpctlModel
 
-/// The kinds of job expctl runs. Trainings come from `training:` in git; dataset builds and
-/// evaluations join them with the runners.
+/// The kinds of job expctl runs: dataset builds from `datasets:` and trainings from `training:`
+/// in git.
 public enum JobKind: String, Sendable, Hashable, CaseIterable, Comparable {
+    case dataset
     case training
 
     public static func < (lhs: JobKind, rhs: JobKind) -> Bool { lhs.rawValue < rhs.rawValue }
@@ -77,6 +78,13 @@ public struct LedgerJob: Sendable, Hashable {
         guard state == .succeeded, case .string(let version)? = result?["model_version"] else { return nil }
         return version
     }
+}
+
+/// The result keys of a dataset job, as the dataset build writes them.
+public enum DatasetResultKeys {
+    /// SHA-256 (hex) of the dataset's `data.jsonl`.
+    public static let contentDigest = "content_digest"
+    public static let rows = "rows"
 }
 
 /// The result keys of a training job, as runners write them and the planner reads them.

@@ -9,15 +9,19 @@ public struct ObservedState: Sendable, Hashable {
     /// The registered models the registry was read for (those git names), whether MLflow has
     /// them or not.
     public var registryModels: [String]
+    /// Which dataset folders that trainings name exist in the dataset store. Not part of the
+    /// digests: a folder that goes missing after a plan fails its training's job, loudly.
+    public var datasetStore: DatasetStoreObservation
 
     public init(
         database: ActualState = .empty, jobs: JobLedgerState = .empty, registry: RegistryObservation = .skipped,
-        registryModels: [String] = []
+        registryModels: [String] = [], datasetStore: DatasetStoreObservation = .notChecked
     ) {
         self.database = database
         self.jobs = jobs
         self.registry = registry
         self.registryModels = registryModels.sorted()
+        self.datasetStore = datasetStore
     }
 
     /// Whether MLflow was read for at least one model: then apply checks the registry too.

@@ -1,3 +1,4 @@
+public import ExpctlDatasets
 import ExpctlDesiredState
 import ExpctlModel
 public import ExpctlPlan
@@ -13,11 +14,14 @@ public final class Reconciler {
     public let registry: RegistryAccess
     public let hook: any ReconcileHook
     public let clock: any ReconcileClock
+    /// The dataset store the plan checks for undeclared datasets; nil: not checked.
+    public let datasets: DatasetStore?
 
     public init(
         source: any DesiredStateSource, store: ExpStore, registry: RegistryAccess, hook: any ReconcileHook = SilentHook(),
-        clock: any ReconcileClock = SystemClock()
+        clock: any ReconcileClock = SystemClock(), datasets: DatasetStore? = nil
     ) {
+        self.datasets = datasets
         self.source = source
         self.store = store
         self.registry = registry
@@ -56,7 +60,7 @@ public final class Reconciler {
         let valid = hook.timed(.validate, on: clock) { snapshot.result.isValid }
         guard valid else { return .invalid(snapshot) }
         let desired = snapshot.result.state
-        let observer = StateObserver(store: store, registry: registry)
+        let observer = StateObserver(store: store, registry: registry, datasets: datasets)
         let (observed, port) = try hook.timed(.observe, on: clock) { () throws(PassError) in try observer.observe(desired) }
         let plan = hook.timed(.plan, on: clock) {
             Planner.plan(desired: desired, observed: observed, commit: snapshot.revision.commit)

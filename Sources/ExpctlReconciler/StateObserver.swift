@@ -1,16 +1,21 @@
+public import ExpctlDatasets
 public import ExpctlModel
 public import ExpctlPlan
 public import ExpctlStore
 
 /// Reads everything a plan is made from besides git, in one place: the managed rows and the
-/// job ledger from one database snapshot, then the registry state of the models git names.
+/// job ledger from one database snapshot, then the registry state of the models git names,
+/// then which of the undeclared datasets that trainings name are in the dataset store.
 public struct StateObserver {
     public let store: ExpStore
     public let registry: RegistryAccess
+    /// Nil: the store is not checked (a training's undeclared dataset fails its job if missing).
+    public let datasets: DatasetStore?
 
-    public init(store: ExpStore, registry: RegistryAccess) {
+    public init(store: ExpStore, registry: RegistryAccess, datasets: DatasetStore? = nil) {
         self.store = store
         self.registry = registry
+        self.datasets = datasets
     }
 
     /// The observed state for `desired`, and the registry port it was read through (nil when
@@ -38,7 +43,14 @@ public struct StateObserver {
         }
         let state = ObservedState(
             database: rows.database, jobs: rows.jobs, registry: observation,
-            registryModels: port == nil ? [] : Array(models))
+            registryModels: port == nil ? [] : Array(models), datasetStore: datasetObservation(desired))
         return (state, port)
+    }
+
+    private func datasetObservation(_ desired: DesiredState) -> DatasetStoreObservation {
+        guard let datasets else { return .notChecked }
+        let declared = Set(desired.datasets.map(\.name))
+        let named = desired.trainings.flatMap { [$0.datasetVersion, $0.evaluation.datasetVersion] }
+        return .read(present: datasets.present(among: Set(named).subtracting(declared)))
     }
 }

@@ -47,6 +47,11 @@ public struct JobLedger {
                 id: id, key: JobKey(kind: kind, name: try text("name"), inputsDigest: try text("inputs_digest")), state: state,
                 attempts: Int(rows.int(row, "attempts") ?? 0), inputs: inputs, result: result, error: rows.string(row, "error"),
                 provenance: Provenance(commit: try text("source_commit"), path: try text("source_path")))
+            if kind == .dataset, state == .succeeded {
+                guard case .string(let digest)? = result?[DatasetResultKeys.contentDigest], Self.isHexDigest(digest) else {
+                    throw corrupt("a succeeded dataset build must record content_digest as a SHA-256")
+                }
+            }
             if kind == .training, state == .succeeded {
                 guard case .string(let version)? = result?[TrainingResultKeys.modelVersion], Self.isVersionNumber(version) else {
                     throw corrupt("a succeeded training must record model_version as a version number")
@@ -170,6 +175,10 @@ public struct JobLedger {
             """,
             [.text(id), .text(owner), .text(state.rawValue), result.map { .json(JSONValue.object($0).canonicalText) } ?? .null,
              error.map(PostgresValue.text) ?? .null]).affectedRows == 1
+    }
+
+    private static func isHexDigest(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 
     private static func isVersionNumber(_ text: String) -> Bool {

@@ -10,7 +10,7 @@ struct SchemaTests {
     @Test func migrationsAreIdempotent() throws {
         try TestDatabase.with { database in
             let connection = try database.connect()
-            #expect(try Migrator.migrate(connection) == [1, 2, 3, 4])
+            #expect(try Migrator.migrate(connection) == [1, 2, 3, 4, 5])
             #expect(try Migrator.migrate(connection) == [])
             let tables = try connection.execute(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = 'exp' ORDER BY table_name")
@@ -44,11 +44,11 @@ struct SchemaTests {
             }
             // Until it is migrated, a plan is told to migrate, and writes nothing to find out.
             let outdated = try #require(throws: StoreError.self) { try ExpStore(connection: connection).observeRows() }
-            guard case .schemaOutdated(found: 3, known: 4) = outdated else {
+            guard case .schemaOutdated(found: 3, known: 5) = outdated else {
                 Issue.record("\(outdated)")
                 return
             }
-            #expect(try Migrator.migrate(connection) == [4])
+            #expect(try Migrator.migrate(connection) == [4, 5])
             let positions = try connection.execute("SELECT name, position FROM exp.variants ORDER BY position")
             #expect(positions.rows.indices.map { positions.string($0, "name") } == ["b", "a"])
             #expect(try ExpStore(connection: connection).actualState().policies["p"]?.versions[2]?.mlflowModelVersion == nil)
@@ -104,7 +104,33 @@ struct SchemaTests {
                 return
             }
             #expect(found == 99)
-            #expect(known == 4)
+            #expect(known == 5)
+        }
+    }
+
+    @Test func version5LetsTheLedgerHoldDatasetBuildsThatRecordTheirDigest() throws {
+        try TestDatabase.with { database in
+            let connection = try database.connect()
+            try Migrator.migrate(connection)
+            func insert(_ kind: String, state: String, result: String?) throws {
+                try connection.execute("""
+                    INSERT INTO exp.jobs (kind, name, inputs_digest, inputs, state, result, finished_at, source_commit,
+                                          source_path)
+                    VALUES ($1, 'planner/2025-01-10', repeat('a', 64), '{}', $2, $3::jsonb,
+                            CASE WHEN $2 = 'succeeded' THEN now() END, 'c', 'datasets.yaml')
+                    """, [.text(kind), .text(state), result.map(PostgresValue.json) ?? .null])
+            }
+            try insert("dataset", state: "pending", result: nil)
+            try connection.execute("DELETE FROM exp.jobs")
+            let digest = String(repeating: "b", count: 64)
+            try insert("dataset", state: "succeeded", result: #"{"content_digest": "\#(digest)", "rows": 3}"#)
+            #expect(throws: PostgresError.self) {
+                try connection.execute("DELETE FROM exp.jobs")
+                try insert("dataset", state: "succeeded", result: #"{"rows": 3}"#)
+            }
+            #expect(throws: PostgresError.self) { try insert("notebook", state: "pending", result: nil) }
+            try connection.execute("DELETE FROM exp.jobs")
+            #expect(throws: PostgresError.self) { try insert("training", state: "succeeded", result: #"{"run_id": "r"}"#) }
         }
     }
 }

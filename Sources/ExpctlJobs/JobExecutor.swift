@@ -1,0 +1,69 @@
+public import ExpctlModel
+public import ExpctlPlan
+public import ExpctlStore
+
+/// Runs jobs of one kind: the runner claims a job, hands it here, and records what comes back.
+///
+/// An executor reads everything it needs from the claim's inputs (not from git: the ledger row
+/// is the job), reports progress through the context and checks `context.isCancelled` between
+/// steps; it throws `JobFailure` with a reason a person can act on.
+public protocol JobExecutor: AnyObject {
+    var kind: JobKind { get }
+    func run(_ job: JobLedger.Claim, context: JobContext) throws -> [String: JSONValue]
+}
+
+/// What a running job may ask of its runner.
+public final class JobContext: @unchecked Sendable {
+    public let job: JobLedger.Claim
+    private let lease: LeaseKeeper?
+    private let report: (JobProgress) -> Void
+
+    init(job: JobLedger.Claim, lease: LeaseKeeper?, report: @escaping (JobProgress) -> Void) {
+        self.job = job
+        self.lease = lease
+        self.report = report
+    }
+
+    /// True once the job is no longer this runner's: cancelled by a plan or `jobs cancel`, or its
+    /// lease lost. The executor should stop; nothing it produces is recorded.
+    public var isCancelled: Bool { lease?.isLost ?? false }
+
+    /// Throws `JobFailure.cancelled` when `isCancelled`.
+    public func checkCancelled() throws {
+        if isCancelled { throw JobFailure.cancelled }
+    }
+
+    public func progress(_ progress: JobProgress) { report(progress) }
+}
+
+/// How far a job's current step is: `rows` 40,000 of 120,000, for a progress bar.
+public struct JobProgress: Sendable, Hashable {
+    public var job: JobKey
+    public var step: String
+    public var done: Int
+    public var total: Int?
+    public var unit: String
+
+    public init(job: JobKey, step: String, done: Int, total: Int?, unit: String) {
+        self.job = job
+        self.step = step
+        self.done = done
+        self.total = total
+        self.unit = unit
+    }
+}
+
+/// Why a job did not succeed.
+public enum JobFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The job's inputs or its environment are wrong: recorded as the job's error.
+    case failed(String)
+    /// The job stopped because it was no longer this runner's.
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case .failed(let reason): reason
+        case .cancelled: "cancelled while running"
+        }
+    }
+}
