@@ -151,6 +151,10 @@ let package = Package(
             dependencies: ["ExpctlMLflow", "ExpctlHTTP", "ExpctlPlan", "ExpctlModel", "ExpctlDesiredState"],
             swiftSettings: strictSettings),
         .testTarget(name: "ExpctlHTTPTests", dependencies: ["ExpctlHTTP", "CCurlShim", "CCurl"], exclude: ["stub_server.py"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ExpctlJobsTests",
+            dependencies: ["ExpctlJobs", "ExpctlStore", "ExpctlPlan", "ExpctlModel", "ExpctlPostgres", "PostgresTestSupport"],
+            swiftSettings: strictSettings),
         .testTarget(name: "ExpctlPostgresTests", dependencies: ["ExpctlPostgres", "PostgresTestSupport"], swiftSettings: strictSettings),
     ]
 )
