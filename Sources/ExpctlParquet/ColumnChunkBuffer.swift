@@ -59,7 +59,9 @@ struct ColumnChunkBuffer {
 
     /// Text of a string or JSON column, as `type` says; `isKnownUTF8` skips the check for bytes
     /// that come from a Swift String. `pageLimit` is the largest page body allowed.
-    mutating func set(text bytes: UnsafeRawBufferPointer, as type: ParquetColumnType, isKnownUTF8: Bool, pageLimit: Int) throws {
+    mutating func set(
+        text bytes: UnsafeRawBufferPointer, as type: ParquetColumnType, isKnownUTF8: Bool, pageLimit: Int
+    ) throws {
         try check(type)
         if !isKnownUTF8, let offset = UTF8Validation.firstInvalidOffset(in: bytes) {
             throw ParquetError.invalidUTF8(column: column.name, byteOffset: offset)

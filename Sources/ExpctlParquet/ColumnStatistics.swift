@@ -52,7 +52,7 @@ struct ColumnStatistics {
             // -0.0 and a zero max as +0.0, which covers both.
             let min = minDouble == 0 ? -0.0 : minDouble
             let max = maxDouble == 0 ? 0.0 : maxDouble
-            return (Self.littleEndian(Int64(bitPattern: min.bitPattern)), Self.littleEndian(Int64(bitPattern: max.bitPattern)))
+            return (Self.littleEndian(min.bitPattern), Self.littleEndian(max.bitPattern))
         case .string, .json: return (minBytes, maxBytes)
         }
     }
@@ -85,7 +85,12 @@ struct ColumnStatistics {
         bytes.append(contentsOf: value)
     }
 
-    private static func littleEndian(_ value: Int64) -> [UInt8] {
+    private static func littleEndian(_ value: some FixedWidthInteger) -> [UInt8] {
         withUnsafeBytes(of: value.littleEndian) { Array($0) }
     }
+}
+
+extension ParquetColumnType {
+    /// Whether min and max are kept: JSON values are large and their byte order means little.
+    var keepsMinMax: Bool { self != .json }
 }

@@ -102,7 +102,9 @@ enum FileMetadata {
         encoder.i64(6, group.byteSize)
     }
 
-    private static func columnMetaData(_ encoder: inout CompactEncoder, _ chunk: ColumnChunkRecord, _ column: ParquetColumn) {
+    private static func columnMetaData(
+        _ encoder: inout CompactEncoder, _ chunk: ColumnChunkRecord, _ column: ParquetColumn
+    ) {
         encoder.i32(1, column.type.physicalType)
         encoder.list(2, of: .i32, count: 2)
         encoder.i32Element(0)
@@ -120,6 +122,45 @@ enum FileMetadata {
                 statistics.binary(5, max)
                 statistics.binary(6, min)
             }
+        }
+    }
+}
+
+/// The codes parquet.thrift gives each column type.
+extension ParquetColumnType {
+    /// `Type`: BOOLEAN 0, INT64 2, DOUBLE 5, BYTE_ARRAY 6.
+    var physicalType: Int32 {
+        switch self {
+        case .string, .json: 6
+        case .int64, .timestamp: 2
+        case .double: 5
+        case .boolean: 0
+        }
+    }
+
+    /// `ConvertedType`, which the spec asks writers to keep writing beside the logical type.
+    var convertedType: Int32? {
+        switch self {
+        case .string: 0
+        case .json: 19
+        case .timestamp: 10
+        case .int64, .double, .boolean: nil
+        }
+    }
+
+    /// Writes the `LogicalType` union as a field of the schema element, if the type has one.
+    func encodeLogicalType(field id: Int16, into encoder: inout CompactEncoder) {
+        switch self {
+        case .string: encoder.structure(id) { $0.structure(1) { _ in } }
+        case .json: encoder.structure(id) { $0.structure(12) { _ in } }
+        case .timestamp:
+            encoder.structure(id) { logical in
+                logical.structure(8) { timestamp in
+                    timestamp.bool(1, true)
+                    timestamp.structure(2) { unit in unit.structure(2) { _ in } }
+                }
+            }
+        case .int64, .double, .boolean: break
         }
     }
 }

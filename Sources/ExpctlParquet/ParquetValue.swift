@@ -9,17 +9,4 @@ public enum ParquetValue: Sendable, Hashable {
     case boolean(Bool)
     /// Microseconds since 1970-01-01T00:00:00Z.
     case timestamp(microseconds: Int64)
-
-    /// The column type the value fits; nil for `null`.
-    public var columnType: ParquetColumnType? {
-        switch self {
-        case .null: nil
-        case .string: .string
-        case .json: .json
-        case .int64: .int64
-        case .double: .double
-        case .boolean: .boolean
-        case .timestamp: .timestamp
-        }
-    }
 }

@@ -29,7 +29,9 @@ public final class ParquetWriter {
     var pageLimit = Int(Int32.max)
 
     /// Checks the schema and options and writes the leading magic to `output`, which must be empty.
-    public init(columns: [ParquetColumn], output: any ParquetOutput, options: ParquetWriterOptions = ParquetWriterOptions()) throws {
+    public init(
+        columns: [ParquetColumn], output: any ParquetOutput, options: ParquetWriterOptions = ParquetWriterOptions()
+    ) throws {
         try Self.validate(columns)
         try options.validate()
         self.columns = columns
@@ -45,6 +47,10 @@ public final class ParquetWriter {
     }
 
     // MARK: The row in progress
+
+    // Each setter gives the column at `column` (an index into `columns`) its value in the row in
+    // progress. A refused value (another type, a second value, a null in a required column, text
+    // that is not UTF-8, a page past 2^31 - 1 bytes) throws and changes nothing.
 
     public func setNull(_ column: Int) throws {
         try withChunk(column) { try $0.setNull() }
@@ -108,8 +114,9 @@ public final class ParquetWriter {
     /// Adds the row whose every column was set, and writes the row group out when it is full.
     public func endRow() throws {
         try checkOpen()
-        if let unset = chunks.first(where: { !$0.hasPendingValue }) {
-            throw ParquetError.missingValue(column: unset.column.name)
+        // Index loops: iterating `chunks` would copy each buffer's references every row.
+        for index in chunks.indices where !chunks[index].hasPendingValue {
+            throw ParquetError.missingValue(column: chunks[index].column.name)
         }
         for index in chunks.indices { chunks[index].commit() }
         rowCount += 1
@@ -130,7 +137,7 @@ public final class ParquetWriter {
         guard row.count == chunks.count else {
             throw ParquetError.wrongValueCount(expected: chunks.count, got: row.count)
         }
-        if chunks.contains(where: \.hasPendingValue) { throw ParquetError.rowInProgress }
+        if hasRowInProgress { throw ParquetError.rowInProgress }
         do {
             for (column, value) in row.enumerated() { try set(column, value) }
             try endRow()
@@ -143,11 +150,12 @@ public final class ParquetWriter {
     /// Writes the last row group and the footer, and closes the output.
     public func finish() throws {
         try checkOpen()
-        if chunks.contains(where: \.hasPendingValue) { throw ParquetError.rowInProgress }
+        if hasRowInProgress { throw ParquetError.rowInProgress }
         do {
             if groupRowCount > 0 { try writeRowGroup() }
             let footer = FileMetadata.fileMetaData(
-                columns: columns, rowGroups: rowGroups, keyValues: options.orderedKeyValues, createdBy: options.createdBy)
+                columns: columns, rowGroups: rowGroups, keyValues: options.orderedKeyValues,
+                createdBy: options.createdBy)
             try emit(footer)
             try emit(Self.littleEndian(UInt32(footer.count)))
             try emit(Self.magic)
@@ -161,8 +169,14 @@ public final class ParquetWriter {
 
     // MARK: Writing out
 
+    private var hasRowInProgress: Bool {
+        chunks.indices.contains { chunks[$0].hasPendingValue }
+    }
+
     private var bufferedBytes: Int {
-        chunks.reduce(0) { $0 + $1.values.count + $1.levels.encoded.count }
+        var bytes = 0
+        for index in chunks.indices { bytes += chunks[index].values.count + chunks[index].levels.encoded.count }
+        return bytes
     }
 
     private func writeRowGroup() throws {
@@ -218,7 +232,9 @@ public final class ParquetWriter {
         try text.withUTF8 { try setText(column, UnsafeRawBufferPointer($0), as: type, isKnownUTF8: true) }
     }
 
-    private func setText(_ column: Int, _ bytes: UnsafeRawBufferPointer, as type: ParquetColumnType, isKnownUTF8: Bool) throws {
+    private func setText(
+        _ column: Int, _ bytes: UnsafeRawBufferPointer, as type: ParquetColumnType, isKnownUTF8: Bool
+    ) throws {
         let limit = pageLimit
         try withChunk(column) { try $0.set(text: bytes, as: type, isKnownUTF8: isKnownUTF8, pageLimit: limit) }
     }

@@ -42,6 +42,7 @@ public struct ParquetWriterOptions: Sendable, Hashable {
     /// The metadata pairs in the order of their keys' UTF-8 bytes, so the file does not depend
     /// on dictionary order.
     var orderedKeyValues: [(key: String, value: String)] {
-        keyValueMetadata.map { (key: $0.key, value: $0.value) }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        keyValueMetadata.map { (key: $0.key, value: $0.value) }
+            .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
     }
 }

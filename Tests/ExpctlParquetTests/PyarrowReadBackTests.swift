@@ -38,7 +38,8 @@ private let edgeRows: [[ParquetValue]] = [
         .timestamp(microseconds: lastMicrosecond),
     ],
     [
-        .string("z"), .null, .json(String(repeating: "[1,", count: 500) + "1" + String(repeating: "]", count: 500)), .null,
+        .string("z"), .null, .json(String(repeating: "[1,", count: 500) + "1" + String(repeating: "]", count: 500)),
+        .null,
         .int64(42), .int64(-7), .double(0.0), .null, .boolean(true), .null,
         .timestamp(microseconds: firstMicrosecond), .timestamp(microseconds: firstMicrosecond),
     ],
@@ -50,7 +51,8 @@ struct PyarrowReadBackTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let metadata = ["expctl.dataset": "planner/2025-01-10", "note": "é 😀"]
-        let path = try writeFile(directory.path("empty.parquet"), allTypes, [], options: ParquetWriterOptions(keyValueMetadata: metadata))
+        let options = ParquetWriterOptions(keyValueMetadata: metadata)
+        let path = try writeFile(directory.path("empty.parquet"), allTypes, [], options: options)
         let read = try readWithPyarrow(path)
         #expect(read.numRows == 0)
         #expect(read.rowGroups.isEmpty)
@@ -113,7 +115,8 @@ struct PyarrowReadBackTests {
         defer { directory.remove() }
         let columns: [ParquetColumn] = [
             .required("id", .string), .optional("count", .int64), .optional("score", .double),
-            .required("flag", .boolean), .required("at", .timestamp), .optional("doc", .json), .optional("label", .string),
+            .required("flag", .boolean), .required("at", .timestamp), .optional("doc", .json),
+            .optional("label", .string),
         ]
         let base: Int64 = 1_736_500_000_000_000
         let rows: [[ParquetValue]] = (0..<20_000).map { row in
@@ -182,9 +185,12 @@ struct PyarrowReadBackTests {
         for column in allTypes {
             #expect(read.arrowTypes[column.name] == arrowTypes[column.type], sourceLocation: sourceLocation)
             #expect(read.nullable[column.name] == column.isOptional, sourceLocation: sourceLocation)
-            #expect(read.pandasDtypes[column.name] == arrowTypes[column.type].map { "\($0)[pyarrow]" }, sourceLocation: sourceLocation)
+            let dtype = arrowTypes[column.type].map { "\($0)[pyarrow]" }
+            #expect(read.pandasDtypes[column.name] == dtype, sourceLocation: sourceLocation)
         }
-        #expect(read.logicalTypes["id"] == "String" && read.logicalTypes["doc"] == "JSON", sourceLocation: sourceLocation)
-        #expect(read.logicalTypes["at"]?.hasPrefix("Timestamp(isAdjustedToUTC=true, timeUnit=microseconds") == true)
+        #expect(read.logicalTypes["id"] == "String", sourceLocation: sourceLocation)
+        #expect(read.logicalTypes["doc"] == "JSON", sourceLocation: sourceLocation)
+        let timestamp = "Timestamp(isAdjustedToUTC=true, timeUnit=microseconds"
+        #expect(read.logicalTypes["at"]?.hasPrefix(timestamp) == true, sourceLocation: sourceLocation)
     }
 }

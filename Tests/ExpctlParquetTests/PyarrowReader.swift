@@ -60,8 +60,9 @@ func readWithPyarrow(_ path: String, filters: [EqualityFilter] = [], timeout: Ti
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("read_parquet.py")
     let outputURL = URL(fileURLWithPath: path + ".out.json")
     let errorURL = URL(fileURLWithPath: path + ".err.txt")
-    FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+    guard FileManager.default.createFile(atPath: outputURL.path, contents: nil),
+        FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+    else { throw ReadBackError(description: "cannot create the output files beside \(path)") }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: python)
     process.arguments = [script.path, path, String(decoding: try JSONEncoder().encode(filters), as: UTF8.self)]
@@ -78,7 +79,8 @@ func readWithPyarrow(_ path: String, filters: [EqualityFilter] = [], timeout: Ti
     }
     guard process.terminationStatus == 0 else {
         let stderr = (try? String(contentsOf: errorURL, encoding: .utf8)) ?? ""
-        throw ReadBackError(description: "pyarrow could not read \(path) (exit \(process.terminationStatus)): \(stderr)")
+        let status = process.terminationStatus
+        throw ReadBackError(description: "pyarrow could not read \(path) (exit status \(status)): \(stderr)")
     }
     let decoder = JSONDecoder()
     decoder.keyDecodingStrategy = .convertFromSnakeCase

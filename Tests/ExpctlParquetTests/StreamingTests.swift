@@ -72,7 +72,8 @@ struct StreamingTests {
         let file = try ParquetFileOutput(path: path, bufferSize: 64)
         let memory = ParquetMemoryOutput()
         for output in [file, memory] as [any ParquetOutput] {
-            let writer = try ParquetWriter(columns: columns, output: output, options: ParquetWriterOptions(rowGroupRows: 10))
+            let options = ParquetWriterOptions(rowGroupRows: 10)
+            let writer = try ParquetWriter(columns: columns, output: output, options: options)
             for row in 0..<95 { try writer.append(row: [.string(String(repeating: "r", count: row))]) }
             try writer.finish()
         }

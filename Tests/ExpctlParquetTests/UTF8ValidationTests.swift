@@ -7,8 +7,10 @@ private func firstInvalidOffset(_ bytes: [UInt8]) -> Int? {
 
 @Suite("UTF-8 checks of text bytes")
 struct UTF8ValidationTests {
-    @Test(arguments: ["", "plain ASCII longer than eight bytes", "\u{0}", "é", "e\u{301}", "😀", "\u{10FFFF}", "\u{FFFD}",
-        "\u{D7FF}\u{E000}", String(repeating: "ab😀cdefgh", count: 20)])
+    @Test(arguments: [
+        "", "plain ASCII longer than eight bytes", "\u{0}", "é", "e\u{301}", "😀", "\u{10FFFF}", "\u{FFFD}",
+        "\u{D7FF}\u{E000}", String(repeating: "ab😀cdefgh", count: 20),
+    ])
     func wellFormedTextPasses(_ text: String) {
         #expect(firstInvalidOffset(Array(text.utf8)) == nil)
     }
@@ -36,8 +38,10 @@ struct UTF8ValidationTests {
     @Test func randomBytesAreJudgedAsTheStandardLibraryJudgesThem() {
         var generator = SeededGenerator(seed: 3)
         // Mostly bytes that matter to UTF-8: ASCII, continuations, every kind of lead byte.
-        let alphabet: [UInt8] = [0x41, 0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEF,
-            0xF0, 0xF3, 0xF4, 0xF5, 0xFF]
+        let alphabet: [UInt8] = [
+            0x41, 0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEF,
+            0xF0, 0xF3, 0xF4, 0xF5, 0xFF,
+        ]
         var valid = 0
         for _ in 0..<20_000 {
             let length = Int.random(in: 0...12, using: &generator)

@@ -123,7 +123,8 @@ struct WriterValidationTests {
             try ParquetWriter(columns: [.required("é", .int64), .optional("e\u{301}", .string)], output: output)
         }
         #expect(throws: ParquetError.reservedMetadataKey("ARROW:schema")) {
-            try ParquetWriter(columns: columns, output: output, options: ParquetWriterOptions(keyValueMetadata: ["ARROW:schema": "x"]))
+            let options = ParquetWriterOptions(keyValueMetadata: ["ARROW:schema": "x"])
+            return try ParquetWriter(columns: columns, output: output, options: options)
         }
         #expect(throws: ParquetError.self) {
             try ParquetWriter(columns: columns, output: output, options: ParquetWriterOptions(rowGroupRows: 0))
