@@ -51,6 +51,8 @@ let package = Package(
             swiftSettings: strictSettings),
         // Finding secrets however a C library printed them (bytes, percent-encoding). Pure.
         .target(name: "ExpctlRedaction", swiftSettings: strictSettings),
+        // A streaming Parquet writer for flat columns (PLAIN, uncompressed), to a file or to memory.
+        .target(name: "ExpctlParquet", swiftSettings: strictSettings),
         // The PostgreSQL adapter over libpq.
         .target(name: "ExpctlPostgres", dependencies: ["CLibPQ", "ExpctlRedaction"], swiftSettings: strictSettings),
         // The `exp` schema as expctl's state store: migrations, actual state, transactional apply.
@@ -106,6 +108,10 @@ let package = Package(
             swiftSettings: strictSettings),
 
         .testTarget(name: "ExpctlYAMLTests", dependencies: ["ExpctlYAML"], swiftSettings: strictSettings),
+        // Byte-level checks of the Parquet writer and files read back with pyarrow and pandas.
+        .testTarget(
+            name: "ExpctlParquetTests", dependencies: ["ExpctlParquet"], exclude: ["read_parquet.py"],
+            swiftSettings: strictSettings),
         .testTarget(name: "ExpctlRedactionTests", dependencies: ["ExpctlRedaction"], swiftSettings: strictSettings),
         .testTarget(
             name: "ExpctlDesiredStateTests",
