@@ -62,7 +62,7 @@ let package = Package(
         // Datasets: the store (a folder), the build from exp.events and the domain views streamed
         // through COPY into data.jsonl and training.parquet, and the files that describe them.
         .target(
-            name: "ExpctlDatasets", dependencies: ["ExpctlPostgres", "ExpctlModel", "ExpctlPlan"],
+            name: "ExpctlDatasets", dependencies: ["ExpctlPostgres", "ExpctlModel", "ExpctlPlan", "ExpctlParquet"],
             swiftSettings: strictSettings),
         // Running the ledger's jobs exactly once: claims with leases renewed by heartbeat, and the
         // executors of each kind of job (dataset builds, trainings, evaluations).

@@ -1,3 +1,4 @@
+import ExpctlDatasets
 import ExpctlMLflow
 import ExpctlPlan
 import ExpctlReconciler
@@ -9,25 +10,20 @@ struct CommandPipeline {
     let reconciler: Reconciler
     let mlflowSettings: MLflowSettings?
     let databaseLabel: String
+    let datasets: DatasetStore
 
     init(
-        source: SourceOptions, database: DatabaseOptions, mlflow: MLflowOptions, parallelism: Int = 1, context: CommandContext,
-        hook: any ReconcileHook = SilentHook()
+        source: SourceOptions, database: DatabaseOptions, mlflow: MLflowOptions, datasets: DatasetOptions,
+        parallelism: Int = 1, context: CommandContext, hook: any ReconcileHook = SilentHook()
     ) throws {
         let store = try database.openStore(context.environment)
-        try self.init(
-            source: try source.gitSource(), store: store, database: database, mlflow: mlflow, parallelism: parallelism,
-            context: context, hook: hook)
-    }
-
-    init(
-        source: any DesiredStateSource, store: ExpStore, database: DatabaseOptions, mlflow: MLflowOptions, parallelism: Int,
-        context: CommandContext, hook: any ReconcileHook
-    ) throws {
         let (access, settings) = mlflow.access(context.environment, parallelism: parallelism)
-        reconciler = Reconciler(source: source, store: store, registry: access, hook: hook)
+        let datasetStore = try datasets.store(context.environment)
+        reconciler = Reconciler(
+            source: try source.gitSource(), store: store, registry: access, hook: hook, datasets: datasetStore)
         mlflowSettings = settings
         databaseLabel = database.settings(context.environment).redactedDescription
+        self.datasets = datasetStore
     }
 
     var store: ExpStore { reconciler.store }

@@ -21,6 +21,7 @@ struct PlanCommand: ConsoleCommand {
     @OptionGroup var source: SourceOptions
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var mlflow: MLflowOptions
+    @OptionGroup var datasets: DatasetOptions
 
     @Option(help: "Output format: text, markdown (for a pull-request comment) or json.")
     var format: PlanFormat = .text
@@ -33,7 +34,8 @@ struct PlanCommand: ConsoleCommand {
 
     func execute(_ context: CommandContext) throws -> Int32 {
         let console = context.console
-        let pipeline = try CommandPipeline(source: source, database: database, mlflow: mlflow, context: context)
+        let pipeline = try CommandPipeline(
+            source: source, database: database, mlflow: mlflow, datasets: datasets, context: context)
         let prepared: Reconciler.Prepared
         switch try pipeline.prepare() {
         case .invalid(let snapshot):

@@ -41,12 +41,10 @@ public struct DatasetBuildResult: Sendable, Hashable {
 public final class DatasetBuilder {
     private let store: DatasetStore
     private let connection: PostgresConnection
-    private let makeParquet: (String) throws -> any DatasetRowSink
 
     public init(store: DatasetStore, connection: PostgresConnection) {
         self.store = store
         self.connection = connection
-        makeParquet = { _ in fatalError("parquet pending") }
     }
 
     public func build(
@@ -85,7 +83,7 @@ public final class DatasetBuilder {
             try recipesFile.write(recipeLine)
         }
         let rows = try RowsFile(path: staging.appendingPathComponent(DatasetFiles.rows).path)
-        let parquet = try makeParquet(staging.appendingPathComponent(DatasetFiles.parquet).path)
+        let parquet = try ParquetRowsFile(path: staging.appendingPathComponent(DatasetFiles.parquet).path)
         var line = CopyTextLine(columns: DatasetQuery.Column.allCases.count)
         var coverage = DatasetCoverage()
         typealias Column = DatasetQuery.Column

@@ -11,6 +11,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case actionFailed(action: String, cause: ActionFailureCause)
     /// Another session holds the writers' lock: who, when known.
     case locked(holder: String?)
+    /// A short job id that more than one job starts with.
+    case ambiguousJobID(String, matches: [String])
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             "\(action) failed: \(cause)"
         case .locked(let holder):
             "another expctl is applying to this database (the lock is held by \(holder ?? "another session"))"
+        case .ambiguousJobID(let id, let matches):
+            "job id \(id) matches \(matches.count) jobs (\(matches.joined(separator: ", "))): give more of it"
         }
     }
 

@@ -98,8 +98,20 @@ func exampleRepository(model: String = "planner_model") throws -> GitFixture {
 }
 
 /// The environment in-process commands get: nothing of the test process's own, so a
-/// developer's `DATABASE_URL` or `MLFLOW_TRACKING_URI` cannot reach a test.
-let testEnvironment: [String: String] = [:]
+/// developer's `DATABASE_URL` or `MLFLOW_TRACKING_URI` cannot reach a test; only the dataset
+/// store, which holds the example training's dataset.
+let testEnvironment: [String: String] = ["EXPCTL_DATASET_ROOT": fixtureDatasetRoot]
+
+/// A dataset store in a temporary folder holding `planner/2025-01-10` as built (its metadata),
+/// the undeclared dataset the example training names: plans check that it exists.
+let fixtureDatasetRoot: String = {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("expctl-datasets-\(UUID().uuidString)")
+    let folder = root.appendingPathComponent("planner/2025-01-10")
+    try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let metadata = #"{"dataset_version": "planner/2025-01-10", "format_version": 1, "num_samples": 0}"#
+    try! metadata.write(to: folder.appendingPathComponent("metadata.json"), atomically: true, encoding: .utf8)
+    return root.path
+}()
 
 /// Runs expctl in-process with an argument list and an explicit environment.
 func expctl(arguments: [String], environment: [String: String] = testEnvironment) -> (status: Int32, output: String, errors: String) {

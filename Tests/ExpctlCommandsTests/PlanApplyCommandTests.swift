@@ -213,7 +213,7 @@ struct PlanApplyCommandTests {
             #expect(plan.output.hasPrefix("Note: MLflow is not configured"))
             // The same settings given in the environment are used.
             let fromEnvironment = expctl(
-                arguments: ["plan", "--repo", repository.path, "--path", "configs", "--skip-registry"], environment: ["DATABASE_URL": database.url])
+                arguments: ["plan", "--repo", repository.path, "--path", "configs", "--skip-registry"], environment: testEnvironment.merging(["DATABASE_URL": database.url]) { $1 })
             #expect(fromEnvironment.status == 0, "\(fromEnvironment.errors)")
         }
     }

@@ -24,7 +24,8 @@ final class ExpctlProcess {
         _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: expctlBinary)
         process.arguments = arguments
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path]
+        process.environment = testEnvironment.merging(
+            ["PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path]) { $1 }
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: errorURL)
         process.terminationHandler = { [exited] _ in exited.signal() }
