@@ -158,6 +158,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(name: "ExpctlHTTPTests", dependencies: ["ExpctlHTTP", "CCurlShim", "CCurl"], exclude: ["stub_server.py"], swiftSettings: strictSettings),
         .testTarget(
+            name: "ExpctlDatasetsTests",
+            dependencies: ["ExpctlDatasets", "ExpctlModel", "ExpctlPostgres", "ExpctlStore", "PostgresTestSupport"],
+            exclude: ["compare_dataset.py"], swiftSettings: strictSettings),
+        .testTarget(
             name: "ExpctlJobsTests",
             dependencies: ["ExpctlJobs", "ExpctlStore", "ExpctlPlan", "ExpctlModel", "ExpctlPostgres", "PostgresTestSupport"],
             swiftSettings: strictSettings),

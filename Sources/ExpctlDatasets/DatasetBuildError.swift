@@ -10,6 +10,8 @@ public enum DatasetBuildError: Error, Sendable, Equatable, CustomStringConvertib
     /// The folder exists with other inputs, or the same inputs built different rows.
     case conflictingDataset(name: String, reason: String)
     case fileSystem(path: String, reason: String)
+    /// Relations of the domain schema that do not exist.
+    case missingDomainViews(schema: String, missing: [String])
 
     public var description: String {
         switch self {
@@ -22,6 +24,9 @@ public enum DatasetBuildError: Error, Sendable, Equatable, CustomStringConvertib
             "dataset \(name) in the store is not readable: \(reason); rebuild it (delete the folder first)"
         case .conflictingDataset(let name, let reason): "dataset \(name) conflicts with the store: \(reason)"
         case .fileSystem(let path, let reason): "cannot write \(path): \(reason)"
+        case .missingDomainViews(let schema, let missing):
+            "the domain schema \(schema) lacks \(missing.map { "\(schema).\($0)" }.joined(separator: ", ")): "
+                + "create them as tables or views (docs/datasets.md), or name another domain_schema"
         }
     }
 }

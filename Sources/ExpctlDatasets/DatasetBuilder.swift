@@ -8,6 +8,11 @@ public struct DatasetBuildProgress: Sendable, Hashable {
     public var rows: Int
     /// Generated plans in the window: at least the number of rows the build will write.
     public var expectedRows: Int
+
+    public init(rows: Int, expectedRows: Int) {
+        self.rows = rows
+        self.expectedRows = expectedRows
+    }
 }
 
 /// What a build produced (or found already built).
@@ -72,6 +77,7 @@ public final class DatasetBuilder {
     private func writeRows(
         _ dataset: DatasetConfig, into staging: URL, progress: (DatasetBuildProgress) -> Void
     ) throws -> (DatasetCoverage, [String: FileFacts], Int) {
+        try checkDomainViews(dataset)
         let count = DatasetQuery.plansInWindow(dataset)
         let expected = Int(try connection.execute(count.sql, count.parameters).int(0, "n") ?? 0)
         let recipesFile = try RowsFile(path: staging.appendingPathComponent(DatasetFiles.recipes).path)
@@ -111,6 +117,19 @@ public final class DatasetBuilder {
             DatasetFiles.recipes: try recipesFile.close(),
         ]
         return (coverage, files, recipes)
+    }
+
+    /// Each domain relation exists, or the build stops before reading anything, naming the ones
+    /// missing and the contract.
+    private func checkDomainViews(_ dataset: DatasetConfig) throws {
+        let names = ["households", "pantry_items", "constraints", "recipes"]
+        let result = try connection.execute(
+            "SELECT name FROM unnest($1::text[]) AS name WHERE to_regclass(quote_ident($2) || '.' || quote_ident(name)) IS NULL",
+            [.text("{\(names.joined(separator: ","))}"), .text(dataset.domainSchema)])
+        let missing = result.rows.indices.compactMap { result.string($0, "name") }
+        guard missing.isEmpty else {
+            throw DatasetBuildError.missingDomainViews(schema: dataset.domainSchema, missing: missing)
+        }
     }
 
     /// The verified earlier build of the same declaration, nil when there is none; throws when

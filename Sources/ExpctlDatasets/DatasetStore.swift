@@ -42,8 +42,22 @@ public struct DatasetStore: Sendable {
             !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
         else { throw .pathEscapesStore(name: name, root: root.path) }
         let folder = root.appendingPathComponent(name, isDirectory: true)
-        guard isInside(folder.resolvingSymlinksInPath()) else { throw .pathEscapesStore(name: name, root: root.path) }
+        guard isInside(Self.resolvingExistingPart(of: folder)) else { throw .pathEscapesStore(name: name, root: root.path) }
         return folder
+    }
+
+    /// `url` with the symbolic links of its longest existing prefix resolved (`realpath`), and
+    /// the rest, which does not exist yet, appended as it is.
+    private static func resolvingExistingPart(of url: URL) -> URL {
+        var existing = url.standardizedFileURL
+        var rest: [String] = []
+        while existing.path != "/", realpath(existing.path, nil) == nil {
+            rest.insert(existing.lastPathComponent, at: 0)
+            existing.deleteLastPathComponent()
+        }
+        guard let resolved = realpath(existing.path, nil) else { return url }
+        defer { free(resolved) }
+        return rest.reduce(URL(fileURLWithPath: String(cString: resolved))) { $0.appendingPathComponent($1) }
     }
 
     /// Whether `name` is a built dataset (its metadata file exists).
