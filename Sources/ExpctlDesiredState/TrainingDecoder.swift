@@ -7,9 +7,14 @@ import ExpctlYAML
 enum TrainingDecoder {
     static let fields = [
         "name", "description", "task", "policy", "model_name", "base_model", "dataset_version", "learning_rate",
-        "epochs", "batch_size", "fine_tuning_method", "seed", "runner", "command", "evaluation",
+        "epochs", "batch_size", "fine_tuning_method", "seed", "runner", "command", "timeout", "evaluation",
     ]
-    static let evaluationFields = ["dataset_version", "baseline"]
+    static let evaluationFields = ["dataset_version", "baseline", "command", "timeout"]
+    /// Placeholders an `evaluation.command` may use.
+    static let evaluationPlaceholders = [
+        "rows_file", "predictions_file", "model_dir", "model_uri", "model_name", "model_version", "dataset_dir",
+        "dataset_version", "tracking_uri", "seed", "training_name",
+    ]
     /// Placeholders a `command` may use; the runner fills them in.
     static let commandPlaceholders = [
         "dataset_dir", "dataset_version", "output_dir", "model_name", "base_model", "learning_rate", "epochs",
@@ -40,6 +45,21 @@ enum TrainingDecoder {
         }
         let runner = decodeRunner(reader, context: context, scope: scope)
         let evaluation = decodeEvaluation(reader, trainingDataset: datasetVersion, context: context, scope: scope)
+        if case .command? = runner, let evaluation, evaluation.command == nil {
+            context.error(
+                at: reader.mark(of: "runner"), scope, field: "evaluation.command",
+                "a command training needs evaluation.command: expctl scores the plans the team's model predicts",
+                hint: "add `evaluation: { command: [python3, predict.py, --rows, \"{rows_file}\", "
+                    + "--out, \"{predictions_file}\", --model, \"{model_dir}\"] }`")
+            return nil
+        }
+        if case .builtin? = runner, evaluation?.command != nil {
+            context.error(
+                at: reader.mark(of: "evaluation"), scope, field: "evaluation.command",
+                "evaluation.command is set but the runner is builtin, which expctl evaluates itself",
+                hint: "remove evaluation.command, or use `runner: command` with the team's own training program")
+            return nil
+        }
 
         guard let name, let task, let modelName, let baseModel, let datasetVersion, let learningRate, let epochs,
             let batchSize, let runner, let evaluation, (seed ?? 0) >= 0, reader.optional("fine_tuning_method") == nil || method != nil
@@ -99,6 +119,12 @@ enum TrainingDecoder {
         let commandNode = reader.optional("command")
         switch kind {
         case nil, "builtin":
+            if let timeout = reader.optional("timeout") {
+                context.error(
+                    at: timeout.mark, scope, field: "timeout", "timeout is set but the runner is builtin",
+                    hint: "remove timeout: it bounds a `runner: command` program")
+                return nil
+            }
             if let commandNode {
                 context.error(
                     at: commandNode.mark, scope, field: "command", "command is set but the runner is builtin",
@@ -113,7 +139,10 @@ enum TrainingDecoder {
                     hint: "add `command: [python3, train.py, --dataset, \"{dataset_dir}\"]`, or use `runner: builtin`")
                 return nil
             }
-            return decodeCommand(reader, context: context, scope: scope).map { .command($0) }
+            guard let argv = decodeCommand(reader, placeholders: commandPlaceholders, context: context, scope: scope),
+                let timeout = timeoutSeconds(reader, context: context, scope: scope)
+            else { return nil }
+            return .command(CommandSpec(argv, timeoutSeconds: timeout))
         case let other?:
             context.error(
                 at: reader.mark(of: "runner"), scope, field: "runner", "invalid runner '\(other)'",
@@ -123,8 +152,17 @@ enum TrainingDecoder {
         }
     }
 
+    /// `timeout` in whole seconds (default 6 hours), positive.
+    private static func timeoutSeconds(_ reader: MappingReader, context: DecodeContext, scope: Scope) -> Int? {
+        guard reader.optional("timeout") != nil else { return CommandSpec.defaultTimeoutSeconds }
+        guard let seconds = reader.positiveInteger("timeout") else { return nil }
+        return seconds
+    }
+
     /// A non-empty argv of strings whose `{placeholders}` are known.
-    private static func decodeCommand(_ reader: MappingReader, context: DecodeContext, scope: Scope) -> [String]? {
+    private static func decodeCommand(
+        _ reader: MappingReader, placeholders known: [String], context: DecodeContext, scope: Scope
+    ) -> [String]? {
         guard let items = reader.sequence("command") else { return nil }
         guard !items.isEmpty else {
             context.error(at: reader.mark(of: "command"), scope, field: "command", "command is empty", hint: "give the program and its arguments as a list")
@@ -138,10 +176,10 @@ enum TrainingDecoder {
                 valid = false
                 continue
             }
-            for placeholder in placeholders(in: scalar.text) where !commandPlaceholders.contains(placeholder) {
+            for placeholder in placeholders(in: scalar.text) where !known.contains(placeholder) {
                 context.error(
                     at: item.mark, scope, field: "command[\(index)]", "unknown placeholder '{\(placeholder)}'",
-                    hint: Suggestions.hint(for: placeholder, among: commandPlaceholders, noun: "the placeholders"))
+                    hint: Suggestions.hint(for: placeholder, among: known, noun: "the placeholders"))
                 valid = false
             }
             argv.append(scalar.text)
@@ -188,8 +226,21 @@ enum TrainingDecoder {
             context.error(at: baselineNode.mark, evaluationScope, field: "baseline", "expected production, none or a version number, found \(baselineNode.value.kindDescription)")
             baseline = nil
         }
+        var command: CommandSpec?
+        if evaluation.optional("command") != nil {
+            guard let argv = decodeCommand(
+                evaluation, placeholders: evaluationPlaceholders, context: context, scope: evaluationScope),
+                let timeout = timeoutSeconds(evaluation, context: context, scope: evaluationScope)
+            else { return nil }
+            command = CommandSpec(argv, timeoutSeconds: timeout)
+        } else if let timeout = evaluation.optional("timeout") {
+            context.error(
+                at: timeout.mark, evaluationScope, field: "timeout", "timeout is set without a command",
+                hint: "add evaluation.command, or remove timeout")
+            return nil
+        }
         guard let dataset, let baseline else { return nil }
-        return EvaluationConfig(datasetVersion: dataset, baseline: baseline)
+        return EvaluationConfig(datasetVersion: dataset, baseline: baseline, command: command)
     }
 }
 

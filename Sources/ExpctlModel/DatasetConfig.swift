@@ -101,5 +101,8 @@ extension DatasetConfig {
 /// A job's recorded inputs that do not describe a job of its kind.
 public struct JobInputsError: Error, Sendable, Hashable, CustomStringConvertible {
     public var field: String
+
+    public init(field: String) { self.field = field }
+
     public var description: String { "the job's inputs have no valid \(field)" }
 }

@@ -51,18 +51,35 @@ public enum FineTuningMethod: String, Sendable, Hashable, Codable, CaseIterable 
 /// Who runs the training: expctl's builtin reference trainer, or the team's own command.
 public enum TrainingRunner: Sendable, Hashable {
     case builtin
-    /// argv of the command; `{dataset_dir}`-style placeholders are filled in at run time.
-    case command([String])
+    case command(CommandSpec)
+}
+
+/// A team's program: its argv (never run through a shell), whose `{dataset_dir}`-style
+/// placeholders are filled in at run time, and how long it may run.
+public struct CommandSpec: Sendable, Hashable {
+    public static let defaultTimeoutSeconds = 6 * 3600
+
+    public var argv: [String]
+    public var timeoutSeconds: Int
+
+    public init(_ argv: [String], timeoutSeconds: Int = CommandSpec.defaultTimeoutSeconds) {
+        self.argv = argv
+        self.timeoutSeconds = timeoutSeconds
+    }
 }
 
 public struct EvaluationConfig: Sendable, Hashable {
     /// The dataset the offline replay runs on; the training dataset unless given.
     public var datasetVersion: String
     public var baseline: EvaluationBaseline
+    /// For a `command` training: the program that reads the evaluation rows and writes one
+    /// predicted plan per row, which expctl scores. Nil for the builtin model.
+    public var command: CommandSpec?
 
-    public init(datasetVersion: String, baseline: EvaluationBaseline = .production) {
+    public init(datasetVersion: String, baseline: EvaluationBaseline = .production, command: CommandSpec? = nil) {
         self.datasetVersion = datasetVersion
         self.baseline = baseline
+        self.command = command
     }
 }
 

@@ -110,13 +110,26 @@ struct PolicyTrainingRulesTests {
         expectSingleError(commandWithoutRunner, at: "training.yaml:11:14", message: "command is set but the runner is builtin", hint: "runner: command")
         let runnerWithoutCommand = training("batch_size: 16", with: "batch_size: 16\n    runner: command")
         expectSingleError(runnerWithoutCommand, at: "training.yaml:11:13", message: "runner is command but no command is given")
+        let evaluation = "\n    evaluation: { command: [python3, predict.py, \"{rows_file}\", \"{predictions_file}\"] }"
         let (state, ok) = validate(validTree.merging([
             "training.yaml": validTree["training.yaml"]!.replacingFirst(
-                "batch_size: 16", with: "batch_size: 16\n    runner: command\n    command: [python3, train.py, --dataset, \"{dataset_dir}\"]")
+                "batch_size: 16", with: "batch_size: 16\n    runner: command\n    command: [python3, train.py, --dataset, \"{dataset_dir}\"]"
+                    + "\n    timeout: 600" + evaluation)
         ]) { $1 })
         #expect(ok.isEmpty, "\(ok.map(describe))")
-        #expect(state.trainings.first?.runner == .command(["python3", "train.py", "--dataset", "{dataset_dir}"]))
-        let badPlaceholder = training("batch_size: 16", with: "batch_size: 16\n    runner: command\n    command: [python3, train.py, \"{datset_dir}\"]")
+        #expect(state.trainings.first?.runner == .command(CommandSpec(["python3", "train.py", "--dataset", "{dataset_dir}"], timeoutSeconds: 600)))
+        #expect(state.trainings.first?.evaluation.command == CommandSpec(["python3", "predict.py", "{rows_file}", "{predictions_file}"]))
+        let noEvaluation = training("batch_size: 16", with: "batch_size: 16\n    runner: command\n    command: [python3, train.py]")
+        expectSingleError(noEvaluation, at: "training.yaml:11:13", message: "a command training needs evaluation.command")
+        let builtinEvaluated = training("batch_size: 16", with: "batch_size: 16" + evaluation)
+        expectSingleError(builtinEvaluated, at: "training.yaml:11:17", message: "evaluation.command is set but the runner is builtin")
+        let builtinTimeout = training("batch_size: 16", with: "batch_size: 16\n    timeout: 60")
+        expectSingleError(builtinTimeout, at: "training.yaml:11:14", message: "timeout is set but the runner is builtin")
+        let evaluationPlaceholder = training(
+            "batch_size: 16", with: "batch_size: 16\n    runner: command\n    command: [python3, train.py]"
+                + "\n    evaluation: { command: [python3, predict.py, \"{dataset_dir}/x\", \"{output_dir}\"] }")
+        expectSingleError(evaluationPlaceholder, at: "training.yaml:13:69", message: "unknown placeholder '{output_dir}'")
+        let badPlaceholder = training("batch_size: 16", with: "batch_size: 16\n    runner: command\n    command: [python3, train.py, \"{datset_dir}\"]" + evaluation)
         expectSingleError(badPlaceholder, at: "training.yaml:12:34", message: "unknown placeholder '{datset_dir}'", hint: "did you mean `dataset_dir`?")
     }
 
