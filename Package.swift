@@ -68,7 +68,7 @@ let package = Package(
         // executors of each kind of job (dataset builds, trainings, evaluations).
         .target(
             name: "ExpctlJobs",
-            dependencies: ["ExpctlModel", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlDatasets"],
+            dependencies: ["ExpctlModel", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlDatasets", "ExpctlMLflow"],
             swiftSettings: strictSettings),
         // The HTTP transport over libcurl.
         .target(

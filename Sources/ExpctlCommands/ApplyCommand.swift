@@ -56,7 +56,8 @@ struct ApplyCommand: ConsoleCommand {
             parallelism: parallelism.parallelism, context: context, hook: hook)
         try pipeline.migrate()
         let execution = JobExecution(
-            database: database.settings(context.environment), datasets: pipeline.datasets, options: jobs,
+            database: database.settings(context.environment), datasets: pipeline.datasets,
+            mlflow: pipeline.mlflowSettings, options: jobs,
             console: console, progress: ProgressReporter(console: console))
         var totals = ApplyTotals()
         if let planFile {
@@ -82,21 +83,22 @@ struct ApplyCommand: ConsoleCommand {
                 prepared = planned
             }
             let plan = prepared.plan
-            if round > 0, !plan.hasReadyChanges, plan.isApplicable {
-                totals.last = plan
-            } else {
+            totals.last = plan
+            var changed = false
+            if round == 0 || plan.hasReadyChanges || !plan.isApplicable {
                 if logFormat == .text { console.write((round > 0 ? "\n" : "") + PlanText.render(plan)) }
                 guard plan.isApplicable else { return ExitStatus.failure }
                 if plan.hasReadyChanges {
                     guard try confirmed(console) else { return ExitStatus.failure }
                     if logFormat == .text { console.line("") }
                     totals.add(try pipeline.reconciler.apply(prepared), plan: plan)
-                } else {
-                    totals.last = plan
+                    changed = true
                 }
             }
-            // Jobs a plan recorded run now; their results may make more of the desired state ready.
-            guard !jobs.skipJobs, !(try runJobs(execution, totals: &totals)).isEmpty, round < Self.maxRounds else { break }
+            // Jobs a plan recorded run now; their results, like the changes just applied, may make
+            // more of the desired state ready: plan again until a round neither changes nor runs anything.
+            if !jobs.skipJobs, !(try runJobs(execution, totals: &totals)).isEmpty { changed = true }
+            guard changed, round < Self.maxRounds else { break }
             round += 1
         }
         return finish(console, totals)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExpctlDatasets
 import ExpctlJobs
+import ExpctlMLflow
 import ExpctlModel
 import ExpctlPlan
 import ExpctlPostgres
@@ -23,9 +24,9 @@ struct JobExecution {
     let runner: JobRunner
     let console: any Console
 
-    init(database: ConnectionSettings, datasets: DatasetStore, options: JobOptions, console: any Console,
-         progress: ProgressReporter) {
-        let executors: [any JobExecutor] = [DatasetJobExecutor(store: datasets, settings: database)]
+    init(database: ConnectionSettings, datasets: DatasetStore, mlflow: MLflowSettings?, options: JobOptions,
+         console: any Console, progress: ProgressReporter) {
+        let executors: [any JobExecutor] = [DatasetJobExecutor(store: datasets, settings: database, mlflow: mlflow)]
         runner = JobRunner(
             settings: database, executors: executors, leaseSeconds: options.leaseSeconds,
             progress: { step in

@@ -20,6 +20,18 @@ enum DatasetDocuments {
         ("metadata", "json", false, "timestamp, policy_version_id, region, household_size"),
     ]
 
+    /// The columns as MLflow's dataset schema types them (`mlflow_colspec`).
+    static var mlflowColumns: [(name: String, type: String)] {
+        columns.map { column in
+            let type = switch column.type {
+            case "int64": "long"
+            case "timestamp[us, UTC]": "datetime"
+            default: "string"
+            }
+            return (column.name, type)
+        }
+    }
+
     static func schema(_ dataset: DatasetConfig) -> JSONValue {
         .object([
             "dataset_version": .string(dataset.name),

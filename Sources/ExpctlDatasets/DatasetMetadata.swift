@@ -84,6 +84,9 @@ public enum DatasetFiles {
     public static let schema = "schema.json"
     public static let summary = "dataset_summary.md"
 
+    /// The columns of `training.parquet` as MLflow's dataset schema types them.
+    public static var mlflowColumns: [(name: String, type: String)] { DatasetDocuments.mlflowColumns }
+
     /// SHA-256 and size of the file at `path`, read in large pieces.
     static func sha256(of path: String) throws(DatasetBuildError) -> FileFacts {
         guard let handle = fopen(path, "rb") else {

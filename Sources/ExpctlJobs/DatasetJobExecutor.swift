@@ -1,18 +1,22 @@
 public import ExpctlDatasets
+public import ExpctlMLflow
 public import ExpctlModel
 public import ExpctlPlan
 public import ExpctlPostgres
 public import ExpctlStore
 
-/// Runs dataset jobs: builds the dataset the job's inputs declare into the store.
+/// Runs dataset jobs: builds the dataset the job's inputs declare into the store, and, with an
+/// MLflow server, records it there as a run of its own (`DatasetRunLog`).
 public final class DatasetJobExecutor: JobExecutor {
     public let kind = JobKind.dataset
     private let store: DatasetStore
     private let settings: ConnectionSettings
+    private let mlflow: MLflowSettings?
 
-    public init(store: DatasetStore, settings: ConnectionSettings) {
+    public init(store: DatasetStore, settings: ConnectionSettings, mlflow: MLflowSettings?) {
         self.store = store
         self.settings = settings
+        self.mlflow = mlflow
     }
 
     public func run(_ job: JobLedger.Claim, context: JobContext) throws -> [String: JSONValue] {
@@ -37,6 +41,13 @@ public final class DatasetJobExecutor: JobExecutor {
             throw JobFailure.failed(error.description)
         }
         try context.checkCancelled()
-        return result.jobResult
+        var jobResult = result.jobResult
+        if let mlflow {
+            let metadata = try DatasetMetadata.read(dataset.name, in: store)
+            let folder = try store.folder(dataset.name)
+            jobResult["mlflow_run_id"] = .string(
+                try DatasetRunLog.record(metadata, task: dataset.task, folder: folder, job: job, client: mlflow.makeClient()))
+        }
+        return jobResult
     }
 }

@@ -112,6 +112,8 @@ public struct JobLedger {
         public var key: JobKey
         public var inputs: [String: JSONValue]
         public var attempt: Int
+        /// The commit whose plan recorded the job.
+        public var commit: String
     }
 
     /// Claims the oldest pending job of `kinds`, or a running one whose lease expired (its
@@ -129,7 +131,7 @@ public struct JobLedger {
                 WHERE kind = ANY($3::text[])
                   AND (state = 'pending' OR (state = 'running' AND lease_expires_at < clock_timestamp()))
                 ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
-            RETURNING j.id::text, j.kind, j.name, j.inputs_digest, j.inputs::text AS inputs, j.attempts
+            RETURNING j.id::text, j.kind, j.name, j.inputs_digest, j.inputs::text AS inputs, j.attempts, j.source_commit
             """,
             [.text(owner), .text(String(leaseSeconds)), .text(PostgresArray.literal(kinds.map(\.rawValue)))])
         guard !result.rows.isEmpty, let id = result.string(0, "id"), let kind = result.string(0, "kind").flatMap(JobKind.init),
@@ -138,7 +140,7 @@ public struct JobLedger {
         else { return nil }
         return Claim(
             id: id, key: JobKey(kind: kind, name: name, inputsDigest: digest), inputs: inputs,
-            attempt: Int(result.int(0, "attempts") ?? 1))
+            attempt: Int(result.int(0, "attempts") ?? 1), commit: result.string(0, "source_commit") ?? "")
     }
 
     /// Renews `owner`'s lease; false when the job is no longer its own (reclaimed, or cancelled).
