@@ -14,6 +14,7 @@ public struct Migration: Sendable {
         Migration(version: 3, name: "variants belong to the experiment a row names", sql: SchemaV3.sql),
         Migration(version: 4, name: "the job ledger, model versions always named, variant order", sql: SchemaV4.sql),
         Migration(version: 5, name: "dataset jobs in the ledger", sql: SchemaV5.sql),
+        Migration(version: 6, name: "offline replay evaluations with their per-row scores", sql: SchemaV6.sql),
     ]
 
     /// The statements of `sql`, which end with `;` at the end of a line: the extended query
