@@ -1,10 +1,11 @@
 public import ExpctlModel
 
-/// The kinds of job expctl runs: dataset builds from `datasets:` and trainings from `training:`
-/// in git.
+/// The kinds of job expctl runs: dataset builds from `datasets:`, trainings from `training:` in
+/// git, and the offline replay evaluation of each model version a training registered.
 public enum JobKind: String, Sendable, Hashable, CaseIterable, Comparable {
     case dataset
     case training
+    case evaluation
 
     public static func < (lhs: JobKind, rhs: JobKind) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -27,6 +27,14 @@ enum JobPlanning {
         return TrainingJobs(statuses: statuses)
     }
 
+    /// The evaluation jobs of the trained versions (see `EvaluationPlanning`).
+    static func planEvaluations(
+        _ desired: DesiredState, _ observed: ObservedState, _ trainings: TrainingJobs, into builder: inout PlanBuilder
+    ) {
+        let evaluations = EvaluationPlanning.requests(desired, trainings, observed, builder)
+        _ = plan(.evaluation, evaluations, observed, locked: [:], into: &builder, declared: Set(desired.trainings.map(\.name)))
+    }
+
     /// One job git asks for, with what its create action waits on.
     struct JobRequest {
         var kind: JobKind
@@ -49,9 +57,11 @@ enum JobPlanning {
 
     /// Plans the jobs of `requests` (all of `kind`) and cancels the jobs of `kind` that git no
     /// longer asks for. Returns where each requested job stands, by name.
+    /// `declared`: the names git still declares, when not just those requested (an evaluation is
+    /// not asked for while its baseline is unknown, but its training is still there).
     private static func plan(
         _ kind: JobKind, _ requests: [JobRequest], _ observed: ObservedState, locked: [String: Lock],
-        into builder: inout PlanBuilder
+        into builder: inout PlanBuilder, declared: Set<String>? = nil
     ) -> [String: JobStatus] {
         var statuses: [String: JobStatus] = [:]
         let ledger = observed.jobs
@@ -84,7 +94,7 @@ enum JobPlanning {
             builder.add(create)
             statuses[request.name] = .planned(key, action: create.id)
         }
-        let requested = Set(requests.map(\.name))
+        let requested = declared ?? Set(requests.map(\.name))
         let removed = ledger.jobs.filter { $0.key.kind == kind && !$0.state.isFinal && !requested.contains($0.key.name) }
         for (name, jobs) in Dictionary(grouping: removed, by: \.key.name).sorted(by: { $0.key < $1.key }) {
             builder.add(cancellation(of: jobs, .job(kind: kind, name: name), reason: "removed from git", keeping: nil))
@@ -155,6 +165,7 @@ extension JobKind {
         switch self {
         case .dataset: "dataset declaration"
         case .training: "training config"
+        case .evaluation: "evaluation (model version, baseline, dataset or scorer)"
         }
     }
 }

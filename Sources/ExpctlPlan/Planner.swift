@@ -15,6 +15,8 @@ public enum Planner {
         PolicyPlanning.plan(desired.policies, observed, jobs, into: &builder)
         ExperimentPlanning.plan(desired.experiments, observed.database.experiments, into: &builder)
         if case .read(let registry) = observed.registry { RegistryPlanning.plan(desired, registry, jobs, into: &builder) }
+        // Last: an evaluation's baseline is the production version unless this plan moves it.
+        JobPlanning.planEvaluations(desired, observed, jobs, into: &builder)
         return Plan(commit: commit, actions: builder.ordered(), problems: builder.problems, registry: observed.registry.coverage)
     }
 }

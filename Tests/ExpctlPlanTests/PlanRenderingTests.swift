@@ -67,7 +67,7 @@ struct PlanRenderingTests {
         var checked = converged(desired())
         checked.registry = versionOneRegistered.registry
         checked.registryModels = ["planner_model"]
-        #expect(PlanText.render(makePlan(desired(), checked, commit: "3f2a9c1e5d7b"))
+        #expect(PlanText.render(makePlan(desired(), checked.evaluated(for: desired()), commit: "3f2a9c1e5d7b"))
             == "No changes. The database and the MLflow registry match the desired state at 3f2a9c1.\n")
         var completed = converged(desired())
         completed.database.experiments["planner_policy_exp"]!.status = .completed

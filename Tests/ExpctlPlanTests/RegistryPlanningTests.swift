@@ -42,7 +42,7 @@ private func plan(_ registry: RegistryState, text: String = promotedTree, jobSta
     }
     observed.registry = .read(registry)
     observed.registryModels = ["planner_model"]
-    return makePlan(state, observed)
+    return makePlan(state, observed.evaluated(for: state))
 }
 
 @Suite("Planning the MLflow model registry")

@@ -1,0 +1,67 @@
+import ExpctlModel
+
+/// Plans the offline replay of each trained model version: a job `job.evaluation/TRAINING`
+/// identified by the candidate version, the baseline it is compared with, the dataset and the
+/// scorer's version. A new production version, or a new scorer, asks for a new evaluation; an
+/// evaluation already recorded for the same inputs is not run again.
+enum EvaluationPlanning {
+    /// The requests of the trainings whose job registered a version; none for a training whose
+    /// baseline cannot be known yet (the registry was not read, or this plan changes the
+    /// model's production version: the next plan sees the new one).
+    static func requests(
+        _ desired: DesiredState, _ trainings: TrainingJobs, _ observed: ObservedState, _ builder: PlanBuilder
+    ) -> [JobPlanning.JobRequest] {
+        desired.trainings.compactMap { training -> JobPlanning.JobRequest? in
+            guard case .recorded(let job)? = trainings.statuses[training.name], let version = job.registeredModelVersion
+            else { return nil }
+            let baseline: String?
+            switch training.evaluation.baseline {
+            case .none: baseline = nil
+            case .version(let number): baseline = String(number)
+            case .production:
+                guard case .read(let registry) = observed.registry,
+                    !builder.changesProduction(of: training.modelName)
+                else { return nil }
+                baseline = registry.models[training.modelName]?.aliases[OfflineReplay.productionAlias]
+            }
+            let inputs = jobInputs(training, version: version, baseline: baseline == version ? nil : baseline,
+                                   datasetDigest: datasetDigest(training.evaluation.datasetVersion, observed),
+                                   weights: desired.gates.offline.weights)
+            return JobPlanning.JobRequest(
+                kind: .evaluation, name: training.name, inputs: inputs,
+                digest: SHA256.hex(JSONValue.object(inputs).canonicalText), origin: training.origin)
+        }
+    }
+
+    static func jobInputs(
+        _ training: TrainingConfig, version: String, baseline: String?, datasetDigest: String?, weights: [String: Double]
+    ) -> [String: JSONValue] {
+        var inputs: [String: JSONValue] = [
+            "inputs_version": .integer(OfflineReplay.inputsSchemaVersion),
+            "model_name": .string(training.modelName),
+            "model_version": .string(version),
+            "baseline_version": baseline.map(JSONValue.string) ?? .null,
+            "dataset_version": .string(training.evaluation.datasetVersion),
+            "dataset_digest": datasetDigest.map(JSONValue.string) ?? .null,
+            "scorer_version": .string(OfflineReplay.scorerVersion),
+            "weights": .object(weights.mapValues(JSONValue.double)),
+            "seed": .integer(Int64(training.seed)),
+        ]
+        inputs["command"] = training.evaluation.command?.jobInputs ?? .null
+        return inputs
+    }
+
+    /// The content digest a succeeded dataset job recorded for `name`, if any.
+    private static func datasetDigest(_ name: String, _ observed: ObservedState) -> String? {
+        let built = observed.jobs.jobs.last { $0.key.kind == .dataset && $0.key.name == name && $0.state == .succeeded }
+        guard case .string(let digest)? = built?.result?[DatasetResultKeys.contentDigest] else { return nil }
+        return digest
+    }
+}
+
+extension PlanBuilder {
+    /// Whether this plan moves the production alias of `model`.
+    func changesProduction(of model: String) -> Bool {
+        actions.contains { $0.address == .modelAlias(model: model, alias: OfflineReplay.productionAlias) }
+    }
+}
