@@ -76,3 +76,21 @@ extension MLflowClient {
         _ = try send("DELETE", "registered-models/alias", ["name": .string(name), "alias": .string(alias)], idempotent: true)
     }
 }
+
+extension MLflowClient {
+    /// The names of every registered model, sorted (`registered-models/search`, paged).
+    public func registeredModelNames() throws(MLflowError) -> [String] {
+        var names: [String] = []
+        var pageToken: String?
+        repeat {
+            var query = [("max_results", "1000")]
+            if let pageToken { query.append(("page_token", pageToken)) }
+            let page = try get("registered-models/search", query)
+            for case .object(let model) in page.list("registered_models") {
+                if let name = model.string("name") { names.append(name) }
+            }
+            pageToken = page.string("next_page_token")
+        } while pageToken != nil
+        return names.sorted()
+    }
+}
