@@ -57,7 +57,7 @@ struct ApplyCommand: ConsoleCommand {
         try pipeline.migrate()
         let execution = JobExecution(
             database: database.settings(context.environment), datasets: pipeline.datasets,
-            mlflow: mlflow.settings(context.environment), options: jobs,
+            mlflow: mlflow.settings(context.environment), options: jobs, environment: context.environment,
             console: console, progress: ProgressReporter(console: console))
         var totals = ApplyTotals()
         if let planFile {

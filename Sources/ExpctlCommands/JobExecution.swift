@@ -25,14 +25,23 @@ struct JobExecution {
     let console: any Console
 
     init(database: ConnectionSettings, datasets: DatasetStore, mlflow: MLflowSettings?, options: JobOptions,
-         console: any Console, progress: ProgressReporter) {
-        let executors: [any JobExecutor] = [DatasetJobExecutor(store: datasets, settings: database, mlflow: mlflow)]
+         environment: [String: String], console: any Console, progress: ProgressReporter) {
         runner = JobRunner(
-            settings: database, executors: executors, leaseSeconds: options.leaseSeconds,
+            settings: database,
+            executors: Self.executors(database: database, datasets: datasets, mlflow: mlflow, environment: environment),
+            leaseSeconds: options.leaseSeconds,
             progress: { step in
                 progress.report(step: step.step, subject: step.job.name, done: step.done, total: step.total, unit: step.unit)
             })
         self.console = console
+    }
+
+    /// The executors of every kind of job this process can run: datasets always; trainings and
+    /// evaluations need MLflow, which records and registers them.
+    static func executors(
+        database: ConnectionSettings, datasets: DatasetStore, mlflow: MLflowSettings?, environment: [String: String]
+    ) -> [any JobExecutor] {
+        [DatasetJobExecutor(store: datasets, settings: database, mlflow: mlflow)]
     }
 
     /// Runs every claimable job; returns their outcomes (empty when there was none).
@@ -53,6 +62,7 @@ struct JobExecution {
             return "\(job) succeeded in \(seconds) s\(what)"
         case .failed(let error): return "\(job) failed after \(seconds) s: \(error)"
         case .lost: return "\(job) stopped after \(seconds) s: it was cancelled or taken over by another runner"
+        case .released: return "\(job) stopped after \(seconds) s and was given back to the ledger, pending"
         }
     }
 }

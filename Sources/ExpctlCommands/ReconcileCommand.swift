@@ -1,5 +1,7 @@
 import ArgumentParser
+import ExpctlDatasets
 import ExpctlGit
+import ExpctlJobs
 import ExpctlReconciler
 import ExpctlStore
 import Foundation
@@ -15,13 +17,17 @@ struct ReconcileCommand: ConsoleCommand {
             says who holds it and exits 1, or with --wait waits for it. Each pass reads the ref \
             (decoding only the files that changed since the last pass), plans and applies what is \
             ready. A pass ends converged, applied, waiting (on jobs or gates), stalled (needs a new \
-            commit) or failed (retried with backoff). SIGINT or SIGTERM finish the current pass \
-            and exit 0.
+            commit) or failed (retried with backoff). Jobs (dataset builds, trainings, evaluations) \
+            run beside the loop, one at a time, and each that finishes starts a pass (unless \
+            --skip-jobs). SIGINT or SIGTERM finish the current pass, give a running job back to \
+            the ledger, and exit 0.
             """)
 
     @OptionGroup var source: SourceOptions
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var mlflow: MLflowOptions
+    @OptionGroup var datasets: DatasetOptions
+    @OptionGroup var jobs: JobOptions
     @OptionGroup var parallelism: ParallelismOption
 
     @Flag(help: "Run one pass and exit.")
@@ -56,6 +62,7 @@ struct ReconcileCommand: ConsoleCommand {
         let stop = StopSignal.install(stopping: wakeup)
         defer { stop.uninstall() }
         let gitSource = try source.gitSource()
+        let datasetStore = try datasets.store(context.environment)
         let (access, settings) = mlflow.access(context.environment, parallelism: parallelism.parallelism)
         if case .notConfigured = access {
             say(console, json, "reconcile: MLflow is not configured (MLFLOW_TRACKING_URI or --mlflow-url): "
@@ -70,14 +77,25 @@ struct ReconcileCommand: ConsoleCommand {
             waitingForLock: { holder in
                 say(console, json, "reconcile: waiting for the lock, held by \(holder ?? "another session")")
             },
-            makeReconciler: { store in Reconciler(source: gitSource, store: store, registry: access, hook: hook, clock: clock) })
+            makeReconciler: { store in
+                Reconciler(source: gitSource, store: store, registry: access, hook: hook, clock: clock, datasets: datasetStore)
+            })
+        // With --once, the jobs the pass recorded run after it, in the foreground.
+        let worker = jobs.skipJobs ? nil : jobWorker(context, datasets: datasetStore, wakeup: wakeup, console: console, json: json)
+        if !once { worker?.start() }
+        defer { if !once { worker?.stop() } }
         let loop = ReconcileLoop(interval: interval.seconds, clock: clock, wakeup: wakeup)
         let end: ReconcileLoop.End
         do {
-            end = try loop.run(once: once) { try session.pass() }
+            end = try loop.run(once: once) {
+                let outcome = try session.pass()
+                worker?.wake()
+                return outcome
+            }
         } catch ReconcilerSession.SessionError.stopped {
             end = .stopped(last: nil)
         }
+        if once, let worker { worker.runUntilIdle() }
         switch end {
         case .once(let outcome):
             switch outcome {
@@ -88,6 +106,27 @@ struct ReconcileCommand: ConsoleCommand {
             say(console, json, "reconcile: stopped")
             return ExitStatus.success
         }
+    }
+
+    /// The job runner beside the loop: each job that finishes wakes the loop for a pass.
+    private func jobWorker(
+        _ context: CommandContext, datasets: DatasetStore, wakeup: Wakeup, console: any Console, json: JSONLinesHook?
+    ) -> JobWorker {
+        let settings = database.settings(context.environment)
+        let runner = JobRunner(
+            settings: settings,
+            executors: JobExecution.executors(
+                database: settings, datasets: datasets, mlflow: mlflow.settings(context.environment),
+                environment: context.environment),
+            leaseSeconds: jobs.leaseSeconds)
+        let lines = LockedConsole(console, json: json)
+        return JobWorker(
+            runner: runner,
+            finished: { outcome in
+                lines.say(JobExecution.describe(outcome))
+                wakeup.wake()
+            },
+            failed: { error in lines.say("reconcile: jobs: \(ErrorReport(error).message)") })
     }
 
     /// A line for people, or a `message` event in JSON lines.
@@ -112,5 +151,23 @@ struct ReconcileInterval: ExpressibleByArgument {
         }
         guard let value = Double(text), value.isFinite, value > 0 else { return nil }
         seconds = value * scale
+    }
+}
+
+/// A console the job thread and the loop both write to, a line at a time.
+private final class LockedConsole: @unchecked Sendable {
+    private let console: any Console
+    private let json: JSONLinesHook?
+    private let lock = NSLock()
+
+    init(_ console: any Console, json: JSONLinesHook?) {
+        self.console = console
+        self.json = json
+    }
+
+    func say(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if let json { json.message(text) } else { console.line(text) }
     }
 }

@@ -16,17 +16,23 @@ public protocol JobExecutor: AnyObject {
 public final class JobContext: @unchecked Sendable {
     public let job: JobLedger.Claim
     private let lease: LeaseKeeper?
+    private let stopRequested: () -> Bool
     private let report: (JobProgress) -> Void
 
-    init(job: JobLedger.Claim, lease: LeaseKeeper?, report: @escaping (JobProgress) -> Void) {
+    init(
+        job: JobLedger.Claim, lease: LeaseKeeper?, stopRequested: @escaping () -> Bool,
+        report: @escaping (JobProgress) -> Void
+    ) {
         self.job = job
         self.lease = lease
+        self.stopRequested = stopRequested
         self.report = report
     }
 
-    /// True once the job is no longer this runner's: cancelled by a plan or `jobs cancel`, or its
-    /// lease lost. The executor should stop; nothing it produces is recorded.
-    public var isCancelled: Bool { lease?.isLost ?? false }
+    /// True once the job is no longer this runner's (cancelled by a plan or `jobs cancel`, or
+    /// its lease lost), or the runner is stopping. The executor should stop; nothing it
+    /// produces is recorded.
+    public var isCancelled: Bool { (lease?.isLost ?? false) || stopRequested() }
 
     /// Throws `JobFailure.cancelled` when `isCancelled`.
     public func checkCancelled() throws {

@@ -11,6 +11,9 @@ public struct JobOutcome: Sendable, Hashable {
         case failed(error: String)
         /// The job stopped being this runner's (cancelled, or reclaimed): nothing was recorded.
         case lost
+        /// The runner stopped (SIGTERM) and gave the job back to the ledger, pending, for the next
+        /// runner; its attempt still counts.
+        case released
     }
 
     public var id: String
@@ -30,6 +33,8 @@ public final class JobRunner {
     private let settings: ConnectionSettings
     private let executors: [JobKind: any JobExecutor]
     private let progress: (JobProgress) -> Void
+    private let stopLock = NSLock()
+    private var stopping = false
 
     /// - Parameters:
     ///   - settings: the database; the runner opens its own connections (one for the ledger,
@@ -50,6 +55,20 @@ public final class JobRunner {
         "expctl@\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
     }
 
+    /// Stops the job under way at its next check and gives it back to the ledger; no new job is
+    /// claimed after this.
+    public func requestStop() {
+        stopLock.lock()
+        stopping = true
+        stopLock.unlock()
+    }
+
+    public var isStopping: Bool {
+        stopLock.lock()
+        defer { stopLock.unlock() }
+        return stopping
+    }
+
     /// The kinds this runner can run.
     public var kinds: [JobKind] { executors.keys.sorted() }
 
@@ -57,7 +76,7 @@ public final class JobRunner {
     public func runAll(limit: Int = .max) throws -> [JobOutcome] {
         let connection = try PostgresConnection(settings)
         var outcomes: [JobOutcome] = []
-        while outcomes.count < limit, let outcome = try runOne(on: connection) { outcomes.append(outcome) }
+        while outcomes.count < limit, !isStopping, let outcome = try runOne(on: connection) { outcomes.append(outcome) }
         return outcomes
     }
 
@@ -70,7 +89,7 @@ public final class JobRunner {
         let started = Date()
         let lease = LeaseKeeper(jobID: claim.id, owner: owner, leaseSeconds: leaseSeconds, settings: settings)
         lease.start()
-        let context = JobContext(job: claim, lease: lease, report: progress)
+        let context = JobContext(job: claim, lease: lease, stopRequested: { [self] in isStopping }, report: progress)
         let result: Result<[String: JSONValue], any Error>
         do {
             result = .success(try executor.run(claim, context: context))
@@ -82,6 +101,8 @@ public final class JobRunner {
         switch result {
         case .success(let value):
             state = try ledger.succeed(claim.id, owner: owner, result: value) ? .succeeded(result: value) : .lost
+        case .failure where isStopping && !lease.isLost:
+            state = try ledger.release(claim.id, owner: owner) ? .released : .lost
         case .failure(JobFailure.cancelled):
             state = .lost
         case .failure(let error):

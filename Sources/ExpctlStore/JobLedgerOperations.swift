@@ -71,6 +71,18 @@ extension JobLedger {
             [.text(id)]).affectedRows == 1
     }
 
+    /// Gives `owner`'s running job back, pending, for another runner (the runner is stopping);
+    /// false when it was no longer its own.
+    public func release(_ id: String, owner: String) throws -> Bool {
+        try connection.execute(
+            """
+            UPDATE exp.jobs
+            SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = clock_timestamp()
+            WHERE id = $1::uuid AND state = 'running' AND lease_owner = $2
+            """,
+            [.text(id), .text(owner)]).affectedRows == 1
+    }
+
     private static func utc(_ column: String) -> String {
         "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS \(column)"
     }
