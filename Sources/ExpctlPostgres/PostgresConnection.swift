@@ -6,9 +6,9 @@ import CLibPQ
 /// not share it between tasks. Every call blocks that thread until the server answers, so keep
 /// connections off Swift's cooperative thread pool (or on a synchronous path).
 public final class PostgresConnection {
-    private let handle: ConnectionHandle
+    let handle: ConnectionHandle
     /// The settings' passwords and the one libpq used, kept out of every error.
-    private let scrubber: PasswordScrubber
+    let scrubber: PasswordScrubber
     /// Called with the SQL text of each statement before it is sent: for tests that pin down
     /// how many round trips something takes, and for logs.
     public var statementObserver: ((String) -> Void)?
@@ -93,7 +93,7 @@ extension PostgresConnection: Sendable {}
 
 /// Owns a `PGconn *` and finishes it when released, also when connecting failed (libpq
 /// allocates the connection either way).
-private final class ConnectionHandle {
+final class ConnectionHandle {
     let pointer: OpaquePointer
     init(_ pointer: OpaquePointer) { self.pointer = pointer }
     deinit { PQfinish(pointer) }
