@@ -57,6 +57,8 @@ let package = Package(
         .target(
             name: "ExpctlStore", dependencies: ["ExpctlPostgres", "ExpctlPlan", "ExpctlModel"],
             swiftSettings: strictSettings),
+        // The simulated meal-planner world (pure, seeded) and its writer through COPY.
+        .target(name: "ExpctlSimulation", dependencies: ["ExpctlPostgres", "ExpctlModel"], swiftSettings: strictSettings),
         // The HTTP transport over libcurl.
         .target(
             name: "ExpctlHTTP", dependencies: ["CCurl", "CCurlShim", "ExpctlRedaction"], swiftSettings: strictSettings),
@@ -77,7 +79,8 @@ let package = Package(
             name: "ExpctlCommands",
             dependencies: [
                 "ExpctlModel", "ExpctlDesiredState", "ExpctlGit", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlHTTP",
-                "ExpctlMLflow", "ExpctlReconciler", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ExpctlMLflow", "ExpctlReconciler", "ExpctlSimulation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
         // The executable: only the entry point.
@@ -139,5 +142,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(name: "ExpctlHTTPTests", dependencies: ["ExpctlHTTP", "CCurlShim", "CCurl"], exclude: ["stub_server.py"], swiftSettings: strictSettings),
         .testTarget(name: "ExpctlPostgresTests", dependencies: ["ExpctlPostgres", "PostgresTestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ExpctlSimulationTests",
+            // ExpctlStore for the real exp migrations, which the writer needs.
+            dependencies: ["ExpctlSimulation", "ExpctlPostgres", "PostgresTestSupport", "ExpctlStore", "ExpctlModel"],
+            swiftSettings: strictSettings),
     ]
 )

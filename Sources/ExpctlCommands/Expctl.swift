@@ -13,7 +13,7 @@ public struct Expctl: ParsableCommand {
             """,
         version: ExpctlVersion.current,
         subcommands: [
-            ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ReconcileCommand.self, MigrateCommand.self, VersionCommand.self,
+            ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ReconcileCommand.self, MigrateCommand.self, SimulateCommand.self, VersionCommand.self,
         ])
 
     public init() {}

@@ -25,7 +25,8 @@ extension PostgresConnection {
     ) throws -> Int {
         precondition(chunkSize > 0, "a COPY chunk size must be positive")
         if sql.utf8.contains(0) {
-            throw PostgresError(kind: .query, message: "the SQL text contains a NUL character", function: "PQexecParams")
+            throw PostgresError(
+                kind: .query, message: "the SQL text contains a NUL character", function: "PQexecParams")
         }
         statementObserver?(sql)
         let pointer = handle.pointer
@@ -54,9 +55,9 @@ extension PostgresConnection {
         let status = PQresultStatus(result)
         guard status == PGRES_COPY_IN else {
             // libpq leaves a COPY TO STDOUT on the next statement; anything else is over already.
+            let name = String(cString: PQresStatus(status))
             throw PostgresError(
-                kind: .protocolViolation,
-                message: "copyIn runs COPY ... FROM STDIN, but the statement gave \(String(cString: PQresStatus(status)))",
+                kind: .protocolViolation, message: "copyIn runs COPY ... FROM STDIN, but the statement gave \(name)",
                 function: "PQexecParams")
         }
     }
@@ -130,7 +131,8 @@ public final class CopyInWriter {
         guard CopyTextFormat.append(text, to: &buffer) else {
             throw PostgresError(
                 kind: .query,
-                message: "field \(fieldNumber) of row \(rowCount + 1) contains a NUL character, which PostgreSQL text cannot hold",
+                message: "field \(fieldNumber) of row \(rowCount + 1) contains a NUL character,"
+                    + " which PostgreSQL text cannot hold",
                 function: "PQputCopyData")
         }
     }
