@@ -70,6 +70,8 @@ let package = Package(
             name: "ExpctlJobs",
             dependencies: ["ExpctlModel", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlDatasets", "ExpctlMLflow"],
             swiftSettings: strictSettings),
+        // The simulated meal-planner world (pure, seeded) and its writer through COPY.
+        .target(name: "ExpctlSimulation", dependencies: ["ExpctlPostgres", "ExpctlModel"], swiftSettings: strictSettings),
         // The HTTP transport over libcurl.
         .target(
             name: "ExpctlHTTP", dependencies: ["CCurl", "CCurlShim", "ExpctlRedaction"], swiftSettings: strictSettings),
@@ -91,7 +93,7 @@ let package = Package(
             name: "ExpctlCommands",
             dependencies: [
                 "ExpctlModel", "ExpctlDesiredState", "ExpctlGit", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlHTTP",
-                "ExpctlMLflow", "ExpctlReconciler", "ExpctlDatasets", "ExpctlJobs",
+                "ExpctlMLflow", "ExpctlReconciler", "ExpctlDatasets", "ExpctlJobs", "ExpctlSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
@@ -166,5 +168,10 @@ let package = Package(
             dependencies: ["ExpctlJobs", "ExpctlStore", "ExpctlPlan", "ExpctlModel", "ExpctlPostgres", "PostgresTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(name: "ExpctlPostgresTests", dependencies: ["ExpctlPostgres", "PostgresTestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ExpctlSimulationTests",
+            // ExpctlStore for the real exp migrations, which the writer needs.
+            dependencies: ["ExpctlSimulation", "ExpctlPostgres", "PostgresTestSupport", "ExpctlStore", "ExpctlModel"],
+            swiftSettings: strictSettings),
     ]
 )
