@@ -105,7 +105,7 @@ let package = Package(
             name: "expctl-bench",
             dependencies: [
                 "BenchmarkSupport", "ExpctlDesiredState", "ExpctlGit", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlMLflow",
-                "ExpctlHTTP", "ExpctlReconciler",
+                "ExpctlHTTP", "ExpctlReconciler", "ExpctlDatasets", "ExpctlSimulation",
             ],
             swiftSettings: strictSettings),
 

@@ -94,7 +94,7 @@ public final class DatasetBuilder {
         var coverage = DatasetCoverage()
         typealias Column = DatasetQuery.Column
         progress(DatasetBuildProgress(rows: 0, expectedRows: expected))
-        try connection.copyOut("COPY (\(try DatasetQuery.select(dataset))) TO STDOUT") { bytes in
+        try connection.copyOut(try Self.rowsCopyStatement(for: dataset)) { bytes in
             try line.parse(bytes)
             guard let household = line.text(Column.householdID.rawValue),
                 let micros = line.integer(Column.occurredAtMicros.rawValue), !line.isNull[Column.rowID.rawValue]
@@ -117,6 +117,12 @@ public final class DatasetBuilder {
             DatasetFiles.recipes: try recipesFile.close(),
         ]
         return (coverage, files, recipes)
+    }
+
+    /// The COPY statement of the rows of `dataset`, as the build streams it: the floor a
+    /// benchmark compares the build with.
+    public static func rowsCopyStatement(for dataset: DatasetConfig) throws -> String {
+        "COPY (\(try DatasetQuery.select(dataset))) TO STDOUT"
     }
 
     /// Each domain relation exists, or the build stops before reading anything, naming the ones

@@ -19,7 +19,7 @@ struct ApplyBenchmark {
         let database = "expctl_bench_\(getpid())"
         try admin.execute("CREATE DATABASE \(database)")
         defer { _ = try? admin.execute("DROP DATABASE \(database) WITH (FORCE)") }
-        let url = try databaseURL(replacing: database, in: settings)
+        let url = try benchmarkDatabaseURL(replacing: database, base: databaseURL)
         let store = ExpStore(connection: try PostgresConnection(.resolve(databaseURL: url, environment: [:])))
         try store.migrate()
 
@@ -98,22 +98,7 @@ struct ApplyBenchmark {
         return number % 2 == 0 ? 50 : -50
     }
 
-    private func databaseURL(replacing database: String, in settings: ConnectionSettings) throws -> String {
-        guard let base = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"],
-            var components = URLComponents(string: base)
-        else { throw BenchmarkErrorText("give --database-url or DATABASE_URL (a URL) for the benchmark's server") }
-        components.path = "/" + database
-        return components.string ?? base
-    }
-
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
+    private func seconds(_ duration: Duration) -> Double { duration.seconds }
 
     private func format(_ duration: Duration) -> String { String(format: "%8.1f ms", seconds(duration) * 1000) }
-}
-
-struct BenchmarkErrorText: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

@@ -37,7 +37,7 @@ struct RegistryBenchmark {
         let database = "expctl_bench_registry_\(getpid())"
         try admin.execute("CREATE DATABASE \(database)")
         defer { _ = try? admin.execute("DROP DATABASE \(database) WITH (FORCE)") }
-        let url = try databaseURL(replacing: database)
+        let url = try benchmarkDatabaseURL(replacing: database, base: databaseURL)
         let store = ExpStore(connection: try PostgresConnection(.resolve(databaseURL: url, environment: [:])))
 
         let transport = CurlTransport()
@@ -311,18 +311,8 @@ struct RegistryBenchmark {
         return (clock.now - start, result)
     }
 
-    private func databaseURL(replacing database: String) throws -> String {
-        guard let base = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"],
-            var components = URLComponents(string: base)
-        else { throw BenchmarkErrorText("give --database-url or DATABASE_URL (a URL) for the benchmark's server") }
-        components.path = "/" + database
-        return components.string ?? base
-    }
-
     private func median(_ values: [Duration]) -> Duration { values.sorted()[values.count / 2] }
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
+    private func seconds(_ duration: Duration) -> Double { duration.seconds }
     /// Microseconds per request of a run of `requests`.
     private func perRequest(_ duration: Duration) -> Double { seconds(duration) * 1e6 / Double(requests) }
     private func micro(_ value: Double) -> String { String(format: "%.0f", value) }

@@ -2,6 +2,7 @@
 //
 //   swift run -c release expctl-bench validate [--files N] [--changes N] [--repetitions N] [--layout nested|flat|both]
 //   swift run -c release expctl-bench apply [--experiments N] [--variants N] [--database-url URL]
+//   swift run -c release expctl-bench jobs [--events N] [--rounds N] [--database-url URL]
 //   swift run -c release expctl-bench mlflow --database-url URL --mlflow-url URL [--versions N] [--requests N] [--rounds N] [--parallelism N]
 import BenchmarkSupport
 import Foundation
@@ -35,6 +36,27 @@ if arguments.first == "mlflow" {
         try RegistryBenchmark(
             versions: versions, requests: requests, rounds: rounds, parallelism: parallelism, databaseURL: databaseURL, mlflowURL: mlflowURL
         ).run()
+    } catch {
+        print("expctl-bench: \(error)")
+        exit(1)
+    }
+    exit(0)
+}
+if arguments.first == "jobs" {
+    arguments.removeFirst()
+    var options = ["--events": "1000000", "--rounds": "2"]
+    var databaseURL: String?
+    while arguments.count >= 2 {
+        if arguments[0] == "--database-url" { databaseURL = arguments[1] } else if options[arguments[0]] != nil { options[arguments[0]] = arguments[1] } else { break }
+        arguments.removeFirst(2)
+    }
+    guard arguments.isEmpty, let events = Int(options["--events"]!), let rounds = Int(options["--rounds"]!), events > 0, rounds > 0
+    else {
+        print("usage: expctl-bench jobs [--events N] [--rounds N] [--database-url URL]")
+        exit(2)
+    }
+    do {
+        try JobsBenchmark(events: events, databaseURL: databaseURL, rounds: rounds).run()
     } catch {
         print("expctl-bench: \(error)")
         exit(1)
