@@ -18,8 +18,8 @@ public struct SimulationSummary: Sendable, Equatable {
 }
 
 /// Writes a simulated world into PostgreSQL: the domain tables of one schema and the plan
-/// events in `exp.events`, streamed through COPY one household at a time, all in one
-/// transaction (a failure anywhere leaves the database as it was).
+/// events in `exp.events`, streamed through COPY (households one at a time, events day by day
+/// in time order), all in one transaction (a failure anywhere leaves the database as it was).
 ///
 /// It refuses, writing nothing, when the tables already hold rows or `exp.events` holds events
 /// of an earlier simulate, unless `replace` is set: then those rows and events are replaced.
