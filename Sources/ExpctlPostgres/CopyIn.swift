@@ -128,13 +128,24 @@ public final class CopyInWriter {
     /// cannot hold it.
     public func append(_ text: String) throws(PostgresError) {
         separate()
-        guard CopyTextFormat.append(text, to: &buffer) else {
-            throw PostgresError(
-                kind: .query,
-                message: "field \(fieldNumber) of row \(rowCount + 1) contains a NUL character,"
-                    + " which PostgreSQL text cannot hold",
-                function: "PQputCopyData")
-        }
+        guard CopyTextFormat.append(text, to: &buffer) else { throw nulError() }
+    }
+
+    /// Appends a text field given as UTF-8 bytes, escaped like `append(_:)`: for callers that
+    /// build large fields (JSON documents) in a reusable buffer rather than as strings. Bytes
+    /// that are not UTF-8 are the server's to refuse.
+    public func append(utf8 bytes: [UInt8]) throws(PostgresError) {
+        separate()
+        let appended = bytes.withUnsafeBufferPointer { CopyTextFormat.append(utf8: $0, to: &buffer) }
+        guard appended else { throw nulError() }
+    }
+
+    private func nulError() -> PostgresError {
+        PostgresError(
+            kind: .query,
+            message: "field \(fieldNumber) of row \(rowCount + 1) contains a NUL character,"
+                + " which PostgreSQL text cannot hold",
+            function: "PQputCopyData")
     }
 
     public func append(_ value: Int) {
@@ -214,30 +225,33 @@ public enum CopyTextFormat {
     /// Appends `text` escaped to `buffer`; false, with nothing appended, if it holds a NUL.
     static func append(_ text: String, to buffer: inout [UInt8]) -> Bool {
         var text = text
-        return text.withUTF8 { bytes in
-            var plain = true
-            for byte in bytes {
-                switch byte {
-                case 0: return false
-                case backslash, tab, newline, carriageReturn: plain = false
-                default: break
-                }
+        return text.withUTF8 { append(utf8: $0, to: &buffer) }
+    }
+
+    /// The same for UTF-8 bytes.
+    static func append(utf8 bytes: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) -> Bool {
+        var plain = true
+        for byte in bytes {
+            switch byte {
+            case 0: return false
+            case backslash, tab, newline, carriageReturn: plain = false
+            default: break
             }
-            if plain {
-                buffer.append(contentsOf: bytes)
-                return true
-            }
-            for byte in bytes {
-                switch byte {
-                case backslash: buffer.append(contentsOf: [backslash, backslash])
-                case tab: buffer.append(contentsOf: [backslash, UInt8(ascii: "t")])
-                case newline: buffer.append(contentsOf: [backslash, UInt8(ascii: "n")])
-                case carriageReturn: buffer.append(contentsOf: [backslash, UInt8(ascii: "r")])
-                default: buffer.append(byte)
-                }
-            }
+        }
+        if plain {
+            buffer.append(contentsOf: bytes)
             return true
         }
+        for byte in bytes {
+            switch byte {
+            case backslash: buffer.append(contentsOf: [backslash, backslash])
+            case tab: buffer.append(contentsOf: [backslash, UInt8(ascii: "t")])
+            case newline: buffer.append(contentsOf: [backslash, UInt8(ascii: "n")])
+            case carriageReturn: buffer.append(contentsOf: [backslash, UInt8(ascii: "r")])
+            default: buffer.append(byte)
+            }
+        }
+        return true
     }
 
     private static let backslash = UInt8(ascii: "\\")

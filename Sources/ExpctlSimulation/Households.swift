@@ -22,13 +22,18 @@ public struct Household: Sendable, Equatable {
 
     var forbiddenAllergens: UInt8
     var excludedMask: UInt64
+    /// The indices of the recipes it may eat (see `allows`).
+    var allowedRecipes: [Int] = []
     /// The day of the week (0 for the first day of a simulated week) and hour it usually plans.
     var usualPlanDay: Int
     var usualPlanHour: Int
 
-    /// Whether a recipe respects the restrictions and the excluded ingredients.
-    func allows(_ recipe: Recipe) -> Bool {
-        recipe.allergenMask & forbiddenAllergens == 0 && recipe.ingredientMask & excludedMask == 0
+    /// The id of household `index`: `h` and `index + 1` in six digits (more past 999,999).
+    static func id(_ index: Int) -> String { "h" + zeroPadded(index + 1, 6) }
+
+    /// Whether recipe `index` respects the restrictions and the excluded ingredients.
+    func allows(_ index: Int, _ recipes: RecipeFacts) -> Bool {
+        recipes.allergenMasks[index] & forbiddenAllergens == 0 && recipes.ingredientMasks[index] & excludedMask == 0
     }
 
     /// The bucket the hidden preference model knows the size by.
@@ -68,16 +73,16 @@ public enum PlanMode: String, Sendable, CaseIterable {
 enum HouseholdGenerator {
     /// A household keeps at least this many recipes it may eat, so a week never runs short.
     static let minimumAllowedRecipes = 21
+    private static let restrictionWeights = Vocabulary.restrictions.map(\.weight)
 
-    static func generate(index: Int, seed: UInt64, recipes: [Recipe]) -> Household {
+    static func generate(index: Int, seed: UInt64, recipes: RecipeFacts) -> Household {
         var random = SplitMix64(seed: seed, stream: .household, index: index)
         let size = [1, 2, 3, 4, 5, 6][random.weightedIndex([18, 30, 18, 20, 9, 5])]
         let region = Vocabulary.regions[random.below(Vocabulary.regions.count)]
         let preferences = random.sample(Vocabulary.tags, count: random.weightedIndex([30, 45, 25]))
         var restrictions: [String] = []
         for _ in 0..<random.weightedIndex([60, 30, 10]) {
-            let names = Vocabulary.restrictions.map(\.name)
-            let pick = names[random.weightedIndex(Vocabulary.restrictions.map(\.weight))]
+            let pick = Vocabulary.restrictions[random.weightedIndex(restrictionWeights)].name
             let allergen = Vocabulary.allergen(ofRestriction: pick)
             if !restrictions.contains(where: { Vocabulary.allergen(ofRestriction: $0) == allergen }) {
                 restrictions.append(pick)
@@ -87,21 +92,22 @@ enum HouseholdGenerator {
         let maxPrepTime = [20, 30, 45, 60, 90][random.weightedIndex([5, 20, 35, 25, 15])]
         var excluded = random.sample(Vocabulary.excludable, count: random.weightedIndex([45, 30, 17, 8]))
         let workflow = WorkflowType.draw(&random)
-        let planDay = random.below(7)
-        let planHour = random.int(in: 7...21)
+        let habits = PlanSchedule.habits(household: index, seed: seed)
 
         var household = Household(
-            index: index, id: "h" + zeroPadded(index + 1, 6), size: size, region: region, preferences: preferences,
+            index: index, id: Household.id(index), size: size, region: region, preferences: preferences,
             restrictions: restrictions, budget: budget, maxPrepTime: maxPrepTime, excludedIngredients: excluded,
-            usualWorkflow: workflow, forbiddenAllergens: 0, excludedMask: 0, usualPlanDay: planDay,
-            usualPlanHour: planHour)
+            usualWorkflow: workflow, forbiddenAllergens: 0, excludedMask: 0, usualPlanDay: habits.day,
+            usualPlanHour: habits.hour)
         // Drop exclusions, then restrictions, until enough recipes remain (rarely needed).
         while true {
             household.excludedIngredients = excluded
-            household.forbiddenAllergens = allergenMask(restrictions)
+            household.forbiddenAllergens = Vocabulary.allergenMask(
+                restrictions.map(Vocabulary.allergen(ofRestriction:)))
             household.excludedMask = Vocabulary.mask(excluded)
             household.restrictions = restrictions
-            if recipes.count(where: household.allows) >= minimumAllowedRecipes { return household }
+            household.allowedRecipes = (0..<recipes.count).filter { household.allows($0, recipes) }
+            if household.allowedRecipes.count >= minimumAllowedRecipes { return household }
             if !excluded.isEmpty {
                 excluded.removeLast()
             } else if !restrictions.isEmpty {
@@ -109,14 +115,6 @@ enum HouseholdGenerator {
             } else {
                 return household
             }
-        }
-    }
-
-    static func allergenMask(_ restrictions: [String]) -> UInt8 {
-        restrictions.reduce(0) { mask, restriction in
-            let allergen = Vocabulary.allergen(ofRestriction: restriction)
-            guard let bit = Vocabulary.allergens.firstIndex(of: allergen) else { return mask }
-            return mask | 1 << UInt8(bit)
         }
     }
 }

@@ -2,18 +2,18 @@
 /// eat, the incumbent's weights over them, and the household's hidden taste.
 struct PlanningContext: Sendable {
     let household: Household
-    let recipes: [Recipe]
+    let recipes: RecipeFacts
     /// Indices of the recipes that respect the household's restrictions and exclusions.
     let allowed: [Int]
     /// Running sums of the popularity of `allowed`, for weighted draws.
     let cumulativePopularity: [Double]
     let taste: Taste
 
-    init(household: Household, recipes: [Recipe], popularity: [Double], taste: Taste) {
+    init(household: Household, recipes: RecipeFacts, popularity: [Double], taste: Taste) {
         self.household = household
         self.recipes = recipes
         self.taste = taste
-        allowed = recipes.indices.filter { household.allows(recipes[$0]) }
+        allowed = household.allowedRecipes
         var sum = 0.0
         cumulativePopularity = allowed.map { index in
             sum += popularity[index]
@@ -34,7 +34,7 @@ struct PlanningContext: Sendable {
     }
 
     func utility(_ recipe: Int, pantry: UInt64, workflow: WorkflowType) -> Double {
-        taste.utility(recipe, recipe: recipes[recipe], pantry: pantry, workflow: workflow)
+        taste.utility(recipe, pantry: pantry, workflow: workflow)
     }
 }
 
@@ -54,14 +54,10 @@ enum IncumbentPolicy {
                 let candidate =
                     mode == .exploratory && random.chance(0.5)
                     ? context.allowed[random.below(context.allowed.count)] : context.popularRecipe(&random)
-                let recipe = context.recipes[candidate]
                 if chosen.contains(candidate) { continue }
-                if strict,
-                    recipe.prepTime > household.maxPrepTime
-                        || recipe.costPerServing * Double(household.size) > dailyBudget
-                {
-                    continue
-                }
+                let tooLong = context.recipes.prepTimes[candidate] > household.maxPrepTime
+                let tooDear = context.recipes.costs[candidate] * Double(household.size) > dailyBudget
+                if strict, tooLong || tooDear { continue }
                 pick = candidate
                 break
             }

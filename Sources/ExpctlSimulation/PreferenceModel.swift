@@ -50,32 +50,42 @@ struct PreferenceModel: Sendable {
     }
 
     /// The household's utility of each recipe without the pantry bonus: affinity plus noise.
-    func taste(of household: Household, recipes: [Recipe]) -> Taste {
+    func taste(of household: Household, recipes: RecipeFacts) -> Taste {
         var features = [
             Self.sizeFeature(household.sizeBucket),
             Self.sizeBuckets.count + Vocabulary.regions.firstIndex(of: household.region)!,
         ]
         features += household.preferences.map(Self.preferenceFeature)
-        var noise = SplitMix64(seed: seed, stream: .noise, index: household.index)
-        let base = recipes.map { recipe in
-            var sum = 0.0
-            for feature in features {
-                for tag in recipe.tagIndices { sum += affinity[feature][tag] }
-            }
-            return sum + Self.noiseScale * noise.normal()
+        // The household's liking of each tag, then of each recipe as the sum over its tags.
+        var tagScores = affinity[features[0]]
+        for feature in features.dropFirst() {
+            for tag in tagScores.indices { tagScores[tag] += affinity[feature][tag] }
         }
-        return Taste(base: base)
+        var noise = SplitMix64(seed: seed, stream: .noise, index: household.index)
+        var base = [Double](repeating: 0, count: recipes.count)
+        var next = 0
+        for recipe in base.indices {
+            var sum = 0.0
+            let end = recipes.tagStarts[recipe + 1]
+            while next < end {
+                sum += tagScores[recipes.tags[next]]
+                next += 1
+            }
+            base[recipe] = sum + Self.noiseScale * noise.quickNormal()
+        }
+        return Taste(base: base, ingredientMasks: recipes.ingredientMasks)
     }
 }
 
 /// One household's hidden utilities.
 struct Taste: Sendable {
     /// Affinity plus noise, by recipe index.
-    var base: [Double]
+    let base: [Double]
+    let ingredientMasks: [UInt64]
 
     /// The full utility of recipe `index` with `pantry` (a mask of ingredient bits) at hand.
-    func utility(_ index: Int, recipe: Recipe, pantry: UInt64, workflow: WorkflowType) -> Double {
-        let held = (recipe.ingredientMask & pantry).nonzeroBitCount
+    func utility(_ index: Int, pantry: UInt64, workflow: WorkflowType) -> Double {
+        let held = (ingredientMasks[index] & pantry).nonzeroBitCount
         let bonus = workflow == .pantryFirst ? PreferenceModel.pantryFirstBonus : PreferenceModel.pantryBonus
         return base[index] + bonus * Double(held)
     }

@@ -11,10 +11,35 @@ public struct Recipe: Sendable, Equatable {
     public var prepTime: Int
     /// Dollars, in whole cents.
     public var costPerServing: Double
+}
 
-    var ingredientMask: UInt64
-    var allergenMask: UInt8
-    var tagIndices: [Int]
+/// What planning reads about every recipe, by recipe index, in flat arrays: planning runs a
+/// few million times and must not copy `Recipe` values (and retain their arrays) to do it.
+struct RecipeFacts: Sendable {
+    let ingredientMasks: [UInt64]
+    let allergenMasks: [UInt8]
+    let prepTimes: [Int]
+    let costs: [Double]
+    /// The tags of recipe `r` are `tags[tagStarts[r]..<tagStarts[r + 1]]` (tag indices).
+    let tagStarts: [Int]
+    let tags: [Int]
+
+    init(_ recipes: [Recipe]) {
+        ingredientMasks = recipes.map { Vocabulary.mask($0.ingredients) }
+        allergenMasks = recipes.map { Vocabulary.allergenMask($0.allergens) }
+        prepTimes = recipes.map(\.prepTime)
+        costs = recipes.map(\.costPerServing)
+        var starts = [0]
+        var tags: [Int] = []
+        for recipe in recipes {
+            tags += recipe.tags.map(Vocabulary.tag)
+            starts.append(tags.count)
+        }
+        tagStarts = starts
+        self.tags = tags
+    }
+
+    var count: Int { costs.count }
 }
 
 /// Builds the recipe catalogue: 160 to 240 recipes, each a distinct cuisine, protein and dish
@@ -77,10 +102,7 @@ enum RecipeCatalogue {
         return Recipe(
             id: "r" + zeroPadded(number, 4), name: "\(cuisine.display) \(protein.display) \(form.name)",
             ingredients: ingredients,
-            tags: tags, allergens: allergens, prepTime: prepTime, costPerServing: Double(cents) / 100,
-            ingredientMask: Vocabulary.mask(ingredients),
-            allergenMask: allergens.reduce(0) { $0 | 1 << UInt8(Vocabulary.allergens.firstIndex(of: $1)!) },
-            tagIndices: tags.map(Vocabulary.tag))
+            tags: tags, allergens: allergens, prepTime: prepTime, costPerServing: Double(cents) / 100)
     }
 
     /// How much the incumbent policy favours each recipe: a Zipf-like weight over a random rank,

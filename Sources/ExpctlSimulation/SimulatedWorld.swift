@@ -27,6 +27,13 @@ public struct SimulationConfig: Sendable, Equatable {
     }
 }
 
+/// A household, its pantry stays and what it plans with.
+struct PlanningState {
+    var household: Household
+    var pantry: [PantryStay]
+    var context: PlanningContext
+}
+
 /// A household with its pantry over the simulated days and the plans it made.
 public struct HouseholdHistory: Sendable, Equatable {
     public var household: Household
@@ -41,12 +48,14 @@ public struct HouseholdHistory: Sendable, Equatable {
 public struct SimulatedWorld: Sendable {
     public let config: SimulationConfig
     public let recipes: [Recipe]
+    let facts: RecipeFacts
     let popularity: [Double]
     let preferences: PreferenceModel
 
     public init(_ config: SimulationConfig) {
         self.config = config
         recipes = RecipeCatalogue.generate(seed: config.seed)
+        facts = RecipeFacts(recipes)
         popularity = RecipeCatalogue.popularity(count: recipes.count, seed: config.seed)
         preferences = PreferenceModel(seed: config.seed)
     }
@@ -54,21 +63,49 @@ public struct SimulatedWorld: Sendable {
     /// Household `index` (0-based; its id is `index + 1` zero-padded).
     public func household(_ index: Int) -> Household {
         precondition((0..<config.households).contains(index), "household \(index) of \(config.households)")
-        return HouseholdGenerator.generate(index: index, seed: config.seed, recipes: recipes)
+        return HouseholdGenerator.generate(index: index, seed: config.seed, recipes: facts)
     }
 
     /// The household's pantry over the simulated days, ordered by `validFrom`, then name.
     public func pantry(of household: Household) -> [PantryItem] {
-        PantryGenerator.generate(for: household, seed: config.seed, start: config.start, days: config.days)
+        pantry(ofHousehold: household.index)
+    }
+
+    /// The pantry of household `index`.
+    public func pantry(ofHousehold index: Int) -> [PantryItem] {
+        PantryGenerator.items(stays(of: index))
     }
 
     /// Household `index` with its pantry and its plans in time order.
     public func history(ofHousehold index: Int) -> HouseholdHistory {
+        let state = planningState(ofHousehold: index)
+        var sessions: [PlanSession] = []
+        for week in 0..<weeks {
+            for plan in PlanSchedule.plans(household: index, week: week, config: config) {
+                sessions.append(session(plan, state))
+            }
+        }
+        return HouseholdHistory(
+            household: state.household, pantry: PantryGenerator.items(state.pantry), sessions: sessions)
+    }
+
+    /// The simulated weeks, the last one possibly cut short.
+    var weeks: Int { (config.days + 6) / 7 }
+
+    /// What planning for household `index` needs, made afresh.
+    func planningState(ofHousehold index: Int) -> PlanningState {
         let household = household(index)
-        let pantry = pantry(of: household)
-        let sessions = PlanSchedule.sessions(
-            for: household, pantry: pantry, context: context(for: household), config: config)
-        return HouseholdHistory(household: household, pantry: pantry, sessions: sessions)
+        return PlanningState(household: household, pantry: stays(of: index), context: context(for: household))
+    }
+
+    /// The session a scheduled plan of the household of `state` becomes.
+    func session(_ plan: ScheduledPlan, _ state: PlanningState) -> PlanSession {
+        PlanSchedule.session(
+            plan, household: state.household, pantry: state.pantry, context: state.context, config: config)
+    }
+
+    private func stays(of index: Int) -> [PantryStay] {
+        PantryGenerator.stays(household: index, seed: config.seed, start: config.start, days: config.days)
     }
 
     /// The hidden preference model for `household`: for tests and benchmarks that check a
@@ -79,8 +116,8 @@ public struct SimulatedWorld: Sendable {
 
     private func context(for household: Household) -> PlanningContext {
         PlanningContext(
-            household: household, recipes: recipes, popularity: popularity,
-            taste: preferences.taste(of: household, recipes: recipes))
+            household: household, recipes: facts, popularity: popularity,
+            taste: preferences.taste(of: household, recipes: facts))
     }
 }
 

@@ -1,3 +1,4 @@
+import ExpctlModel
 public import ExpctlPostgres
 
 /// What simulate wrote (the server's row counts) and what it replaced.
@@ -17,8 +18,8 @@ public struct SimulationSummary: Sendable, Equatable {
 }
 
 /// Writes a simulated world into PostgreSQL: the domain tables of one schema and the plan
-/// events in `exp.events`, streamed through COPY one household at a time, all in one
-/// transaction (a failure anywhere leaves the database as it was).
+/// events in `exp.events`, streamed through COPY (households one at a time, events day by day
+/// in time order), all in one transaction (a failure anywhere leaves the database as it was).
 ///
 /// It refuses, writing nothing, when the tables already hold rows or `exp.events` holds events
 /// of an earlier simulate, unless `replace` is set: then those rows and events are replaced.
@@ -60,7 +61,7 @@ public struct SimulationWriter {
         if replace {
             try connection.execute("TRUNCATE \(DomainSchema.tables.map(schema.qualified).joined(separator: ", "))")
             return try connection.execute(
-                "DELETE FROM exp.events WHERE context->>'source' = $1", [.text(EventDocuments.source)]
+                "DELETE FROM exp.events WHERE context->>'source' = $1", [.text(EventJSON.source)]
             ).affectedRows
         }
         var tablesWithRows: [String] = []
@@ -70,7 +71,7 @@ public struct SimulationWriter {
         }
         let simulated =
             try connection.execute(
-                "SELECT count(*) AS n FROM exp.events WHERE context->>'source' = $1", [.text(EventDocuments.source)]
+                "SELECT count(*) AS n FROM exp.events WHERE context->>'source' = $1", [.text(EventJSON.source)]
             ).int(0, "n") ?? 0
         guard tablesWithRows.isEmpty, simulated == 0 else {
             throw SimulationError.notEmpty(
@@ -83,43 +84,64 @@ public struct SimulationWriter {
         _ world: SimulatedWorld, _ connection: PostgresConnection, _ summary: inout SimulationSummary
     ) throws {
         let count = world.config.households
+        let encoder = SimulationRows(recipes: world.recipes)
         summary.recipes = try copy(connection, "recipes", SimulationRows.recipeColumns) { rows in
-            for recipe in world.recipes { try SimulationRows.recipe(recipe, rows) }
+            for recipe in world.recipes { try encoder.recipe(recipe, rows) }
         }
         summary.households = try copy(connection, "households", SimulationRows.householdColumns) { rows in
-            for index in 0..<count { try SimulationRows.household(world.household(index), rows) }
+            for index in 0..<count { try encoder.household(world.household(index), rows) }
         }
         summary.constraints = try copy(connection, "constraints", SimulationRows.constraintsColumns) { rows in
-            for index in 0..<count { try SimulationRows.constraints(world.household(index), rows) }
+            for index in 0..<count { try encoder.constraints(world.household(index), rows) }
         }
         summary.pantryItems = try copy(connection, "pantry_items", SimulationRows.pantryColumns) { rows in
             for index in 0..<count {
-                let household = world.household(index)
-                for item in world.pantry(of: household) { try SimulationRows.pantryItem(item, of: household, rows) }
+                let id = Household.id(index)
+                for item in world.pantry(ofHousehold: index) { try encoder.pantryItem(item, of: id, rows) }
             }
         }
     }
 
+    /// The events in time order, as an event stream would have recorded them: a week's plans
+    /// are scheduled for every household, then made day by day, and each day's events are
+    /// written sorted (an acceptance after midnight waits for the next day). Only a day's
+    /// events are held at a time; index inserts in time order also cost the server far less.
     private func writeEvents(
         _ world: SimulatedWorld, _ connection: PostgresConnection, _ summary: inout SimulationSummary
     ) throws {
-        var generated = 0
-        var accepted = 0
+        let encoder = SimulationRows(recipes: world.recipes)
+        let config = world.config
+        var queue = EventQueue()
         let copied = try connection.copyIn(
             "COPY exp.events (\(SimulationRows.eventColumns)) FROM STDIN", chunkSize: chunkSize
         ) { rows in
-            for index in 0..<world.config.households {
-                let history = world.history(ofHousehold: index)
-                for session in history.sessions {
-                    try SimulationRows.events(of: session, household: history.household, recipes: world.recipes, rows)
-                    generated += 1
-                    if session.acceptance != nil { accepted += 1 }
+            func write(_ session: PlanSession, _ householdID: String, _ acceptance: Acceptance?) throws {
+                if let acceptance {
+                    try encoder.accepted(session, acceptance, of: householdID, rows)
+                } else {
+                    try encoder.generated(session, of: householdID, rows)
                 }
             }
+            for week in 0..<world.weeks {
+                var byDay = [[ScheduledPlan]](repeating: [], count: 7)
+                for index in 0..<config.households {
+                    for plan in PlanSchedule.plans(household: index, week: week, config: config) {
+                        byDay[plan.day - week * 7].append(plan)
+                    }
+                }
+                for (dayOfWeek, plans) in byDay.enumerated() {
+                    for plan in plans {
+                        let session = world.session(plan, world.planningState(ofHousehold: plan.household))
+                        queue.add(session, household: plan.household)
+                        summary.plansGenerated += 1
+                        if session.acceptance != nil { summary.plansAccepted += 1 }
+                    }
+                    try queue.drain(before: config.start.seconds + Int64((week * 7 + dayOfWeek + 1) * 86_400), write)
+                }
+            }
+            try queue.drain(before: nil, write)
         }
-        precondition(copied == generated + accepted, "the server copied \(copied) events of \(generated + accepted)")
-        summary.plansGenerated = generated
-        summary.plansAccepted = accepted
+        precondition(copied == summary.events, "the server copied \(copied) events of \(summary.events)")
     }
 
     private func copy(

@@ -12,16 +12,18 @@ struct SplitMix64 {
         state = seed
     }
 
-    /// A stream of its own for `stream` (a part of the world) and `index` (e.g. a household).
-    init(seed: UInt64, stream: Stream, index: Int = 0) {
+    /// A stream of its own for `stream` (a part of the world), `index` (e.g. a household) and
+    /// `subindex` (e.g. a week of that household).
+    init(seed: UInt64, stream: Stream, index: Int = 0, subindex: Int = 0) {
         let streamKey = SplitMix64.mix(seed ^ (stream.rawValue &* 0xD1B5_4A32_D192_ED03))
-        state = SplitMix64.mix(streamKey &+ UInt64(truncatingIfNeeded: index) &* 0x9E37_79B9_7F4A_7C15)
+        let indexKey = SplitMix64.mix(streamKey &+ UInt64(truncatingIfNeeded: index) &* 0x9E37_79B9_7F4A_7C15)
+        state = SplitMix64.mix(indexKey &+ UInt64(truncatingIfNeeded: subindex) &* 0xC2B2_AE3D_27D4_EB4F)
     }
 
     /// The parts of the world that draw numbers, each from its own stream.
     enum Stream: UInt64 {
         case recipes = 1
-        case popularity, affinity, household, pantry, plans, noise, planID
+        case popularity, affinity, household, habits, pantry, schedule, plans, noise
     }
 
     mutating func next() -> UInt64 {
@@ -68,6 +70,14 @@ struct SplitMix64 {
     /// scaled. Arithmetic only, so the same seed gives the same bits everywhere (no libm).
     mutating func normal() -> Double {
         (unit() + unit() + unit() + unit() - 2) * 1.732_050_807_568_877_2
+    }
+
+    /// The same shape from one draw: four 16-bit uniforms instead of four 53-bit ones, for the
+    /// noise drawn for every recipe of every household.
+    mutating func quickNormal() -> Double {
+        let bits = next()
+        let sum = (bits & 0xFFFF) + (bits >> 16 & 0xFFFF) + (bits >> 32 & 0xFFFF) + (bits >> 48)
+        return (Double(sum) * 0x1.0p-16 - 2) * 1.732_050_807_568_877_2
     }
 
     /// An index drawn with probability proportional to `weights[index]` (all non-negative, at

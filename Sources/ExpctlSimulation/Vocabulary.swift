@@ -30,6 +30,11 @@ enum Vocabulary {
     /// The allergens recipes declare; an allergen's index is its bit in allergen masks.
     static let allergens = ["nut", "gluten", "dairy", "shellfish", "egg", "fish", "soy", "sesame"]
 
+    /// The mask of the named allergens (names not in `allergens` have no bit).
+    static func allergenMask(_ names: [String]) -> UInt8 {
+        names.reduce(0) { mask, name in allergens.firstIndex(of: name).map { mask | 1 << UInt8($0) } ?? mask }
+    }
+
     /// The allergens each ingredient carries.
     static let allergensOfIngredient: [String: [String]] = [
         "peanuts": ["nut"], "almonds": ["nut"], "cashews": ["nut"],
@@ -80,9 +85,12 @@ enum Vocabulary {
         "cabbage", "avocado", "zucchini",
     ]
 
+    /// How a pantry holds each ingredient, by ingredient index.
+    static let pantryUnits = ingredients.map(pantryUnit)
+
     /// How a pantry holds an ingredient: its unit, the quantities it comes in, and how likely
     /// a household is to keep it (staples more than the rest).
-    static func pantryUnit(_ ingredient: String) -> (unit: String, quantities: [Double], weight: Double) {
+    private static func pantryUnit(_ ingredient: String) -> (unit: String, quantities: [Double], weight: Double) {
         switch ingredient {
         case "rice", "pasta", "potatoes", "quinoa", "couscous", "lentils": ("kg", [0.5, 1, 2, 3], 3)
         case "noodles", "tortillas", "bread": ("pack", [1, 2], 2)

@@ -84,6 +84,30 @@ struct SimulationWriterTests {
                     AND context->>'policy_version_id' = 'planner_policy@1'
                 """)
             #expect(metrics == Int64(summary.plansGenerated))
+            // What the writer wrote for a household is what the world says it did.
+            let written = try connection.execute(
+                """
+                SELECT payload->>'plan_id' AS id FROM exp.events
+                WHERE unit_id = 'h000004' AND event_type = 'plan_generated' ORDER BY occurred_at
+                """)
+            #expect(
+                written.rows.indices.map { written.string($0, "id") }
+                    == world.history(ofHousehold: 3).sessions.map(\.planID))
+        }
+    }
+
+    /// Events are written as a stream would have recorded them: ids follow time.
+    @Test func eventsAreWrittenInTimeOrder() throws {
+        try withMigratedDatabase { database, connection in
+            _ = try write(world(seed: 8, households: 40), connection)
+            let disorder = try count(
+                connection,
+                """
+                SELECT count(*) AS n FROM (
+                    SELECT occurred_at < lag(occurred_at) OVER (ORDER BY id) AS earlier FROM exp.events) AS ordered
+                WHERE earlier
+                """)
+            #expect(disorder == 0)
         }
     }
 
