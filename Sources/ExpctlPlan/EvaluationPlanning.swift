@@ -22,7 +22,7 @@ enum EvaluationPlanning {
                 guard case .read(let registry) = observed.registry,
                     !builder.changesProduction(of: training.modelName)
                 else { return nil }
-                baseline = registry.models[training.modelName]?.aliases[OfflineReplay.productionAlias]
+                baseline = registry.models[training.modelName]?.aliases[EvaluationIdentity.productionAlias]
             }
             let inputs = jobInputs(training, version: version, baseline: baseline == version ? nil : baseline,
                                    datasetDigest: datasetDigest(training.evaluation.datasetVersion, observed),
@@ -37,13 +37,13 @@ enum EvaluationPlanning {
         _ training: TrainingConfig, version: String, baseline: String?, datasetDigest: String?, weights: [String: Double]
     ) -> [String: JSONValue] {
         var inputs: [String: JSONValue] = [
-            "inputs_version": .integer(OfflineReplay.inputsSchemaVersion),
+            "inputs_version": .integer(EvaluationIdentity.inputsSchemaVersion),
             "model_name": .string(training.modelName),
             "model_version": .string(version),
             "baseline_version": baseline.map(JSONValue.string) ?? .null,
             "dataset_version": .string(training.evaluation.datasetVersion),
             "dataset_digest": datasetDigest.map(JSONValue.string) ?? .null,
-            "scorer_version": .string(OfflineReplay.scorerVersion),
+            "scorer_version": .string(EvaluationIdentity.scorerVersion),
             "weights": .object(weights.mapValues(JSONValue.double)),
             "seed": .integer(Int64(training.seed)),
         ]
@@ -62,6 +62,6 @@ enum EvaluationPlanning {
 extension PlanBuilder {
     /// Whether this plan moves the production alias of `model`.
     func changesProduction(of model: String) -> Bool {
-        actions.contains { $0.address == .modelAlias(model: model, alias: OfflineReplay.productionAlias) }
+        actions.contains { $0.address == .modelAlias(model: model, alias: EvaluationIdentity.productionAlias) }
     }
 }

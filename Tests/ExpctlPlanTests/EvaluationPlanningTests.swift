@@ -30,7 +30,7 @@ struct EvaluationPlanningTests {
         }
         #expect(inputs["model_version"] == .string("2"))
         #expect(inputs["baseline_version"] == .string("1"))
-        #expect(inputs["scorer_version"] == .string(OfflineReplay.scorerVersion))
+        #expect(inputs["scorer_version"] == .string(EvaluationIdentity.scorerVersion))
         #expect(inputs["dataset_version"] == .string("planner/2025-01-10"))
         #expect(create.readiness == .ready)
     }

@@ -1,5 +1,5 @@
 /// Names shared by the planner, the evaluation job and the scorer.
-public enum OfflineReplay {
+public enum EvaluationIdentity {
     /// The version of expctl's offline scoring (docs/evaluation.md). Bumped when a score's
     /// definition changes, so that every model version is evaluated again under the new one.
     public static let scorerVersion = "expctl-offline-replay/1"
