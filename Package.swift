@@ -44,6 +44,8 @@ let package = Package(
             swiftSettings: strictSettings),
         // The planner: desired state against actual state gives a plan of typed actions. Pure.
         .target(name: "ExpctlPlan", dependencies: ["ExpctlModel"], swiftSettings: strictSettings),
+        // The typed dataset row, expctl's builtin reference model and the offline replay scorer. Pure.
+        .target(name: "ExpctlTraining", dependencies: ["ExpctlModel"], swiftSettings: strictSettings),
         // The git source: reads desired state at a ref through libgit2, no checkout.
         .target(
             name: "ExpctlGit",
@@ -68,7 +70,9 @@ let package = Package(
         // executors of each kind of job (dataset builds, trainings, evaluations).
         .target(
             name: "ExpctlJobs",
-            dependencies: ["ExpctlModel", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlDatasets", "ExpctlMLflow"],
+            dependencies: [
+                "ExpctlModel", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlDatasets", "ExpctlMLflow", "ExpctlTraining",
+            ],
             swiftSettings: strictSettings),
         // The simulated meal-planner world (pure, seeded) and its writer through COPY.
         .target(name: "ExpctlSimulation", dependencies: ["ExpctlPostgres", "ExpctlModel"], swiftSettings: strictSettings),

@@ -41,7 +41,13 @@ struct JobExecution {
     static func executors(
         database: ConnectionSettings, datasets: DatasetStore, mlflow: MLflowSettings?, environment: [String: String]
     ) -> [any JobExecutor] {
-        [DatasetJobExecutor(store: datasets, settings: database, mlflow: mlflow)]
+        var executors: [any JobExecutor] = [DatasetJobExecutor(store: datasets, settings: database, mlflow: mlflow)]
+        if let mlflow {
+            executors.append(TrainingJobExecutor(store: datasets, mlflow: mlflow, environment: environment))
+            executors.append(EvaluationJobExecutor(
+                store: datasets, mlflow: mlflow, database: database, environment: environment))
+        }
+        return executors
     }
 
     /// Runs every claimable job; returns their outcomes (empty when there was none).

@@ -89,7 +89,8 @@ extension ExpStore {
                     record.runID.map(PostgresValue.text) ?? .null, .text(record.jobID),
                     .json(JSONValue.object(record.metrics).canonicalText), .double(record.offlineEvalScore),
                     record.baselineMetrics.map { .json(JSONValue.object($0).canonicalText) } ?? .null,
-                    record.baselineScore.map(PostgresValue.double) ?? .null, .integer(Int64(record.rows.count)),
+                    record.baselineScore.map(PostgresValue.double) ?? .null,
+                    .integer(Int64(record.rows.filter { $0.role == .candidate }.count)),
                 ])
             if !inserted.rows.isEmpty, let id = inserted.string(0, "id") {
                 try copyRows(record.rows, result: id)

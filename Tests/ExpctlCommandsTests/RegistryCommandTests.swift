@@ -8,6 +8,8 @@ import Testing
 
 /// plan and apply with the MLflow registry: a real MLflow server (scripts/test) and a real
 /// PostgreSQL, each test with a registered model of its own.
+// These tests finish training jobs by hand (`finishTrainingJob`), as a runner elsewhere would: their
+// applies and passes record jobs but do not run them (--skip-jobs).
 @Suite("expctl plan and apply with the MLflow model registry")
 struct RegistryCommandTests {
     private func arguments(_ repository: GitFixture, _ database: TestDatabase, mlflow: String? = nil) throws -> [String] {
@@ -24,7 +26,7 @@ struct RegistryCommandTests {
             #expect(plan.output.contains("configs/policies/planner_policy.yaml:6:9"), "\(plan.output)")
             #expect(plan.output.contains("points at \(model) version 1, which is not registered in MLflow: policies must reference registered MLflow model versions"))
             #expect(plan.output.contains("hint: register it first: \(model) has no versions yet"))
-            let apply = expctl(arguments: ["apply", "--auto-approve"] + source)
+            let apply = expctl(arguments: ["apply", "--auto-approve", "--skip-jobs"] + source)
             #expect(apply.status == 1)
             #expect(try database.count("exp.policies") == 0)
             #expect(try testMLflowClient().registeredModel(model)?.versions.isEmpty == true)
@@ -43,7 +45,7 @@ struct RegistryCommandTests {
             #expect(first.output.contains("model_version.\(model)/1"))
             #expect(first.output.contains("model_alias.\(model)@production"))
             #expect(first.output.contains("waits on job training planner-2025-01-10: planned"), "\(first.output)")
-            let applied = expctl(arguments: ["apply", "--auto-approve"] + source)
+            let applied = expctl(arguments: ["apply", "--auto-approve", "--skip-jobs"] + source)
             #expect(applied.status == 0, "\(applied.errors)")
             #expect(applied.output.contains("3 actions wait on jobs or gates and were not applied"), "\(applied.output)")
             var state = try #require(try mlflow.registeredModel(model))
@@ -68,7 +70,7 @@ struct RegistryCommandTests {
             #expect(try completeTrainingJob(database, model: model) == "3")
             // Someone registers a newer version with the same tag: the promotion still names the job's.
             #expect(try registerVersionByHand(of: model, training: "planner-2025-01-10") == "4")
-            let ready = expctl(arguments: ["apply", "--auto-approve"] + source)
+            let ready = expctl(arguments: ["apply", "--auto-approve", "--skip-jobs"] + source)
             #expect(ready.status == 0, "\(ready.errors)")
             state = try #require(try mlflow.registeredModel(model))
             #expect(state.versions["3"]?.stage == .candidate)
@@ -93,7 +95,7 @@ struct RegistryCommandTests {
             #expect(promote.output.contains("another version of \(model) is promoted to production"), "\(promote.output)")
             #expect(promote.output.contains("(changed in git from candidate)"))
             #expect(!promote.output.contains("drift"))
-            #expect(expctl(arguments: ["apply", "--auto-approve"] + source).status == 0)
+            #expect(expctl(arguments: ["apply", "--auto-approve", "--skip-jobs"] + source).status == 0)
             state = try #require(try mlflow.registeredModel(model))
             #expect(state.versions["1"]?.stage == .archived)
             #expect(state.versions["1"]?.tags[RegistryTags.appliedStage] == "archived")
@@ -111,7 +113,7 @@ struct RegistryCommandTests {
         let mlflow = try testMLflowClient()
         try TestDatabase.with { database in
             let source = try arguments(repository, database)
-            #expect(expctl(arguments: ["apply", "--auto-approve"] + source).status == 0)
+            #expect(expctl(arguments: ["apply", "--auto-approve", "--skip-jobs"] + source).status == 0)
             try mlflow.setModelVersionTag(model, version: "1", key: "stage", value: "archived")
             try mlflow.setAlias(model, alias: "production", version: "2")
             try mlflow.setModelVersionTag(model, version: "1", key: "owner", value: "ml-platform")
@@ -121,7 +123,7 @@ struct RegistryCommandTests {
             #expect(drift.output.contains("changed in MLflow by hand (drift); git says production"), "\(drift.output)")
             // Lineage tags that already hold their values are not written again.
             let proxy = try FlakyMLflowProxy(failFirst: 0)
-            #expect(expctl(arguments: ["apply", "--auto-approve"] + (try arguments(repository, database, mlflow: proxy.url))).status == 0)
+            #expect(expctl(arguments: ["apply", "--auto-approve", "--skip-jobs"] + (try arguments(repository, database, mlflow: proxy.url))).status == 0)
             #expect(proxy.log.filter { $0.hasSuffix("model-versions/set-tag") } == ["200 POST /api/2.0/mlflow/model-versions/set-tag"])
             let state = try #require(try mlflow.registeredModel(model))
             #expect(state.versions["1"]?.stage == .production)
@@ -180,14 +182,14 @@ struct RegistryCommandTests {
             #expect(withPassword.status == 1)
             #expect(withPassword.errors.contains("(MLflow: http://***@127.0.0.1:1)"), "\(withPassword.errors)")
             #expect(!(withPassword.errors + withPassword.output).contains("s3cret"))
-            #expect(expctl(arguments: ["apply", "--auto-approve"] + down).status == 1)
+            #expect(expctl(arguments: ["apply", "--auto-approve", "--skip-jobs"] + down).status == 1)
             #expect(try database.count("exp.policies") == 0)
 
             // MLflow goes away mid-apply, after the first registry change: PostgreSQL is untouched.
             // Plan and the stale check read the registry in 2 requests each; the first action (the stage
             // and lineage tags) takes 4, so the alias after it fails.
             let proxy = try FlakyMLflowProxy(failFirst: 0, failAfter: 8)
-            let apply = expctl(arguments: ["apply", "--auto-approve"] + (try arguments(repository, database, mlflow: proxy.url)))
+            let apply = expctl(arguments: ["apply", "--auto-approve", "--skip-jobs"] + (try arguments(repository, database, mlflow: proxy.url)))
             #expect(apply.status == 1)
             #expect(apply.errors.contains("failed: MLflow POST registered-models/alias:"), "\(apply.errors)")
             #expect(apply.errors.contains("the database was not changed, but 1 MLflow registry change and 1 job ledger change were made before it"), "\(apply.errors)")
@@ -195,7 +197,7 @@ struct RegistryCommandTests {
             let run = try database.connect().execute("SELECT outcome FROM exp.reconcile_runs ORDER BY id DESC LIMIT 1")
             #expect(run.string(0, "outcome") == "failed")
             // The next apply, with MLflow back, completes the rest.
-            #expect(expctl(arguments: ["apply", "--auto-approve"] + (try arguments(repository, database))).status == 0)
+            #expect(expctl(arguments: ["apply", "--auto-approve", "--skip-jobs"] + (try arguments(repository, database))).status == 0)
             #expect(expctl(arguments: ["plan", "--detailed-exitcode"] + (try arguments(repository, database))).status == 0)
             #expect(try database.count("exp.policies") == 1)
         }
@@ -212,7 +214,7 @@ struct RegistryCommandTests {
         try TestDatabase.with { database in
             let source = try arguments(repository, database)
             // Four writes at once: the run record must still say exactly what completed.
-            let child = try ExpctlProcess(["apply", "--auto-approve", "--parallelism", "4", "--log-format", "json"] + source)
+            let child = try ExpctlProcess(["apply", "--auto-approve", "--skip-jobs", "--parallelism", "4", "--log-format", "json"] + source)
             // Killed as soon as it reports a registry action done (recorded in the run before it
             // is reported): PostgreSQL comes after.
             let registryDone = child.waitForLine { line in
@@ -234,7 +236,7 @@ struct RegistryCommandTests {
                 Thread.sleep(forTimeInterval: 0.05)
             }
 
-            let rerun = expctl(arguments: ["apply", "--auto-approve"] + source)
+            let rerun = expctl(arguments: ["apply", "--auto-approve", "--skip-jobs"] + source)
             #expect(rerun.status == 0, "\(rerun.errors)")
             let runs = try watcher.execute("SELECT outcome FROM exp.reconcile_runs ORDER BY id")
             #expect(runs.rows.indices.map { runs.string($0, "outcome") } == ["interrupted", "applied"])
@@ -254,7 +256,7 @@ struct RegistryCommandTests {
         let model = try registerTestModel(versions: 1)
         let repository = try exampleRepository(model: model)
         try TestDatabase.with { database in
-            let pass = ["reconcile", "--once"] + (try arguments(repository, database))
+            let pass = ["reconcile", "--once", "--skip-jobs"] + (try arguments(repository, database))
             let first = expctl(arguments: pass)
             #expect(first.status == 0, "\(first.output)")
             #expect(first.output.contains("applied 6 to add, 1 to change, 0 to retire; 3 waiting on jobs or gates (waits on job training"), "\(first.output)")

@@ -43,7 +43,7 @@ struct OfflineReplayStoreTests {
             let stored = try store.connection.execute(
                 "SELECT baseline_model_version, rows, baseline_offline_eval_score FROM exp.offline_replay_results")
             #expect(stored.string(0, "baseline_model_version") == "1")
-            #expect(stored.int(0, "rows") == 4)
+            #expect(stored.int(0, "rows") == 2)
             #expect(stored.double(0, "baseline_offline_eval_score") == 0.7)
         }
     }
