@@ -136,7 +136,7 @@ let package = Package(
                 "ExpctlCommands", "ExpctlMLflow", "ExpctlHTTP", "ExpctlPlan", "ExpctlModel", "ExpctlStore", "ExpctlReconciler",
                 "PostgresTestSupport",
             ],
-            exclude: ["Golden", "flaky_proxy.py"],
+            exclude: ["Golden", "flaky_proxy.py", "team_trainer.py", "team_predictor.py"],
             swiftSettings: strictSettings),
         // The planner example and helpers shared by the tests that plan.
         .target(

@@ -1,0 +1,184 @@
+import ExpctlCommands
+import ExpctlMLflow
+import Foundation
+import PostgresTestSupport
+import Testing
+
+/// A tree declaring a dataset, a training of `model` with `runner`, and a policy version on it.
+private func trainingTree(model: String, runner: String, learningRate: String = "0.05") -> String {
+    """
+    datasets:
+      - { name: planner/2025-01-22, task: planner, since: 2025-01-01T00:00:00Z, until: 2025-01-22T00:00:00Z,
+          validation_share: 0.25, seed: 9 }
+    training:
+      - name: planner-2025-01-22
+        task: planner
+        policy: planner_policy
+        model_name: \(model)
+        base_model: llama-3-8b
+        dataset_version: planner/2025-01-22
+        learning_rate: \(learningRate)
+        epochs: 2
+        batch_size: 32
+        seed: 3
+    \(runner)
+    policies:
+      - name: planner_policy
+        versions:
+          - { version: 1, mlflow_model_name: \(model), training: planner-2025-01-22 }
+    """
+}
+
+/// `runner: command` with the test's trainer in `mode`, and its predictor.
+private func commandRunner(_ mode: String, timeout: Int = 120) throws -> String {
+    guard let python = ProcessInfo.processInfo.environment["EXPCTL_TEST_PYTHON"], !python.isEmpty else {
+        throw FixtureError(message: "EXPCTL_TEST_PYTHON is not set: run the tests with scripts/test")
+    }
+    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    let trainer = folder.appendingPathComponent("team_trainer.py").path
+    let predictor = folder.appendingPathComponent("team_predictor.py").path
+    return """
+            runner: command
+            command: [\(python), \(trainer), \(mode), "{output_dir}"]
+            timeout: \(timeout)
+            evaluation:
+              command: [\(python), \(predictor), "{rows_file}", "{predictions_file}", "{model_dir}"]
+        """
+}
+
+private struct TrainingSetup {
+    let repository: GitFixture
+    let store: String
+    let model = "trained_model_\(UInt32.random(in: .min ... .max))"
+
+    init(runner: (String) throws -> String) throws {
+        repository = try GitFixture()
+        store = FileManager.default.temporaryDirectory.appendingPathComponent("datasets-\(UUID().uuidString)").path
+        try repository.write("tree.yaml", trainingTree(model: model, runner: try runner(model)))
+        _ = try repository.commitAll("Train")
+    }
+
+    func arguments(_ database: TestDatabase) throws -> [String] {
+        ["--repo", repository.path, "--database-url", database.url, "--dataset-root", store, "--mlflow-url", try testMLflowURI()]
+    }
+
+    func simulate(_ database: TestDatabase) {
+        #expect(expctl(arguments: ["simulate", "--households", "120", "--days", "21", "--seed", "11",
+                                   "--database-url", database.url]).status == 0)
+    }
+}
+
+@Suite("Training and evaluation jobs through expctl apply, with MLflow")
+struct TrainingJobCommandTests {
+    @Test func theBuiltinModelIsTrainedRegisteredEvaluatedAndItsPolicyVersionWritten() throws {
+        let setup = try TrainingSetup { _ in "    runner: builtin" }
+        try TestDatabase.with { database in
+            setup.simulate(database)
+            let apply = expctl(arguments: ["apply", "--auto-approve"] + (try setup.arguments(database)))
+            #expect(apply.status == 0, "\(apply.output)\(apply.errors)")
+            #expect(apply.output.contains("Jobs: 3 succeeded, 0 failed or stopped."), "\(apply.output)")
+            let mlflow = try testMLflowClient()
+            let versions = try mlflow.modelVersions(setup.model, taggedWith: [:])
+            #expect(versions.count == 1)
+            let version = try #require(versions.first)
+            #expect(version.tags["expctl.training"] == "planner-2025-01-22")
+            #expect(version.tags["expctl.dataset_digest"]?.count == 64)
+            #expect(version.tags["expctl.evaluation_run"] != nil)
+            let runID = try #require(version.runID)
+            let run = try #require(try mlflow.run(id: runID))
+            #expect(run.status == .finished)
+            for key in ["learning_rate", "batch_size", "epochs", "dataset_version", "model_base", "fine_tuning_method"] {
+                #expect(run.params[key] != nil, "param \(key)")
+            }
+            #expect(run.metrics["val_loss"] != nil)
+            #expect(run.tags["policy_id"] == "planner_policy")
+            let inputs = try mlflow.loggedInputs(runID: run.id)
+            #expect(inputs.map(\.name) == ["planner/2025-01-22"])
+            let metadata = try mlflow.downloadArtifact("metadata.json", under: run.artifactURI)
+            #expect(String(decoding: metadata, as: UTF8.self).contains("\"num_training_samples\""))
+            let row = try database.connect().execute(
+                "SELECT mlflow_model_version, job_id IS NOT NULL AS linked FROM exp.policy_versions")
+            #expect(row.string(0, "mlflow_model_version") == version.version)
+            #expect(row.bool(0, "linked") == true)
+            let replay = try database.connect().execute(
+                "SELECT offline_eval_score, rows, (SELECT count(*) FROM exp.offline_replay_rows) AS per_row FROM exp.offline_replay_results")
+            #expect((replay.double(0, "offline_eval_score") ?? 0) > 0)
+            #expect(replay.int(0, "per_row") == replay.int(0, "rows"))
+            // Nothing is left to do, and a re-merge of the same tree trains nothing.
+            #expect(expctl(arguments: ["plan", "--detailed-exitcode"] + (try setup.arguments(database))).status == 0)
+            let models = expctl(arguments: ["models", "--model", setup.model, "--mlflow-url", try testMLflowURI()])
+            #expect(models.output.contains("planner-2025-01-22"), "\(models.output)")
+        }
+    }
+
+    @Test func aTeamCommandThatLogsEverythingIsRegisteredAndScoredByExpctl() throws {
+        let setup = try TrainingSetup { _ in try commandRunner("complete") }
+        try TestDatabase.with { database in
+            setup.simulate(database)
+            let apply = expctl(arguments: ["apply", "--auto-approve"] + (try setup.arguments(database)))
+            #expect(apply.status == 0, "\(apply.output)\(apply.errors)")
+            let versions = try testMLflowClient().modelVersions(setup.model, taggedWith: [:])
+            #expect(versions.count == 1)
+            let runID = try #require(versions.first?.runID)
+            let run = try #require(try testMLflowClient().run(id: runID))
+            let output = try testMLflowClient().downloadArtifact("logs/output.txt", under: run.artifactURI)
+            #expect(String(decoding: output, as: UTF8.self).contains("trained"))
+            let replay = try database.connect().execute("SELECT offline_eval_score FROM exp.offline_replay_results")
+            let score = try #require(replay.double(0, "offline_eval_score"))
+            #expect(score > 0 && score < 1)
+        }
+    }
+
+    @Test(arguments: [
+        ("no-val", "did not log metric val_loss: nothing was registered"),
+        ("fail", "exited with status 3; last output: trained | CUDA out of memory"),
+    ])
+    func aCommandThatForgetsALogOrFailsFailsItsJobAndRegistersNothing(mode: String, error: String) throws {
+        let setup = try TrainingSetup { _ in try commandRunner(mode) }
+        try TestDatabase.with { database in
+            setup.simulate(database)
+            let apply = expctl(arguments: ["apply", "--auto-approve"] + (try setup.arguments(database)))
+            #expect(apply.status == 1)
+            #expect(apply.output.contains(error), "\(apply.output)")
+            #expect(try testMLflowClient().modelVersions(setup.model, taggedWith: [:]).isEmpty)
+            let job = try database.connect().execute("SELECT state, error FROM exp.jobs WHERE kind = 'training'")
+            #expect(job.string(0, "state") == "failed")
+            #expect(job.string(0, "error")?.contains(error) == true)
+            #expect(try database.count("exp.policy_versions") == 0)
+        }
+    }
+
+    @Test func aCommandThatHangsIsKilledAtItsTimeout() throws {
+        let setup = try TrainingSetup { _ in try commandRunner("hang", timeout: 3) }
+        try TestDatabase.with { database in
+            setup.simulate(database)
+            let started = Date()
+            let apply = expctl(arguments: ["apply", "--auto-approve"] + (try setup.arguments(database)))
+            #expect(apply.status == 1)
+            #expect(apply.output.contains("timed out after 3 s and was stopped (its process group killed)"), "\(apply.output)")
+            #expect(Date().timeIntervalSince(started) < 60)
+        }
+    }
+
+    @Test func aVersionRegisteredByAnAttemptThatDiedIsTheJobsResultNotASecondOne() throws {
+        let setup = try TrainingSetup { _ in "    runner: builtin" }
+        try TestDatabase.with { database in
+            setup.simulate(database)
+            let common = try setup.arguments(database)
+            // The dataset is built and the training job recorded, but not run.
+            #expect(expctl(arguments: ["apply", "--auto-approve", "--skip-jobs"] + common).status == 0)
+            #expect(expctl(arguments: ["apply", "--auto-approve"] + common).status == 0)
+            let mlflow = try testMLflowClient()
+            let version = try #require(try mlflow.modelVersions(setup.model, taggedWith: [:]).first)
+            // As if the process had died after MLflow's answer: the job is pending again.
+            try database.connect().execute("""
+                UPDATE exp.jobs SET state = 'pending', result = NULL, finished_at = NULL WHERE kind = 'training'
+                """)
+            let again = expctl(arguments: ["apply", "--auto-approve"] + common)
+            #expect(again.status == 0, "\(again.output)")
+            #expect(again.output.contains("succeeded in"), "\(again.output)")
+            let all = try mlflow.modelVersions(setup.model, taggedWith: [:])
+            #expect(all.map(\.version) == [version.version])
+        }
+    }
+}
