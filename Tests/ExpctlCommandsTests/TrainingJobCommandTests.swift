@@ -181,4 +181,82 @@ struct TrainingJobCommandTests {
             #expect(all.map(\.version) == [version.version])
         }
     }
+
+    @Test func aRunnerKilledMidTrainingIsReclaimedAfterItsLeaseAndTheJobRunsOnce() throws {
+        let setup = try TrainingSetup { _ in "    runner: builtin" }
+        try TestDatabase.with { database in
+            setup.simulate(database)
+            let common = try setup.arguments(database)
+            let child = try ExpctlProcess(["apply", "--auto-approve", "--lease-seconds", "3"] + common)
+            let training = child.waitForLine { $0.contains(#""step":"training""#) }
+            try #require(training != nil, "the training never started: \(child.transcript)")
+            kill(child.process.processIdentifier, SIGKILL)
+            _ = child.finish(within: 10)
+            let job = try database.connect().execute("SELECT id::text, state, attempts FROM exp.jobs WHERE kind = 'training'")
+            #expect(job.string(0, "state") == "running")
+            let id = try #require(job.string(0, "id"))
+            // Another runner can take it once the dead one's lease ran out.
+            Thread.sleep(forTimeInterval: 3.5)
+            let again = expctl(arguments: ["apply", "--auto-approve"] + common)
+            #expect(again.status == 0, "\(again.output)")
+            #expect(again.output.contains("attempt 2) succeeded"), "\(again.output)")
+            let mlflow = try testMLflowClient()
+            #expect(try mlflow.modelVersions(setup.model, taggedWith: [:]).count == 1)
+            let experiment = try #require(try mlflow.experiment(named: "planner_training"))
+            let runs = try mlflow.runs(experimentID: experiment.id, taggedWith: ["expctl.job": id])
+            #expect(runs.map(\.status).sorted { $0.rawValue < $1.rawValue } == [.failed, .finished])
+        }
+    }
+
+    @Test func aReMergeACommentOrAReorderingTrainsNothingButANewLearningRateDoes() throws {
+        let repository = try GitFixture()
+        let store = FileManager.default.temporaryDirectory.appendingPathComponent("datasets-\(UUID().uuidString)").path
+        let model = "trained_model_\(UInt32.random(in: .min ... .max))"
+        // No policy version on the training: it may change and train again.
+        func tree(_ learningRate: String, comment: String = "") -> String {
+            String(trainingTree(model: model, runner: "    runner: builtin", learningRate: learningRate)
+                .split(separator: "policies:")[0]).replacingOccurrences(of: "    policy: planner_policy\n", with: "") + comment
+        }
+        try repository.write("tree.yaml", tree("0.05"))
+        _ = try repository.commitAll("Train")
+        try TestDatabase.with { database in
+            #expect(expctl(arguments: ["simulate", "--households", "80", "--days", "21", "--seed", "2",
+                                       "--database-url", database.url]).status == 0)
+            let common = ["--repo", repository.path, "--database-url", database.url, "--dataset-root", store,
+                          "--mlflow-url", try testMLflowURI()]
+            #expect(expctl(arguments: ["apply", "--auto-approve"] + common).status == 0)
+            try repository.write("tree.yaml", tree("5.0e-2", comment: "# retrained? no: the same inputs\n")
+                .replacingOccurrences(of: "epochs: 2\n    batch_size: 32", with: "batch_size: 32\n    epochs: 2"))
+            _ = try repository.commitAll("Reformat")
+            #expect(expctl(arguments: ["plan", "--detailed-exitcode"] + common).status == 0)
+            try repository.write("tree.yaml", tree("0.1"))
+            _ = try repository.commitAll("Another learning rate")
+            let plan = expctl(arguments: ["plan"] + common)
+            #expect(plan.output.contains("the training config changed in git: a new job"), "\(plan.output)")
+            #expect(expctl(arguments: ["apply", "--auto-approve"] + common).status == 0)
+            #expect(try testMLflowClient().modelVersions(model, taggedWith: [:]).count == 2)
+        }
+    }
+
+    @Test func anEvaluationRunAgainGivesBitIdenticalNumbers() throws {
+        let setup = try TrainingSetup { _ in "    runner: builtin" }
+        try TestDatabase.with { database in
+            setup.simulate(database)
+            let common = try setup.arguments(database)
+            #expect(expctl(arguments: ["apply", "--auto-approve"] + common).status == 0)
+            let connection = try database.connect()
+            let before = try connection.execute("SELECT offline_eval_score, metrics::text AS m FROM exp.offline_replay_results")
+            // The evaluation runs again from the start: the store compares the new score with the old, bit for bit.
+            try connection.execute("""
+                UPDATE exp.jobs SET state = 'pending', result = NULL, finished_at = NULL WHERE kind = 'evaluation'
+                """)
+            let again = expctl(arguments: ["apply", "--auto-approve"] + common)
+            #expect(again.status == 0, "\(again.output)")
+            #expect(again.output.contains("job evaluation planner-2025-01-22"), "\(again.output)")
+            let after = try connection.execute("SELECT offline_eval_score, metrics::text AS m FROM exp.offline_replay_results")
+            #expect(after.rows.count == 1)
+            #expect(after.double(0, "offline_eval_score")?.bitPattern == before.double(0, "offline_eval_score")?.bitPattern)
+            #expect(after.string(0, "m") == before.string(0, "m"))
+        }
+    }
 }
