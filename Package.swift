@@ -109,7 +109,7 @@ let package = Package(
             name: "expctl-bench",
             dependencies: [
                 "BenchmarkSupport", "ExpctlDesiredState", "ExpctlGit", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlMLflow",
-                "ExpctlHTTP", "ExpctlReconciler", "ExpctlDatasets", "ExpctlSimulation",
+                "ExpctlHTTP", "ExpctlReconciler", "ExpctlDatasets", "ExpctlSimulation", "ExpctlTraining",
             ],
             swiftSettings: strictSettings),
 

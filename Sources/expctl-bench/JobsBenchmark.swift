@@ -13,6 +13,8 @@ struct JobsBenchmark {
     var events: Int
     var databaseURL: String?
     var rounds: Int
+    /// Rows the offline replay scores.
+    var evaluationRows = 100_000
 
     func run() throws {
         let settings = ConnectionSettings.resolve(databaseURL: databaseURL, environment: ProcessInfo.processInfo.environment)
@@ -69,6 +71,9 @@ struct JobsBenchmark {
             print("  floor: COPY … TO STDOUT into /dev/null: \(format(floorTime)) = \(Int(floorRate)) events/s")
             print("  dataset build (jsonl + parquet + digest): \(format(buildTime)) = \(Int(buildRate)) events/s, "
                 + "ratio to the floor \(String(format: "%.2f", buildRate / floorRate)) (target >= 0.5)")
+            if round == rounds {
+                try EvaluationBenchmark(folder: URL(fileURLWithPath: built.folder), rows: evaluationRows).run()
+            }
         }
     }
 
