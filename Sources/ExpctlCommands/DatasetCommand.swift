@@ -40,10 +40,12 @@ struct DatasetBuildCommand: ConsoleCommand {
         }
         let declared = snapshot.result.state.datasets
         guard let dataset = declared.first(where: { $0.name == name }) else {
-            let hint = Suggestions.closest(to: name, among: declared.map(\.name)).map { "; did you mean \($0)?" }
+            let hint =
+                Suggestions.closest(to: name, among: declared.map(\.name)).map { "; did you mean \($0)?" }
                 ?? (declared.isEmpty ? "; the tree declares no datasets" : "")
-            throw UserFacingError(message: "dataset \(name) is not declared under `datasets:` at "
-                + "\(snapshot.revision.commit.prefix(12))\(hint)")
+            throw UserFacingError(
+                message: "dataset \(name) is not declared under `datasets:` at "
+                    + "\(snapshot.revision.commit.prefix(12))\(hint)")
         }
         let store = try datasets.store(context.environment)
         let expStore = try database.openStore(context.environment)
@@ -52,8 +54,9 @@ struct DatasetBuildCommand: ConsoleCommand {
         let result: DatasetBuildResult
         do {
             result = try DatasetBuilder(store: store, connection: expStore.connection).build(dataset) { step in
-                progress.report(step: "dataset build", subject: dataset.name, done: step.rows,
-                                total: step.expectedRows, unit: "rows")
+                progress.report(
+                    step: "dataset build", subject: dataset.name, done: step.rows,
+                    total: step.expectedRows, unit: "rows")
             }
         } catch {
             progress.finish()
@@ -62,9 +65,10 @@ struct DatasetBuildCommand: ConsoleCommand {
         if result.reused {
             console.line("Dataset \(result.name) is already built from this declaration (verified): \(result.folder)")
         } else {
-            console.line("Built dataset \(result.name): \(NumberText.grouped(result.rows)) rows "
-                + "(train \(NumberText.grouped(result.trainRows)), validation \(NumberText.grouped(result.validationRows))) "
-                + "in \(result.folder)")
+            console.line(
+                "Built dataset \(result.name): \(NumberText.grouped(result.rows)) rows "
+                    + "(train \(NumberText.grouped(result.trainRows)), validation \(NumberText.grouped(result.validationRows))) "
+                    + "in \(result.folder)")
         }
         console.line("Content digest: \(result.contentDigest)")
         return ExitStatus.success

@@ -24,14 +24,17 @@ struct JobExecution {
     let runner: JobRunner
     let console: any Console
 
-    init(database: ConnectionSettings, datasets: DatasetStore, mlflow: MLflowSettings?, options: JobOptions,
-         environment: [String: String], console: any Console, progress: ProgressReporter) {
+    init(
+        database: ConnectionSettings, datasets: DatasetStore, mlflow: MLflowSettings?, options: JobOptions,
+        environment: [String: String], console: any Console, progress: ProgressReporter
+    ) {
         runner = JobRunner(
             settings: database,
             executors: Self.executors(database: database, datasets: datasets, mlflow: mlflow, environment: environment),
             leaseSeconds: options.leaseSeconds,
             progress: { step in
-                progress.report(step: step.step, subject: step.job.name, done: step.done, total: step.total, unit: step.unit)
+                progress.report(
+                    step: step.step, subject: step.job.name, done: step.done, total: step.total, unit: step.unit)
             })
         self.console = console
     }
@@ -44,8 +47,9 @@ struct JobExecution {
         var executors: [any JobExecutor] = [DatasetJobExecutor(store: datasets, settings: database, mlflow: mlflow)]
         if let mlflow {
             executors.append(TrainingJobExecutor(store: datasets, mlflow: mlflow, environment: environment))
-            executors.append(EvaluationJobExecutor(
-                store: datasets, mlflow: mlflow, database: database, environment: environment))
+            executors.append(
+                EvaluationJobExecutor(
+                    store: datasets, mlflow: mlflow, database: database, environment: environment))
         }
         return executors
     }
@@ -63,7 +67,9 @@ struct JobExecution {
         switch outcome.state {
         case .succeeded(let result):
             var what = ""
-            if case .integer(let rows)? = result[DatasetResultKeys.rows] { what = ": \(NumberText.grouped(Int(rows))) rows" }
+            if case .integer(let rows)? = result[DatasetResultKeys.rows] {
+                what = ": \(NumberText.grouped(Int(rows))) rows"
+            }
             if case .string(let version)? = result["model_version"] { what = ": model version \(version)" }
             return "\(job) succeeded in \(seconds) s\(what)"
         case .failed(let error): return "\(job) failed after \(seconds) s: \(error)"

@@ -23,9 +23,10 @@ struct JobsCommand: ConsoleCommand {
         let records = try database.openStore(context.environment).jobs.records()
         switch format {
         case .json:
-            context.console.line(JSONValue.object([
-                "format_version": .string(ExpctlVersion.jsonFormat), "jobs": .array(records.map(\.json)),
-            ]).prettyText)
+            context.console.line(
+                JSONValue.object([
+                    "format_version": .string(ExpctlVersion.jsonFormat), "jobs": .array(records.map(\.json)),
+                ]).prettyText)
         case .text:
             guard !records.isEmpty else {
                 context.console.line("No jobs in the ledger.")
@@ -34,19 +35,22 @@ struct JobsCommand: ConsoleCommand {
             let rows = records.map { record -> [String] in
                 let job = record.job
                 return [
-                    String(job.id.prefix(8)), job.key.kind.rawValue, job.key.name, job.state.rawValue, String(job.attempts),
+                    String(job.id.prefix(8)), job.key.kind.rawValue, job.key.name, job.state.rawValue,
+                    String(job.attempts),
                     record.createdAt, record.finishedAt ?? "-", record.outcomeSummary,
                 ]
             }
-            context.console.write(TextTable.render(
-                header: ["ID", "KIND", "NAME", "STATE", "ATTEMPTS", "CREATED", "FINISHED", "RESULT"], rows: rows))
+            context.console.write(
+                TextTable.render(
+                    header: ["ID", "KIND", "NAME", "STATE", "ATTEMPTS", "CREATED", "FINISHED", "RESULT"], rows: rows))
         }
         return ExitStatus.success
     }
 }
 
 struct JobsShowCommand: ConsoleCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one job: inputs, result, error.")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show one job: inputs, result, error.")
 
     @Argument(help: "The job's id, or its first 8 or more characters.")
     var id: String
@@ -73,7 +77,9 @@ struct JobsShowCommand: ConsoleCommand {
             if let started = record.startedAt { console.line("  started:  \(started)") }
             if let finished = record.finishedAt { console.line("  finished: \(finished)") }
             if let owner = record.leaseOwner {
-                console.line("  lease:    \(owner) until \(record.leaseExpiresAt ?? "?") (heartbeat \(record.heartbeatAt ?? "?"))")
+                console.line(
+                    "  lease:    \(owner) until \(record.leaseExpiresAt ?? "?") (heartbeat \(record.heartbeatAt ?? "?"))"
+                )
             }
             if let result = job.result { console.line("  result:   \(JSONValue.object(result).canonicalText)") }
             if let error = job.error { console.line("  error:    \(error)") }
@@ -94,15 +100,13 @@ struct JobsCancelCommand: ConsoleCommand {
     @OptionGroup var database: DatabaseOptions
 
     func execute(_ context: CommandContext) throws -> Int32 {
-        let ledger = try database.openStore(context.environment).jobs
-        let record = try JobsCommand.find(id, in: ledger)
-        guard try ledger.cancel(record.job.id, reason: "cancelled by hand (expctl jobs cancel)") else {
-            throw UserFacingError(message: "job \(record.job.id) is \(record.job.state.rawValue), not pending or running: "
-                + "nothing to cancel")
+        try JobsCommand.move(
+            id, database: database, context: context, refusal: "not pending or running: nothing to cancel",
+            { try $0.cancel($1.job.id, reason: "cancelled by hand (expctl jobs cancel)") }
+        ) { record in
+            "Cancelled job \(record.job.id) (\(record.job.key)). "
+                + "A plan asks for it again while git declares it; remove it from git to stop it for good."
         }
-        context.console.line("Cancelled job \(record.job.id) (\(record.job.key)). "
-            + "A plan asks for it again while git declares it; remove it from git to stop it for good.")
-        return ExitStatus.success
     }
 }
 
@@ -116,19 +120,31 @@ struct JobsRetryCommand: ConsoleCommand {
     @OptionGroup var database: DatabaseOptions
 
     func execute(_ context: CommandContext) throws -> Int32 {
-        let ledger = try database.openStore(context.environment).jobs
-        let record = try JobsCommand.find(id, in: ledger)
-        guard try ledger.retry(record.job.id) else {
-            throw UserFacingError(message: "job \(record.job.id) is \(record.job.state.rawValue), not failed: "
-                + "only a failed job can be retried")
+        try JobsCommand.move(
+            id, database: database, context: context, refusal: "not failed: only a failed job can be retried",
+            { try $0.retry($1.job.id) }
+        ) { record in
+            "Job \(record.job.id) (\(record.job.key)) is pending again (attempts so far: \(record.job.attempts))."
         }
-        context.console.line("Job \(record.job.id) (\(record.job.key)) is pending again (attempts so far: "
-            + "\(record.job.attempts)).")
-        return ExitStatus.success
     }
 }
 
 extension JobsCommand {
+    /// Finds job `id`, makes the move by hand, and says what happened; a move that does not
+    /// apply to the job's state is an error that says why (`refusal`).
+    static func move(
+        _ id: String, database: DatabaseOptions, context: CommandContext, refusal: String,
+        _ move: (JobLedger, JobRecord) throws -> Bool, done: (JobRecord) -> String
+    ) throws -> Int32 {
+        let ledger = try database.openStore(context.environment).jobs
+        let record = try find(id, in: ledger)
+        guard try move(ledger, record) else {
+            throw UserFacingError(message: "job \(record.job.id) is \(record.job.state.rawValue), \(refusal)")
+        }
+        context.console.line(done(record))
+        return ExitStatus.success
+    }
+
     static func find(_ id: String, in ledger: JobLedger) throws -> JobRecord {
         guard let record = try ledger.record(matching: id) else {
             throw UserFacingError(message: "no job \(id) in the ledger; `expctl jobs` lists them")
@@ -147,7 +163,8 @@ extension JobRecord {
             "attempts": .integer(Int64(job.attempts)), "inputs": .object(job.inputs),
             "result": job.result.map(JSONValue.object) ?? .null, "error": text(job.error),
             "source_commit": .string(job.provenance.commit), "source_path": .string(job.provenance.path),
-            "lease_owner": text(leaseOwner), "lease_expires_at": text(leaseExpiresAt), "heartbeat_at": text(heartbeatAt),
+            "lease_owner": text(leaseOwner), "lease_expires_at": text(leaseExpiresAt),
+            "heartbeat_at": text(heartbeatAt),
             "created_at": .string(createdAt), "started_at": text(startedAt), "finished_at": text(finishedAt),
         ])
     }

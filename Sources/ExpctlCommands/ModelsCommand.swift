@@ -51,9 +51,10 @@ struct ModelsCommand: ConsoleCommand {
         }
         switch format {
         case .json:
-            context.console.line(JSONValue.object([
-                "format_version": .string(ExpctlVersion.jsonFormat), "models": .array(models),
-            ]).prettyText)
+            context.console.line(
+                JSONValue.object([
+                    "format_version": .string(ExpctlVersion.jsonFormat), "models": .array(models),
+                ]).prettyText)
         case .text:
             context.console.write(Self.text(models))
         }
@@ -69,7 +70,9 @@ struct ModelsCommand: ConsoleCommand {
         } catch let error where error.isNotFound {
             return nil
         }
-        guard case .object(let metadata)? = JSONValue(parsing: String(decoding: bytes, as: UTF8.self)) else { return nil }
+        guard case .object(let metadata)? = JSONValue(parsing: String(decoding: bytes, as: UTF8.self)) else {
+            return nil
+        }
         return metadata
     }
 
@@ -77,19 +80,24 @@ struct ModelsCommand: ConsoleCommand {
         guard !models.isEmpty else { return "No registered models.\n" }
         var rows: [[String]] = []
         for case .object(let model) in models {
-            guard case .string(let name)? = model["name"], case .array(let versions)? = model["versions"] else { continue }
+            guard case .string(let name)? = model["name"], case .array(let versions)? = model["versions"] else {
+                continue
+            }
             for case .object(let version) in versions {
                 func text(_ key: String) -> String {
                     switch version[key] {
                     case .string(let value)?: value
                     case .integer(let value)?: NumberText.grouped(Int(value))
-                    case .array(let items)?: items.compactMap { if case .string(let item) = $0 { item } else { nil } }
-                        .joined(separator: ",")
+                    case .array(let items)?:
+                        items.compactMap { if case .string(let item) = $0 { item } else { nil } }
+                            .joined(separator: ",")
                     default: "-"
                     }
                 }
-                rows.append([name, text("model_version"), text("status"), text("stage"), text("aliases"),
-                             text("training"), text("dataset_version"), text("num_training_samples")])
+                rows.append([
+                    name, text("model_version"), text("status"), text("stage"), text("aliases"),
+                    text("training"), text("dataset_version"), text("num_training_samples"),
+                ])
             }
         }
         return TextTable.render(

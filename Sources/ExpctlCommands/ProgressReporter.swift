@@ -26,10 +26,16 @@ final class ProgressReporter {
             done > 0 && total > done ? elapsed * Double(total - done) / Double(done) : (done >= total ? 0 : nil)
         }
         if interactive {
-            console.writeError("\r" + Self.bar(step: step, subject: subject, done: done, total: total, unit: unit,
-                                               remaining: remaining))
+            console.writeError(
+                "\r"
+                    + Self.bar(
+                        step: step, subject: subject, done: done, total: total, unit: unit,
+                        remaining: remaining))
             drewBar = true
-            if finished { console.writeError("\n"); drewBar = false }
+            if finished {
+                console.writeError("\n")
+                drewBar = false
+            }
         } else {
             var fields: [String: JSONValue] = [
                 "type": .string("progress"), "step": .string(step), "subject": .string(subject),

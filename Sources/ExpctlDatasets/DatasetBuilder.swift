@@ -148,13 +148,15 @@ public final class DatasetBuilder {
             let contents = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
             if contents.isEmpty { return nil }
             throw DatasetBuildError.conflictingDataset(
-                name: dataset.name, reason: "\(folder.path) exists but holds no \(DatasetStore.metadataFile); "
+                name: dataset.name,
+                reason: "\(folder.path) exists but holds no \(DatasetStore.metadataFile); "
                     + "move it away or name another dataset version")
         }
         let metadata = try DatasetMetadata.verified(dataset.name, in: store)
         guard metadata.inputsDigest == dataset.inputsDigest else {
             throw DatasetBuildError.conflictingDataset(
-                name: dataset.name, reason: "it was built from other inputs (\(metadata.inputsDigest?.prefix(12) ?? "none")"
+                name: dataset.name,
+                reason: "it was built from other inputs (\(metadata.inputsDigest?.prefix(12) ?? "none")"
                     + " against \(dataset.inputsDigest.prefix(12))); a dataset version is immutable: declare a new one")
         }
         return DatasetBuildResult(
@@ -178,7 +180,8 @@ public final class DatasetBuilder {
         if let existing = try existingBuild(of: dataset, at: folder) {
             guard existing.contentDigest == built.contentDigest else {
                 throw DatasetBuildError.conflictingDataset(
-                    name: dataset.name, reason: "another build of the same declaration wrote other rows "
+                    name: dataset.name,
+                    reason: "another build of the same declaration wrote other rows "
                         + "(\(existing.contentDigest.prefix(12)) against \(built.contentDigest.prefix(12))): "
                         + "the events or domain tables changed between the builds")
             }

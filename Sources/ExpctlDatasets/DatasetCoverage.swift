@@ -12,8 +12,10 @@ struct DatasetCoverage {
 
     var trainRows: Int { rows - validationRows }
 
-    mutating func add(household: String, micros: Int64, workflowType: String?, mode: String?, policyVersion: String?,
-                      validation: Bool) {
+    mutating func add(
+        household: String, micros: Int64, workflowType: String?, mode: String?, policyVersion: String?,
+        validation: Bool
+    ) {
         rows += 1
         if validation { validationRows += 1 }
         households.insert(household)

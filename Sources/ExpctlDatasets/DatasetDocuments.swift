@@ -14,8 +14,11 @@ enum DatasetDocuments {
         ("policy_version_id", "string", true, "the policy version that generated the plan, when known"),
         ("region", "string", false, "the household's region"),
         ("household_size", "int64", false, "the household's size"),
-        ("input", "json", false, "the input context: household, pantry at the event's time, constraints, "
-            + "workflow_type, mode, previous_plan"),
+        (
+            "input", "json", false,
+            "the input context: household, pantry at the event's time, constraints, "
+                + "workflow_type, mode, previous_plan"
+        ),
         ("target", "json", false, "the target output: accepted_plan and user_edits"),
         ("metadata", "json", false, "timestamp, policy_version_id, region, household_size"),
     ]
@@ -23,11 +26,12 @@ enum DatasetDocuments {
     /// The columns as MLflow's dataset schema types them (`mlflow_colspec`).
     static var mlflowColumns: [(name: String, type: String)] {
         columns.map { column in
-            let type = switch column.type {
-            case "int64": "long"
-            case "timestamp[us, UTC]": "datetime"
-            default: "string"
-            }
+            let type =
+                switch column.type {
+                case "int64": "long"
+                case "timestamp[us, UTC]": "datetime"
+                default: "string"
+                }
             return (column.name, type)
         }
     }
@@ -37,12 +41,13 @@ enum DatasetDocuments {
             "dataset_version": .string(dataset.name),
             "format": .string("expctl dataset 1"),
             "row": .string("docs/datasets.md"),
-            "columns": .array(columns.map { column in
-                .object([
-                    "name": .string(column.name), "type": .string(column.type), "nullable": .bool(column.optional),
-                    "description": .string(column.meaning),
-                ])
-            }),
+            "columns": .array(
+                columns.map { column in
+                    .object([
+                        "name": .string(column.name), "type": .string(column.type), "nullable": .bool(column.optional),
+                        "description": .string(column.meaning),
+                    ])
+                }),
         ])
     }
 

@@ -42,7 +42,8 @@ public struct DatasetMetadata: Sendable, Hashable {
             throw DatasetBuildError.unreadableDataset(name: name, reason: "metadata.json names another dataset_version")
         }
         guard case .string(let digest)? = members["content_digest"], isHexDigest(digest) else {
-            throw DatasetBuildError.unreadableDataset(name: name, reason: "metadata.json lacks a SHA-256 content_digest")
+            throw DatasetBuildError.unreadableDataset(
+                name: name, reason: "metadata.json lacks a SHA-256 content_digest")
         }
         var inputsDigest: String?
         if case .string(let inputs)? = members["inputs_digest"], isHexDigest(inputs) { inputsDigest = inputs }
@@ -65,7 +66,8 @@ public struct DatasetMetadata: Sendable, Hashable {
         let actual = try DatasetFiles.sha256(of: data.path)
         guard actual.sha256 == metadata.contentDigest else {
             throw DatasetBuildError.unreadableDataset(
-                name: name, reason: "data.jsonl has digest \(actual.sha256.prefix(12)), "
+                name: name,
+                reason: "data.jsonl has digest \(actual.sha256.prefix(12)), "
                     + "metadata.json records \(metadata.contentDigest.prefix(12)): it was changed after the build")
         }
         return metadata

@@ -42,7 +42,9 @@ public struct DatasetStore: Sendable {
             !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
         else { throw .pathEscapesStore(name: name, root: root.path) }
         let folder = root.appendingPathComponent(name, isDirectory: true)
-        guard isInside(Self.resolvingExistingPart(of: folder)) else { throw .pathEscapesStore(name: name, root: root.path) }
+        guard isInside(Self.resolvingExistingPart(of: folder)) else {
+            throw .pathEscapesStore(name: name, root: root.path)
+        }
         return folder
     }
 

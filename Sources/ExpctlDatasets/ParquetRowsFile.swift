@@ -28,7 +28,8 @@ final class ParquetRowsFile: DatasetRowSink {
         output = try HashingFileOutput(path: path)
         writer = try ParquetWriter(
             columns: Self.layout.map(\.0), output: output,
-            options: ParquetWriterOptions(rowGroupRows: 16_384, keyValueMetadata: ["expctl.format": "expctl dataset 1"]))
+            options: ParquetWriterOptions(rowGroupRows: 16_384, keyValueMetadata: ["expctl.format": "expctl dataset 1"])
+        )
     }
 
     func append(_ row: CopyTextLine, split: Split) throws {

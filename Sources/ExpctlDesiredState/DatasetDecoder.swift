@@ -90,7 +90,9 @@ enum DatasetDecoder {
     private static func isPlainIdentifier(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
-        func isLetter(_ byte: UInt8) -> Bool { (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || byte == UInt8(ascii: "_") }
+        func isLetter(_ byte: UInt8) -> Bool {
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || byte == UInt8(ascii: "_")
+        }
         guard let first = bytes.first, bytes.count <= 63, isLetter(first) else { return false }
         return bytes.allSatisfy { isLetter($0) || isDigit($0) }
     }

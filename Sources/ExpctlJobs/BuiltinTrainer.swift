@@ -22,7 +22,8 @@ struct BuiltinTrainer {
         } catch {
             throw JobFailure.failed("dataset \(training.datasetVersion) cannot be read: \(error)")
         }
-        context.progress(JobProgress(job: context.job.key, step: "training", done: 0, total: training.epochs, unit: "epochs"))
+        context.progress(
+            JobProgress(job: context.job.key, step: "training", done: 0, total: training.epochs, unit: "epochs"))
         let result: TrainingResult
         do {
             result = try ReferenceTrainer(config: ReferenceTrainingConfig(training)).train(rows: rows, catalog: catalog)
@@ -30,14 +31,17 @@ struct BuiltinTrainer {
             throw JobFailure.failed("training failed: \(error)")
         }
         try context.checkCancelled()
-        context.progress(JobProgress(
-            job: context.job.key, step: "training", done: training.epochs, total: training.epochs, unit: "epochs"))
+        context.progress(
+            JobProgress(
+                job: context.job.key, step: "training", done: training.epochs, total: training.epochs, unit: "epochs"))
         let now = TrainingRun.milliseconds()
         var metrics: [MLflowMetric] = []
         for epoch in result.history {
-            metrics.append(MLflowMetric(key: "train_loss", value: epoch.trainLoss, timestamp: now, step: Int64(epoch.epoch)))
+            metrics.append(
+                MLflowMetric(key: "train_loss", value: epoch.trainLoss, timestamp: now, step: Int64(epoch.epoch)))
             if let validation = epoch.validationLoss {
-                metrics.append(MLflowMetric(key: "val_loss", value: validation, timestamp: now, step: Int64(epoch.epoch)))
+                metrics.append(
+                    MLflowMetric(key: "val_loss", value: validation, timestamp: now, step: Int64(epoch.epoch)))
             }
         }
         metrics.append(MLflowMetric(key: "training_samples", value: Double(result.trainingSamples), timestamp: now))

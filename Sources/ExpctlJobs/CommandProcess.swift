@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A team's program, run as a job step: its argv (never through a shell) in a process group of
@@ -134,7 +134,8 @@ struct CommandProcess {
         defer { posix_spawnattr_destroy(&attributes) }
         // A group of its own, to signal it whole; default signal handling and an empty mask,
         // whatever this process blocks or ignores (a child would inherit both).
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         posix_spawnattr_setpgroup(&attributes, 0)
         var noSignals = sigset_t()
         sigemptyset(&noSignals)

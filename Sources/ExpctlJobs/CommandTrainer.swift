@@ -13,8 +13,10 @@ struct CommandTrainer {
     let workingDirectory: String
 
     /// The variables passed through from expctl's own environment.
-    static let inherited = ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "USER", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
-                            "VIRTUAL_ENV", "PYTHONPATH"]
+    static let inherited = [
+        "PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "USER", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
+        "VIRTUAL_ENV", "PYTHONPATH",
+    ]
 
     /// Runs the program; throws `JobFailure` when it could not start, timed out or failed,
     /// with its last output lines. The output is uploaded either way.

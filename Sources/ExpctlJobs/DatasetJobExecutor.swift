@@ -34,8 +34,10 @@ public final class DatasetJobExecutor: JobExecutor {
         let result: DatasetBuildResult
         do {
             result = try builder.build(dataset) { progress in
-                context.progress(JobProgress(
-                    job: job.key, step: "dataset build", done: progress.rows, total: progress.expectedRows, unit: "rows"))
+                context.progress(
+                    JobProgress(
+                        job: job.key, step: "dataset build", done: progress.rows, total: progress.expectedRows,
+                        unit: "rows"))
             }
         } catch let error as DatasetBuildError {
             throw JobFailure.failed(error.description)
@@ -46,7 +48,8 @@ public final class DatasetJobExecutor: JobExecutor {
             let metadata = try DatasetMetadata.read(dataset.name, in: store)
             let folder = try store.folder(dataset.name)
             jobResult["mlflow_run_id"] = .string(
-                try DatasetRunLog.record(metadata, task: dataset.task, folder: folder, job: job, client: mlflow.makeClient()))
+                try DatasetRunLog.record(
+                    metadata, task: dataset.task, folder: folder, job: job, client: mlflow.makeClient()))
         }
         return jobResult
     }

@@ -15,7 +15,7 @@ enum DatasetRunLog {
         return MLflowDatasetInput(
             name: metadata.datasetVersion, digest: String(metadata.contentDigest.prefix(36)),
             source: JSONValue.object([
-                "uri": .string(folder.appendingPathComponent(DatasetFiles.parquet).absoluteString),
+                "uri": .string(folder.appendingPathComponent(DatasetFiles.parquet).absoluteString)
             ]).canonicalText,
             schema: MLflowDatasetInput.colspec(columns),
             profile: JSONValue.object([

@@ -34,8 +34,9 @@ public final class EvaluationJobExecutor: JobExecutor {
         let inputs = try EvaluationInputs(job.inputs)
         let dataset = try DatasetMetadata.verified(inputs.datasetVersion, in: store)
         if let digest = inputs.datasetDigest, digest != dataset.contentDigest {
-            throw JobFailure.failed("dataset \(inputs.datasetVersion) has digest \(dataset.contentDigest.prefix(12)), "
-                + "the evaluation was planned on \(digest.prefix(12))")
+            throw JobFailure.failed(
+                "dataset \(inputs.datasetVersion) has digest \(dataset.contentDigest.prefix(12)), "
+                    + "the evaluation was planned on \(digest.prefix(12))")
         }
         let folder = try store.folder(inputs.datasetVersion)
         let (rows, catalog) = try EvaluationRows.load(folder)
@@ -55,8 +56,10 @@ public final class EvaluationJobExecutor: JobExecutor {
             command: inputs.command, mlflow: mlflow, environment: environment, workingDirectory: workingDirectory,
             scratch: scratch, context: context)
         let scorer = OfflineScorer(catalog: catalog)
-        let scored = try replay.score(candidate: candidate, baseline: baseline, rows: rows, scorer: scorer, inputs: inputs)
-        context.progress(JobProgress(job: job.key, step: "evaluation", done: rows.count, total: rows.count, unit: "rows"))
+        let scored = try replay.score(
+            candidate: candidate, baseline: baseline, rows: rows, scorer: scorer, inputs: inputs)
+        context.progress(
+            JobProgress(job: job.key, step: "evaluation", done: rows.count, total: rows.count, unit: "rows"))
         try context.checkCancelled()
         let candidateMetrics = try scored.candidate.metrics(weights: inputs.weights)
         let baselineMetrics = try scored.baseline.map { try $0.metrics(weights: inputs.weights) }

@@ -48,7 +48,8 @@ enum EvaluationRecord {
             try client.uploadArtifact(Array(document.prettyText.utf8), to: "evaluation.json", under: run.artifactURI)
             try client.updateRun(id: id, status: .finished, endTime: TrainingRun.milliseconds())
         }
-        try client.setModelVersionTag(inputs.modelName, version: inputs.modelVersion, key: "expctl.evaluation_run", value: id)
+        try client.setModelVersionTag(
+            inputs.modelName, version: inputs.modelVersion, key: "expctl.evaluation_run", value: id)
         if let score = candidate["offline_eval_score"]?.number {
             try client.setModelVersionTag(
                 inputs.modelName, version: inputs.modelVersion, key: "offline_eval_score", value: String(score))
@@ -65,12 +66,14 @@ enum EvaluationRecord {
         metrics["quality_score"] = candidate["offline_eval_score"] ?? .null
         var document: [String: JSONValue] = [
             "model_name": .string(inputs.modelName), "model_version": .string(inputs.modelVersion),
-            "dataset_version": .string(inputs.datasetVersion), "scorer_version": .string(EvaluationIdentity.scorerVersion),
+            "dataset_version": .string(inputs.datasetVersion),
+            "scorer_version": .string(EvaluationIdentity.scorerVersion),
             "metrics": .object(metrics),
         ]
-        document["baseline"] = baseline.map { metrics in
-            .object(["model_version": .string(inputs.baselineVersion ?? ""), "metrics": .object(metrics)])
-        } ?? .null
+        document["baseline"] =
+            baseline.map { metrics in
+                .object(["model_version": .string(inputs.baselineVersion ?? ""), "metrics": .object(metrics)])
+            } ?? .null
         return .object(document)
     }
 
@@ -83,8 +86,10 @@ enum EvaluationRecord {
             zip(evaluation.rowIDs, evaluation.rows).map { id, scores in
                 OfflineReplayRowScores(
                     role: role, rowID: id,
-                    scores: [scores.planAlignment, scores.mealDiversity, scores.leftoversUtility, scores.constraintRespect,
-                             scores.editDistance, scores.costLatency],
+                    scores: [
+                        scores.planAlignment, scores.mealDiversity, scores.leftoversUtility, scores.constraintRespect,
+                        scores.editDistance, scores.costLatency,
+                    ],
                     violations: scores.violations.count)
             }
         }

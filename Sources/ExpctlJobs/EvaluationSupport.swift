@@ -31,8 +31,9 @@ struct EvaluationInputs {
             throw JobFailure.failed("the evaluation's inputs are of another version of expctl")
         }
         guard try text("scorer_version") == EvaluationIdentity.scorerVersion else {
-            throw JobFailure.failed("the evaluation asks for scorer \(try text("scorer_version")); this expctl scores with "
-                + "\(EvaluationIdentity.scorerVersion)")
+            throw JobFailure.failed(
+                "the evaluation asks for scorer \(try text("scorer_version")); this expctl scores with "
+                    + "\(EvaluationIdentity.scorerVersion)")
         }
         modelName = try text("model_name")
         modelVersion = try text("model_version")
@@ -71,8 +72,10 @@ enum EvaluationRows {
         let all: [DatasetRow]
         let catalog: RecipeCatalog
         do {
-            all = try DatasetDecoder.rows(jsonl: Array(Data(contentsOf: folder.appendingPathComponent(DatasetFiles.rows))))
-            catalog = try RecipeCatalog(jsonl: Array(Data(contentsOf: folder.appendingPathComponent(DatasetFiles.recipes))))
+            all = try DatasetDecoder.rows(
+                jsonl: Array(Data(contentsOf: folder.appendingPathComponent(DatasetFiles.rows))))
+            catalog = try RecipeCatalog(
+                jsonl: Array(Data(contentsOf: folder.appendingPathComponent(DatasetFiles.recipes))))
         } catch let error as DatasetDecodingError {
             throw JobFailure.failed("the evaluation dataset cannot be read: \(error)")
         }
@@ -128,16 +131,19 @@ struct EvaluationReplay {
             return OfflineReplay.evaluate(models: [reference], rows: rows, scorer: scorer)[0]
         case .program(let folder):
             guard let command else {
-                throw JobFailure.failed("the \(role) is not expctl's reference model and the training names no "
-                    + "evaluation.command to run it")
+                throw JobFailure.failed(
+                    "the \(role) is not expctl's reference model and the training names no "
+                        + "evaluation.command to run it")
             }
             let rowsFile = scratch.appendingPathComponent("\(role)-rows.jsonl")
             let predictionsFile = scratch.appendingPathComponent("\(role)-predictions.jsonl")
             try Data(EvaluationRows.file(rows)).write(to: rowsFile)
             let values = [
                 "rows_file": rowsFile.path, "predictions_file": predictionsFile.path, "model_dir": folder.path,
-                "model_name": inputs.modelName, "model_version": role == "candidate" ? inputs.modelVersion : inputs.baselineVersion ?? "",
-                "dataset_version": inputs.datasetVersion, "tracking_uri": mlflow.trackingURI, "seed": String(inputs.seed),
+                "model_name": inputs.modelName,
+                "model_version": role == "candidate" ? inputs.modelVersion : inputs.baselineVersion ?? "",
+                "dataset_version": inputs.datasetVersion, "tracking_uri": mlflow.trackingURI,
+                "seed": String(inputs.seed),
             ]
             var environment = self.environment.filter { CommandTrainer.inherited.contains($0.key) }
             environment["MLFLOW_TRACKING_URI"] = mlflow.trackingURI
@@ -152,7 +158,8 @@ struct EvaluationReplay {
             }
             try context.checkCancelled()
             guard outcome.succeeded else {
-                throw JobFailure.failed("evaluation.command for the \(role): \(CommandTrainer.failure(command.argv[0], outcome))")
+                throw JobFailure.failed(
+                    "evaluation.command for the \(role): \(CommandTrainer.failure(command.argv[0], outcome))")
             }
             let predictions: [WeeklyPlan]
             do {

@@ -56,7 +56,8 @@ final class LeaseKeeper: @unchecked Sendable {
             var stillOurs = true
             do {
                 if connection == nil { connection = try PostgresConnection(settings) }
-                stillOurs = try JobLedger(connection: connection!).heartbeat(jobID, owner: owner, leaseSeconds: leaseSeconds)
+                stillOurs = try JobLedger(connection: connection!).heartbeat(
+                    jobID, owner: owner, leaseSeconds: leaseSeconds)
             } catch {
                 connection = nil
             }

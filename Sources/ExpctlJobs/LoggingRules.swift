@@ -1,7 +1,9 @@
 /// What every training run must log before its model is registered (seeds 000, 001, 003): the
 /// params, metrics, tags and artifacts a reviewer needs to know what produced a model.
 public struct LoggingRules: Sendable, Hashable {
-    public static let params = ["learning_rate", "batch_size", "epochs", "dataset_version", "model_base", "fine_tuning_method"]
+    public static let params = [
+        "learning_rate", "batch_size", "epochs", "dataset_version", "model_base", "fine_tuning_method",
+    ]
     public static let metrics = ["train_loss", "val_loss"]
     /// `policy_id` joins these when the training names a policy.
     public static let tags = ["task", "dataset_version"]

@@ -20,7 +20,9 @@ enum ReplayableModel {
             throw JobFailure.failed("\(model)/\(version) has no run to load its model from (registered by hand?)")
         }
         let files = try listFiles(in: "model", under: run.artifactURI, client: client)
-        guard !files.isEmpty else { throw JobFailure.failed("\(model)/\(version)'s run \(runID) has no model artifact") }
+        guard !files.isEmpty else {
+            throw JobFailure.failed("\(model)/\(version)'s run \(runID) has no model artifact")
+        }
         if files.contains("model/model.json"), files.contains("model/tokenizer.json") {
             let parameters = try client.downloadArtifact("model/model.json", under: run.artifactURI)
             let tokenizer = try client.downloadArtifact("model/tokenizer.json", under: run.artifactURI)

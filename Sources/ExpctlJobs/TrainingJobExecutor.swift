@@ -55,24 +55,29 @@ public final class TrainingJobExecutor: JobExecutor {
             if training.evaluation.datasetVersion != training.datasetVersion,
                 let evaluation = try? DatasetMetadata.read(training.evaluation.datasetVersion, in: store)
             {
-                inputs.append(DatasetRunLog.input(
-                    evaluation, folder: try store.folder(evaluation.datasetVersion), context: "evaluation"))
+                inputs.append(
+                    DatasetRunLog.input(
+                        evaluation, folder: try store.folder(evaluation.datasetVersion), context: "evaluation"))
             }
             try client.logInputs(runID: run.id, inputs)
             var samples: Int?
             switch training.runner {
             case .builtin:
                 samples = try BuiltinTrainer().run(
-                    training, run: run, datasetFolder: folder, client: client, context: context).trainingSamples
+                    training, run: run, datasetFolder: folder, client: client, context: context
+                ).trainingSamples
             case .command(let command):
                 try CommandTrainer(
                     command: command, mlflow: mlflow, baseEnvironment: environment, workingDirectory: workingDirectory
                 ).run(training, run: run, datasetDirectory: folder.path, client: client, context: context)
             }
-            let missing = LoggingRules(requiresPolicyID: training.policy != nil).missing(in: try recorder.logged(run.id))
+            let missing = LoggingRules(requiresPolicyID: training.policy != nil).missing(
+                in: try recorder.logged(run.id))
             guard missing.isEmpty else {
-                throw JobFailure.failed("run \(run.id) did not log \(missing.joined(separator: ", ")): nothing was "
-                    + "registered (every training logs the params, metrics, tags and artifacts of docs/training-workflow.md)")
+                throw JobFailure.failed(
+                    "run \(run.id) did not log \(missing.joined(separator: ", ")): nothing was "
+                        + "registered (every training logs the params, metrics, tags and artifacts of docs/training-workflow.md)"
+                )
             }
             try context.checkCancelled()
             let version = try recorder.register(run.id, datasetDigest: dataset.contentDigest)
@@ -90,7 +95,8 @@ public final class TrainingJobExecutor: JobExecutor {
         _ training: TrainingConfig, version: String, runID: String, dataset: DatasetMetadata, samples: Int?
     ) -> [String: JSONValue] {
         var result: [String: JSONValue] = [
-            TrainingResultKeys.modelName: .string(training.modelName), TrainingResultKeys.modelVersion: .string(version),
+            TrainingResultKeys.modelName: .string(training.modelName),
+            TrainingResultKeys.modelVersion: .string(version),
             TrainingResultKeys.runID: .string(runID), "dataset_digest": .string(dataset.contentDigest),
         ]
         if let samples { result["num_training_samples"] = .integer(Int64(samples)) }

@@ -49,7 +49,9 @@ struct TrainingRun {
 
     /// What the run logged, read back from MLflow: params, latest metrics, tags, artifacts.
     func logged(_ runID: String) throws -> LoggingRules.Logged {
-        guard let run = try client.run(id: runID) else { throw JobFailure.failed("MLflow has no run \(runID) any more") }
+        guard let run = try client.run(id: runID) else {
+            throw JobFailure.failed("MLflow has no run \(runID) any more")
+        }
         let artifacts = try client.listArtifacts(under: run.artifactURI).map { entry in
             String(entry.path.split(separator: "/").first ?? Substring(entry.path))
         }
@@ -83,7 +85,8 @@ struct TrainingRun {
                 throw JobFailure.failed("MLflow failed to register \(training.modelName)/\(version)")
             default:
                 guard Date() < deadline else {
-                    throw JobFailure.failed("\(training.modelName)/\(version) was not READY after \(Int(timeoutSeconds)) s")
+                    throw JobFailure.failed(
+                        "\(training.modelName)/\(version) was not READY after \(Int(timeoutSeconds)) s")
                 }
                 Thread.sleep(forTimeInterval: 0.5)
             }

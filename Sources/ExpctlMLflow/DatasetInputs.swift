@@ -32,9 +32,12 @@ public struct MLflowDatasetInput: Sendable, Hashable {
 
     /// `columns` (name, MLflow type: string, long, double, boolean, datetime) as `mlflow_colspec`.
     public static func colspec(_ columns: [(name: String, type: String)]) -> String {
-        JSONValue.object(["mlflow_colspec": .array(columns.map {
-            .object(["name": .string($0.name), "type": .string($0.type), "required": .bool(true)])
-        })]).canonicalText
+        JSONValue.object([
+            "mlflow_colspec": .array(
+                columns.map {
+                    .object(["name": .string($0.name), "type": .string($0.type), "required": .bool(true)])
+                })
+        ]).canonicalText
     }
 }
 
@@ -45,12 +48,14 @@ extension MLflowClient {
             .object([
                 "tags": .array([.object(["key": .string("mlflow.data.context"), "value": .string(input.context)])]),
                 "dataset": .object([
-                    "name": .string(input.name), "digest": .string(input.digest), "source_type": .string(input.sourceType),
+                    "name": .string(input.name), "digest": .string(input.digest),
+                    "source_type": .string(input.sourceType),
                     "source": .string(input.source), "schema": .string(input.schema), "profile": .string(input.profile),
                 ]),
             ])
         }
-        _ = try send("POST", "runs/log-inputs", ["run_id": .string(runID), "datasets": .array(inputs)], idempotent: true)
+        _ = try send(
+            "POST", "runs/log-inputs", ["run_id": .string(runID), "datasets": .array(inputs)], idempotent: true)
     }
 
     /// The datasets run `runID` logged as inputs (name and digest), from `runs/get`.

@@ -24,9 +24,10 @@ enum EvaluationPlanning {
                 else { return nil }
                 baseline = registry.models[training.modelName]?.aliases[EvaluationIdentity.productionAlias]
             }
-            let inputs = jobInputs(training, version: version, baseline: baseline == version ? nil : baseline,
-                                   datasetDigest: datasetDigest(training.evaluation.datasetVersion, observed),
-                                   weights: desired.gates.offline.weights)
+            let inputs = jobInputs(
+                training, version: version, baseline: baseline == version ? nil : baseline,
+                datasetDigest: datasetDigest(training.evaluation.datasetVersion, observed),
+                weights: desired.gates.offline.weights)
             return JobPlanning.JobRequest(
                 kind: .evaluation, name: training.name, inputs: inputs,
                 digest: SHA256.hex(JSONValue.object(inputs).canonicalText), origin: training.origin)
@@ -34,7 +35,8 @@ enum EvaluationPlanning {
     }
 
     static func jobInputs(
-        _ training: TrainingConfig, version: String, baseline: String?, datasetDigest: String?, weights: [String: Double]
+        _ training: TrainingConfig, version: String, baseline: String?, datasetDigest: String?,
+        weights: [String: Double]
     ) -> [String: JSONValue] {
         var inputs: [String: JSONValue] = [
             "inputs_version": .integer(EvaluationIdentity.inputsSchemaVersion),

@@ -12,7 +12,8 @@ enum JobStatus {
         switch self {
         case .planned(let key, let action):
             let evidence = Evidence(
-                state: "planned", waitsFor: waitsFor, detail: "this plan adds the job to the ledger, for a runner to claim")
+                state: "planned", waitsFor: waitsFor,
+                detail: "this plan adds the job to the ledger, for a runner to claim")
             return (.waiting(on: [.job(JobDependency(job: key, evidence: evidence))]), [action], nil)
         case .recorded(let job):
             switch job.state {
@@ -50,9 +51,14 @@ struct TrainingJobs {
             return TrainingDependency(readiness: need.readiness, after: need.after)
         }
         guard let version = job.registeredModelVersion else {
-            return TrainingDependency(readiness: .blocked(reason: BlockReason(
-                kind: .modelVersionMissing, message: "job \(job.key) (\(job.id)) succeeded but recorded no model version",
-                hint: "check the job's result in exp.jobs; the runner that finished it must record model_version")))
+            return TrainingDependency(
+                readiness: .blocked(
+                    reason: BlockReason(
+                        kind: .modelVersionMissing,
+                        message: "job \(job.key) (\(job.id)) succeeded but recorded no model version",
+                        hint:
+                            "check the job's result in exp.jobs; the runner that finished it must record model_version")
+                ))
         }
         return TrainingDependency(readiness: .ready, version: version, job: job)
     }
@@ -75,7 +81,8 @@ struct DatasetJobs {
 
     /// The readiness of the job of `training` (it reads its dataset and its evaluation's), or
     /// nil after recording a problem: a dataset neither declared nor in the store.
-    func needs(of training: TrainingConfig, into builder: inout PlanBuilder) -> (readiness: Readiness, after: [String])? {
+    func needs(of training: TrainingConfig, into builder: inout PlanBuilder) -> (readiness: Readiness, after: [String])?
+    {
         var readiness: [Readiness] = []
         var after: [String] = []
         var missing = false
@@ -88,13 +95,14 @@ struct DatasetJobs {
                 readiness.append(need.readiness)
                 after += need.after
             } else if case .read(let present) = store, !present.contains(folder) {
-                builder.problem(PlanProblem(
-                    address: .job(kind: .training, name: training.name),
-                    message: "dataset \(folder) of training \(training.name) is not declared under `datasets:` "
-                        + "and is not in the dataset store",
-                    hint: "declare it under `datasets:` for expctl to build, or build it with "
-                        + "`expctl dataset build`; check --dataset-root",
-                    source: training.origin))
+                builder.problem(
+                    PlanProblem(
+                        address: .job(kind: .training, name: training.name),
+                        message: "dataset \(folder) of training \(training.name) is not declared under `datasets:` "
+                            + "and is not in the dataset store",
+                        hint: "declare it under `datasets:` for expctl to build, or build it with "
+                            + "`expctl dataset build`; check --dataset-root",
+                        source: training.origin))
                 missing = true
             }
         }

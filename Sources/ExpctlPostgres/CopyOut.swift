@@ -40,7 +40,10 @@ extension PostgresConnection {
                 continue
             }
             if length == -1 { break }  // the COPY is done; its result follows
-            if let receiverError { PQclear(drainResults()); throw receiverError }
+            if let receiverError {
+                PQclear(drainResults())
+                throw receiverError
+            }
             try check(false, "PQgetCopyData", .query, connection: handle.pointer, scrubbing: scrubber)
         }
         let failure = drainResults()

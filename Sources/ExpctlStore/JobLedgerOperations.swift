@@ -19,7 +19,8 @@ extension JobLedger {
     /// Every job with its lease and times, oldest first.
     public func records() throws -> [JobRecord] {
         let state = try read()
-        let rows = try connection.execute("""
+        let rows = try connection.execute(
+            """
             SELECT id::text, lease_owner, \(Self.utc("lease_expires_at")), \(Self.utc("heartbeat_at")),
                    \(Self.utc("created_at")), \(Self.utc("started_at")), \(Self.utc("finished_at"))
             FROM exp.jobs
@@ -29,7 +30,8 @@ extension JobLedger {
         return state.jobs.compactMap { job in
             guard let row = times[job.id] else { return nil }
             return JobRecord(
-                job: job, leaseOwner: rows.string(row, "lease_owner"), leaseExpiresAt: rows.string(row, "lease_expires_at"),
+                job: job, leaseOwner: rows.string(row, "lease_owner"),
+                leaseExpiresAt: rows.string(row, "lease_expires_at"),
                 heartbeatAt: rows.string(row, "heartbeat_at"), createdAt: rows.string(row, "created_at") ?? "",
                 startedAt: rows.string(row, "started_at"), finishedAt: rows.string(row, "finished_at"))
         }
@@ -56,7 +58,8 @@ extension JobLedger {
                 finished_at = clock_timestamp(), updated_at = clock_timestamp()
             WHERE id = $1::uuid AND state IN ('pending', 'running')
             """,
-            [.text(id), .text(reason)]).affectedRows == 1
+            [.text(id), .text(reason)]
+        ).affectedRows == 1
     }
 
     /// Makes a failed job pending again, for a runner to claim; its attempts and first start
@@ -68,7 +71,8 @@ extension JobLedger {
             SET state = 'pending', error = NULL, finished_at = NULL, updated_at = clock_timestamp()
             WHERE id = $1::uuid AND state = 'failed'
             """,
-            [.text(id)]).affectedRows == 1
+            [.text(id)]
+        ).affectedRows == 1
     }
 
     /// Gives `owner`'s running job back, pending, for another runner (the runner is stopping);
@@ -80,7 +84,8 @@ extension JobLedger {
             SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = clock_timestamp()
             WHERE id = $1::uuid AND state = 'running' AND lease_owner = $2
             """,
-            [.text(id), .text(owner)]).affectedRows == 1
+            [.text(id), .text(owner)]
+        ).affectedRows == 1
     }
 
     private static func utc(_ column: String) -> String {

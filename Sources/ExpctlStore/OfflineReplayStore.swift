@@ -19,7 +19,8 @@ public struct OfflineReplayRecord: Sendable, Hashable {
     public var rows: [OfflineReplayRowScores]
 
     public init(
-        modelName: String, modelVersion: String, baselineVersion: String?, datasetVersion: String, datasetDigest: String,
+        modelName: String, modelVersion: String, baselineVersion: String?, datasetVersion: String,
+        datasetDigest: String,
         scorerVersion: String, runID: String?, jobID: String, metrics: [String: JSONValue], offlineEvalScore: Double,
         baselineMetrics: [String: JSONValue]?, baselineScore: Double?, rows: [OfflineReplayRowScores]
     ) {
@@ -84,7 +85,8 @@ extension ExpStore {
                 RETURNING id::text
                 """,
                 [
-                    .text(record.modelName), .text(record.modelVersion), record.baselineVersion.map(PostgresValue.text) ?? .null,
+                    .text(record.modelName), .text(record.modelVersion),
+                    record.baselineVersion.map(PostgresValue.text) ?? .null,
                     .text(record.datasetVersion), .text(record.datasetDigest), .text(record.scorerVersion),
                     record.runID.map(PostgresValue.text) ?? .null, .text(record.jobID),
                     .json(JSONValue.object(record.metrics).canonicalText), .double(record.offlineEvalScore),
@@ -102,12 +104,15 @@ extension ExpStore {
                 WHERE mlflow_model_name = $1 AND mlflow_model_version = $2 AND dataset_version = $3
                   AND coalesce(baseline_model_version, '') = $4 AND scorer_version = $5
                 """,
-                [.text(record.modelName), .text(record.modelVersion), .text(record.datasetVersion),
-                 .text(record.baselineVersion ?? ""), .text(record.scorerVersion)])
+                [
+                    .text(record.modelName), .text(record.modelVersion), .text(record.datasetVersion),
+                    .text(record.baselineVersion ?? ""), .text(record.scorerVersion),
+                ])
             guard !existing.rows.isEmpty, let id = existing.string(0, "id"),
                 let score = existing.double(0, "offline_eval_score")
             else {
-                throw StoreError.corruptRow(table: "exp.offline_replay_results", detail: "the recorded evaluation vanished")
+                throw StoreError.corruptRow(
+                    table: "exp.offline_replay_results", detail: "the recorded evaluation vanished")
             }
             guard score.bitPattern == record.offlineEvalScore.bitPattern else {
                 throw StoreError.corruptRow(

@@ -11,7 +11,10 @@ enum SchemaV5 {
         ALTER TABLE exp.jobs ADD CONSTRAINT jobs_dataset_result_check
             CHECK (kind <> 'dataset' OR state <> 'succeeded'
                    OR coalesce(result->>'content_digest', '') ~ '^[0-9a-f]{64}$');
-        DO $$ DECLARE name text; BEGIN SELECT conname INTO name FROM pg_constraint WHERE conrelid = 'exp.jobs'::regclass AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%model_version%'; IF name IS NOT NULL THEN EXECUTE format('ALTER TABLE exp.jobs DROP CONSTRAINT %I', name); END IF; END $$;
+        DO $$ DECLARE name text; BEGIN SELECT conname INTO name FROM pg_constraint
+            WHERE conrelid = 'exp.jobs'::regclass AND contype = 'c'
+                AND pg_get_constraintdef(oid) LIKE '%model_version%'; IF
+            name IS NOT NULL THEN EXECUTE format('ALTER TABLE exp.jobs DROP CONSTRAINT %I', name); END IF; END $$;
         ALTER TABLE exp.jobs ADD CONSTRAINT jobs_training_result_check
             CHECK (kind <> 'training' OR state <> 'succeeded'
                    OR coalesce(result->>'model_version', '') ~ '^[1-9][0-9]*$');

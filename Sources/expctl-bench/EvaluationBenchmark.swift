@@ -20,23 +20,33 @@ struct EvaluationBenchmark {
         }
         let evaluated = Array(all.suffix(rows))
         let hyperparameters = ReferenceHyperparameters(learningRate: 0.05, epochs: 1, batchSize: 64, seed: 1)
-        let config = ReferenceTrainingConfig(baseModel: "bench", datasetVersion: "bench", hyperparameters: hyperparameters)
+        let config = ReferenceTrainingConfig(
+            baseModel: "bench", datasetVersion: "bench", hyperparameters: hyperparameters)
         start = clock.now
         let large = try ReferenceTrainer(config: config).train(rows: Array(all.prefix(20_000)), catalog: catalog).model
         let trainTime = clock.now - start
         let small = try ReferenceTrainer(config: config).train(rows: Array(all.prefix(200)), catalog: catalog).model
         start = clock.now
-        let scored = OfflineReplay.evaluate(models: [large, small], rows: evaluated, scorer: OfflineScorer(catalog: catalog))
+        let scored = OfflineReplay.evaluate(
+            models: [large, small], rows: evaluated, scorer: OfflineScorer(catalog: catalog))
         let evaluateTime = clock.now - start
-        let weights = ["plan_alignment_score": 0.4, "meal_diversity_score": 0.2, "leftovers_utility_score": 0.2,
-                       "constraint_respect_score": 0.2]
+        let weights = [
+            "plan_alignment_score": 0.4, "meal_diversity_score": 0.2, "leftovers_utility_score": 0.2,
+            "constraint_respect_score": 0.2,
+        ]
         print("offline replay on \(rows) rows of \(folder.lastPathComponent) (\(all.count) rows in data.jsonl)")
-        print(String(format: "  decode data.jsonl: %.2f s = %.0f rows/s", decodeTime.seconds,
-                     Double(all.count) / decodeTime.seconds))
+        print(
+            String(
+                format: "  decode data.jsonl: %.2f s = %.0f rows/s", decodeTime.seconds,
+                Double(all.count) / decodeTime.seconds))
         print(String(format: "  train the 20,000-row model (1 epoch): %.2f s", trainTime.seconds))
-        print(String(format: "  plan + score, both models: %.2f s = %.0f rows/s (target >= 50,000)", evaluateTime.seconds,
-                     Double(rows) / evaluateTime.seconds))
-        print(String(format: "  offline_eval_score: 20,000 rows %.4f, 200 rows %.4f",
-                     try scored[0].offlineEvalScore(weights: weights), try scored[1].offlineEvalScore(weights: weights)))
+        print(
+            String(
+                format: "  plan + score, both models: %.2f s = %.0f rows/s (target >= 50,000)", evaluateTime.seconds,
+                Double(rows) / evaluateTime.seconds))
+        print(
+            String(
+                format: "  offline_eval_score: 20,000 rows %.4f, 200 rows %.4f",
+                try scored[0].offlineEvalScore(weights: weights), try scored[1].offlineEvalScore(weights: weights)))
     }
 }

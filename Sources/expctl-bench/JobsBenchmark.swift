@@ -17,7 +17,8 @@ struct JobsBenchmark {
     var evaluationRows = 100_000
 
     func run() throws {
-        let settings = ConnectionSettings.resolve(databaseURL: databaseURL, environment: ProcessInfo.processInfo.environment)
+        let settings = ConnectionSettings.resolve(
+            databaseURL: databaseURL, environment: ProcessInfo.processInfo.environment)
         let admin = try PostgresConnection(settings)
         let database = "expctl_bench_jobs_\(getpid())"
         try admin.execute("CREATE DATABASE \(database)")
@@ -36,10 +37,12 @@ struct JobsBenchmark {
         let summary = try SimulationWriter(schema: try DomainSchema("app")).write(world, to: connection)
         let simulateTime = clock.now - start
         try connection.execute("ANALYZE")
-        print("simulated world: \(households) households x \(days) days, \(summary.events) events, "
-            + "\(summary.pantryItems) pantry items")
-        print("  simulate (generate + COPY FROM STDIN): \(format(simulateTime)) = "
-            + "\(Int(Double(summary.events) / seconds(simulateTime))) events/s")
+        print(
+            "simulated world: \(households) households x \(days) days, \(summary.events) events, "
+                + "\(summary.pantryItems) pantry items")
+        print(
+            "  simulate (generate + COPY FROM STDIN): \(format(simulateTime)) = "
+                + "\(Int(Double(summary.events) / seconds(simulateTime))) events/s")
 
         let dataset = DatasetConfig(
             name: "bench/all", task: "planner", since: SimulationConfig.defaultStart,
@@ -69,8 +72,9 @@ struct JobsBenchmark {
             let buildRate = Double(summary.events) / seconds(buildTime)
             print("round \(round): \(built.rows) rows (\(floorBytes / 1_000_000) MB of COPY text)")
             print("  floor: COPY … TO STDOUT into /dev/null: \(format(floorTime)) = \(Int(floorRate)) events/s")
-            print("  dataset build (jsonl + parquet + digest): \(format(buildTime)) = \(Int(buildRate)) events/s, "
-                + "ratio to the floor \(String(format: "%.2f", buildRate / floorRate)) (target >= 0.5)")
+            print(
+                "  dataset build (jsonl + parquet + digest): \(format(buildTime)) = \(Int(buildRate)) events/s, "
+                    + "ratio to the floor \(String(format: "%.2f", buildRate / floorRate)) (target >= 0.5)")
             if round == rounds {
                 try EvaluationBenchmark(folder: URL(fileURLWithPath: built.folder), rows: evaluationRows).run()
             }

@@ -27,9 +27,14 @@ struct DatasetJobCommandTests {
     @Test func applyRecordsTheDatasetJobRunsItAndAPlanAfterwardsHasNoChanges() throws {
         let (repository, store) = try datasetRepository()
         try TestDatabase.with { database in
-            #expect(expctl(arguments: ["simulate", "--households", "40", "--days", "14", "--seed", "3",
-                                       "--database-url", database.url]).status == 0)
-            let common = ["--repo", repository.path, "--database-url", database.url, "--dataset-root", store, "--skip-registry"]
+            #expect(
+                expctl(arguments: [
+                    "simulate", "--households", "40", "--days", "14", "--seed", "3",
+                    "--database-url", database.url,
+                ]).status == 0)
+            let common = [
+                "--repo", repository.path, "--database-url", database.url, "--dataset-root", store, "--skip-registry",
+            ]
             let plan = expctl(arguments: ["plan"] + common)
             #expect(plan.output.contains("# job.dataset/planner/2025-01-15 will be created"), "\(plan.output)")
             let apply = expctl(arguments: ["apply", "--auto-approve"] + common)
@@ -59,22 +64,33 @@ struct DatasetJobCommandTests {
     @Test func datasetBuildByHandIsKeptByTheJobAndNamesTheDeclaration() throws {
         let (repository, store) = try datasetRepository()
         try TestDatabase.with { database in
-            #expect(expctl(arguments: ["simulate", "--households", "30", "--days", "14", "--seed", "3",
-                                       "--database-url", database.url]).status == 0)
-            let build = expctl(arguments: ["dataset", "build", "planner/2025-01-15", "--repo", repository.path,
-                                           "--database-url", database.url, "--dataset-root", store])
+            #expect(
+                expctl(arguments: [
+                    "simulate", "--households", "30", "--days", "14", "--seed", "3",
+                    "--database-url", database.url,
+                ]).status == 0)
+            let build = expctl(arguments: [
+                "dataset", "build", "planner/2025-01-15", "--repo", repository.path,
+                "--database-url", database.url, "--dataset-root", store,
+            ])
             #expect(build.status == 0, "\(build.errors)")
             #expect(build.output.contains("Built dataset planner/2025-01-15: "))
-            let again = expctl(arguments: ["dataset", "build", "planner/2025-01-15", "--repo", repository.path,
-                                           "--database-url", database.url, "--dataset-root", store])
+            let again = expctl(arguments: [
+                "dataset", "build", "planner/2025-01-15", "--repo", repository.path,
+                "--database-url", database.url, "--dataset-root", store,
+            ])
             #expect(again.output.contains("is already built from this declaration (verified)"), "\(again.output)")
-            let typo = expctl(arguments: ["dataset", "build", "planner/2025-01-16", "--repo", repository.path,
-                                          "--database-url", database.url, "--dataset-root", store])
+            let typo = expctl(arguments: [
+                "dataset", "build", "planner/2025-01-16", "--repo", repository.path,
+                "--database-url", database.url, "--dataset-root", store,
+            ])
             #expect(typo.status == 1)
             #expect(typo.errors.contains("dataset planner/2025-01-16 is not declared"), "\(typo.errors)")
             #expect(typo.errors.contains("did you mean planner/2025-01-15?"))
-            let apply = expctl(arguments: ["apply", "--auto-approve", "--skip-registry", "--repo", repository.path,
-                                           "--database-url", database.url, "--dataset-root", store])
+            let apply = expctl(arguments: [
+                "apply", "--auto-approve", "--skip-registry", "--repo", repository.path,
+                "--database-url", database.url, "--dataset-root", store,
+            ])
             #expect(apply.output.contains("succeeded in"), "\(apply.output)")
         }
     }
@@ -83,14 +99,19 @@ struct DatasetJobCommandTests {
         let (repository, store) = try datasetRepository()
         try TestDatabase.with { database in
             // No domain views yet: the job fails, with why.
-            let common = ["--repo", repository.path, "--database-url", database.url, "--dataset-root", store, "--skip-registry"]
+            let common = [
+                "--repo", repository.path, "--database-url", database.url, "--dataset-root", store, "--skip-registry",
+            ]
             let apply = expctl(arguments: ["apply", "--auto-approve"] + common)
             #expect(apply.status == 1)
             #expect(apply.output.contains("failed after"), "\(apply.output)")
             #expect(apply.output.contains("the domain schema app lacks app.households"))
             let id = try #require(try database.connect().execute("SELECT id::text FROM exp.jobs").string(0, "id"))
-            #expect(expctl(arguments: ["simulate", "--households", "10", "--days", "14", "--seed", "3",
-                                       "--database-url", database.url]).status == 0)
+            #expect(
+                expctl(arguments: [
+                    "simulate", "--households", "10", "--days", "14", "--seed", "3",
+                    "--database-url", database.url,
+                ]).status == 0)
             // Nothing runs it again by itself: the inputs are the same.
             #expect(expctl(arguments: ["apply", "--auto-approve"] + common).output.contains("failed after") == false)
             #expect(expctl(arguments: ["jobs", "retry", id, "--database-url", database.url]).status == 0)

@@ -59,12 +59,18 @@ private struct TrainingSetup {
     }
 
     func arguments(_ database: TestDatabase) throws -> [String] {
-        ["--repo", repository.path, "--database-url", database.url, "--dataset-root", store, "--mlflow-url", try testMLflowURI()]
+        [
+            "--repo", repository.path, "--database-url", database.url, "--dataset-root", store, "--mlflow-url",
+            try testMLflowURI(),
+        ]
     }
 
     func simulate(_ database: TestDatabase) {
-        #expect(expctl(arguments: ["simulate", "--households", "120", "--days", "21", "--seed", "11",
-                                   "--database-url", database.url]).status == 0)
+        #expect(
+            expctl(arguments: [
+                "simulate", "--households", "120", "--days", "21", "--seed", "11",
+                "--database-url", database.url,
+            ]).status == 0)
     }
 }
 
@@ -87,7 +93,8 @@ struct TrainingJobCommandTests {
             let runID = try #require(version.runID)
             let run = try #require(try mlflow.run(id: runID))
             #expect(run.status == .finished)
-            for key in ["learning_rate", "batch_size", "epochs", "dataset_version", "model_base", "fine_tuning_method"] {
+            for key in ["learning_rate", "batch_size", "epochs", "dataset_version", "model_base", "fine_tuning_method"]
+            {
                 #expect(run.params[key] != nil, "param \(key)")
             }
             #expect(run.metrics["val_loss"] != nil)
@@ -101,7 +108,8 @@ struct TrainingJobCommandTests {
             #expect(row.string(0, "mlflow_model_version") == version.version)
             #expect(row.bool(0, "linked") == true)
             let replay = try database.connect().execute(
-                "SELECT offline_eval_score, rows, (SELECT count(*) FROM exp.offline_replay_rows) AS per_row FROM exp.offline_replay_results")
+                "SELECT offline_eval_score, rows, (SELECT count(*) FROM exp.offline_replay_rows) AS per_row FROM exp.offline_replay_results"
+            )
             #expect((replay.double(0, "offline_eval_score") ?? 0) > 0)
             #expect(replay.int(0, "per_row") == replay.int(0, "rows"))
             // Nothing is left to do, and a re-merge of the same tree trains nothing.
@@ -155,7 +163,9 @@ struct TrainingJobCommandTests {
             let started = Date()
             let apply = expctl(arguments: ["apply", "--auto-approve"] + (try setup.arguments(database)))
             #expect(apply.status == 1)
-            #expect(apply.output.contains("timed out after 3 s and was stopped (its process group killed)"), "\(apply.output)")
+            #expect(
+                apply.output.contains("timed out after 3 s and was stopped (its process group killed)"),
+                "\(apply.output)")
             #expect(Date().timeIntervalSince(started) < 60)
         }
     }
@@ -171,7 +181,8 @@ struct TrainingJobCommandTests {
             let mlflow = try testMLflowClient()
             let version = try #require(try mlflow.modelVersions(setup.model, taggedWith: [:]).first)
             // As if the process had died after MLflow's answer: the job is pending again.
-            try database.connect().execute("""
+            try database.connect().execute(
+                """
                 UPDATE exp.jobs SET state = 'pending', result = NULL, finished_at = NULL WHERE kind = 'training'
                 """)
             let again = expctl(arguments: ["apply", "--auto-approve"] + common)
@@ -192,7 +203,8 @@ struct TrainingJobCommandTests {
             try #require(training != nil, "the training never started: \(child.transcript)")
             kill(child.process.processIdentifier, SIGKILL)
             _ = child.finish(within: 10)
-            let job = try database.connect().execute("SELECT id::text, state, attempts FROM exp.jobs WHERE kind = 'training'")
+            let job = try database.connect().execute(
+                "SELECT id::text, state, attempts FROM exp.jobs WHERE kind = 'training'")
             #expect(job.string(0, "state") == "running")
             let id = try #require(job.string(0, "id"))
             // Another runner can take it once the dead one's lease ran out.
@@ -214,19 +226,28 @@ struct TrainingJobCommandTests {
         let model = "trained_model_\(UInt32.random(in: .min ... .max))"
         // No policy version on the training: it may change and train again.
         func tree(_ learningRate: String, comment: String = "") -> String {
-            String(trainingTree(model: model, runner: "    runner: builtin", learningRate: learningRate)
-                .split(separator: "policies:")[0]).replacingOccurrences(of: "    policy: planner_policy\n", with: "") + comment
+            String(
+                trainingTree(model: model, runner: "    runner: builtin", learningRate: learningRate)
+                    .split(separator: "policies:")[0]
+            ).replacingOccurrences(of: "    policy: planner_policy\n", with: "") + comment
         }
         try repository.write("tree.yaml", tree("0.05"))
         _ = try repository.commitAll("Train")
         try TestDatabase.with { database in
-            #expect(expctl(arguments: ["simulate", "--households", "80", "--days", "21", "--seed", "2",
-                                       "--database-url", database.url]).status == 0)
-            let common = ["--repo", repository.path, "--database-url", database.url, "--dataset-root", store,
-                          "--mlflow-url", try testMLflowURI()]
+            #expect(
+                expctl(arguments: [
+                    "simulate", "--households", "80", "--days", "21", "--seed", "2",
+                    "--database-url", database.url,
+                ]).status == 0)
+            let common = [
+                "--repo", repository.path, "--database-url", database.url, "--dataset-root", store,
+                "--mlflow-url", try testMLflowURI(),
+            ]
             #expect(expctl(arguments: ["apply", "--auto-approve"] + common).status == 0)
-            try repository.write("tree.yaml", tree("5.0e-2", comment: "# retrained? no: the same inputs\n")
-                .replacingOccurrences(of: "epochs: 2\n    batch_size: 32", with: "batch_size: 32\n    epochs: 2"))
+            try repository.write(
+                "tree.yaml",
+                tree("5.0e-2", comment: "# retrained? no: the same inputs\n")
+                    .replacingOccurrences(of: "epochs: 2\n    batch_size: 32", with: "batch_size: 32\n    epochs: 2"))
             _ = try repository.commitAll("Reformat")
             #expect(expctl(arguments: ["plan", "--detailed-exitcode"] + common).status == 0)
             try repository.write("tree.yaml", tree("0.1"))
@@ -245,17 +266,21 @@ struct TrainingJobCommandTests {
             let common = try setup.arguments(database)
             #expect(expctl(arguments: ["apply", "--auto-approve"] + common).status == 0)
             let connection = try database.connect()
-            let before = try connection.execute("SELECT offline_eval_score, metrics::text AS m FROM exp.offline_replay_results")
+            let before = try connection.execute(
+                "SELECT offline_eval_score, metrics::text AS m FROM exp.offline_replay_results")
             // The evaluation runs again from the start: the store compares the new score with the old, bit for bit.
-            try connection.execute("""
+            try connection.execute(
+                """
                 UPDATE exp.jobs SET state = 'pending', result = NULL, finished_at = NULL WHERE kind = 'evaluation'
                 """)
             let again = expctl(arguments: ["apply", "--auto-approve"] + common)
             #expect(again.status == 0, "\(again.output)")
             #expect(again.output.contains("job evaluation planner-2025-01-22"), "\(again.output)")
-            let after = try connection.execute("SELECT offline_eval_score, metrics::text AS m FROM exp.offline_replay_results")
+            let after = try connection.execute(
+                "SELECT offline_eval_score, metrics::text AS m FROM exp.offline_replay_results")
             #expect(after.rows.count == 1)
-            #expect(after.double(0, "offline_eval_score")?.bitPattern == before.double(0, "offline_eval_score")?.bitPattern)
+            #expect(
+                after.double(0, "offline_eval_score")?.bitPattern == before.double(0, "offline_eval_score")?.bitPattern)
             #expect(after.string(0, "m") == before.string(0, "m"))
         }
     }

@@ -12,12 +12,15 @@ private let declaration = DatasetConfig(
     origin: SourceLocation(path: "datasets.yaml", line: 2, column: 11))
 
 private func temporaryStore() throws -> DatasetStore {
-    try DatasetStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("datasets-\(UUID().uuidString)").path)
+    try DatasetStore(
+        root: FileManager.default.temporaryDirectory.appendingPathComponent("datasets-\(UUID().uuidString)").path)
 }
 
 private func lines(_ folder: String, _ file: String) throws -> [[String: JSONValue]] {
     try String(contentsOfFile: "\(folder)/\(file)", encoding: .utf8).split(separator: "\n").map { line in
-        guard case .object(let object)? = JSONValue(parsing: String(line)) else { throw DatasetBuildError.malformedCopyLine("not JSON") }
+        guard case .object(let object)? = JSONValue(parsing: String(line)) else {
+            throw DatasetBuildError.malformedCopyLine("not JSON")
+        }
         return object
     }
 }
@@ -26,9 +29,11 @@ private func lines(_ folder: String, _ file: String) throws -> [[String: JSONVal
 private func readWithPyarrow(_ folder: String) throws -> String {
     guard let python = ProcessInfo.processInfo.environment["EXPCTL_TEST_PYTHON"], !python.isEmpty else {
         throw DatasetBuildError.fileSystem(
-            path: folder, reason: "EXPCTL_TEST_PYTHON is not set: run the dataset tests with scripts/test, which sets it")
+            path: folder,
+            reason: "EXPCTL_TEST_PYTHON is not set: run the dataset tests with scripts/test, which sets it")
     }
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("compare_dataset.py")
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "compare_dataset.py")
     let process = Process()
     process.executableURL = URL(fileURLWithPath: python)
     process.arguments = [script.path, folder]
@@ -50,14 +55,19 @@ struct DatasetBuildTests {
             try DomainFixture.create(on: connection)
             let store = try temporaryStore()
             var progress: [DatasetBuildProgress] = []
-            let result = try DatasetBuilder(store: store, connection: connection).build(declaration) { progress.append($0) }
+            let result = try DatasetBuilder(store: store, connection: connection).build(declaration) {
+                progress.append($0)
+            }
             #expect(result.rows == 3)
             #expect(!result.reused)
             #expect(progress.last == DatasetBuildProgress(rows: 3, expectedRows: 3))
             #expect(progress.first?.expectedRows == 4)  // generated plans in the window, accepted or not
             let files = try FileManager.default.contentsOfDirectory(atPath: result.folder).sorted()
-            #expect(files == ["data.jsonl", "dataset_summary.md", "metadata.json", "recipes.jsonl", "schema.json",
-                              "training.parquet"])
+            #expect(
+                files == [
+                    "data.jsonl", "dataset_summary.md", "metadata.json", "recipes.jsonl", "schema.json",
+                    "training.parquet",
+                ])
             let rows = try lines(result.folder, "data.jsonl")
             #expect(rows.map { $0["row_id"] } == [.string("p1"), .string("p2"), .string("p4")])
             let read = try readWithPyarrow(result.folder)
@@ -93,14 +103,18 @@ struct DatasetBuildTests {
                 return input
             }
             func pantry(_ index: Int) -> [String] {
-                guard case .object(let pantry)? = input(index)["pantry"], case .array(let items)? = pantry["items"] else { return [] }
-                return items.compactMap { if case .object(let item) = $0, case .string(let name)? = item["name"] { name } else { nil } }
+                guard case .object(let pantry)? = input(index)["pantry"], case .array(let items)? = pantry["items"]
+                else { return [] }
+                return items.compactMap {
+                    if case .object(let item) = $0, case .string(let name)? = item["name"] { name } else { nil }
+                }
             }
             // h1 on 3 January had rice (until the 5th); on the 6th, beans (since the 4th).
             #expect(pantry(0) == ["rice"])
             #expect(pantry(2) == ["beans"])
             #expect(input(0)["previous_plan"] == .null)
-            guard case .object(let previous)? = input(2)["previous_plan"], case .array(let meals)? = previous["meals"] else {
+            guard case .object(let previous)? = input(2)["previous_plan"], case .array(let meals)? = previous["meals"]
+            else {
                 Issue.record("p4 should carry p1's accepted plan as its previous plan")
                 return
             }
@@ -168,7 +182,8 @@ struct DatasetBuildTests {
         }
         let outside = FileManager.default.temporaryDirectory.appendingPathComponent("outside-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(at: store.root.appendingPathComponent("link"), withDestinationURL: outside)
+        try FileManager.default.createSymbolicLink(
+            at: store.root.appendingPathComponent("link"), withDestinationURL: outside)
         let error = try #require(throws: DatasetBuildError.self) { try store.folder("link/2025-01-10") }
         #expect(error.description.contains("is not a folder inside the dataset store"))
         #expect(try store.folder("planner/2025-01-10").path.hasPrefix(store.root.path + "/"))
@@ -182,8 +197,9 @@ struct DatasetBuildTests {
             let error = try #require(throws: DatasetBuildError.self) {
                 try DatasetBuilder(store: store, connection: connection).build(declaration)
             }
-            #expect(error.description == "the domain schema app lacks app.households, app.pantry_items, app.constraints, "
-                + "app.recipes: create them as tables or views (docs/datasets.md), or name another domain_schema")
+            #expect(
+                error.description == "the domain schema app lacks app.households, app.pantry_items, app.constraints, "
+                    + "app.recipes: create them as tables or views (docs/datasets.md), or name another domain_schema")
             #expect(!store.contains(declaration.name))
             let staging = (try? FileManager.default.contentsOfDirectory(atPath: store.root.path + "/.staging")) ?? []
             #expect(staging.isEmpty)

@@ -34,11 +34,16 @@ enum DomainFixture {
         """
 
     /// A plan event: `plan_generated` or `plan_accepted` of plan `plan` for `household` at `time`.
-    static func event(_ type: String, _ plan: String, _ household: String, _ time: String, meals: [String],
-                      workflow: String = "plan-first", edits: String = "[]") -> String {
-        let mealsJSON = meals.enumerated().map { #"{"day": "\#(days[$0.offset])", "recipe_id": "\#($0.element)", "servings": 4}"# }
-            .joined(separator: ", ")
-        let payload = type == "plan_accepted"
+    static func event(
+        _ type: String, _ plan: String, _ household: String, _ time: String, meals: [String],
+        workflow: String = "plan-first", edits: String = "[]"
+    ) -> String {
+        let mealsJSON = meals.enumerated().map {
+            #"{"day": "\#(days[$0.offset])", "recipe_id": "\#($0.element)", "servings": 4}"#
+        }
+        .joined(separator: ", ")
+        let payload =
+            type == "plan_accepted"
             ? #"{"plan_id": "\#(plan)", "plan": {"meals": [\#(mealsJSON)]}, "edits": \#(edits)}"#
             : #"{"plan_id": "\#(plan)", "plan": {"meals": [\#(mealsJSON)]}}"#
         return """
@@ -60,8 +65,9 @@ enum DomainFixture {
             event("plan_generated", "p0", "h1", "2024-12-30T10:00:00Z", meals: ["r1"]),
             event("plan_accepted", "p0", "h1", "2024-12-30T10:05:00Z", meals: ["r1"]),
             event("plan_generated", "p1", "h1", "2025-01-03T10:00:00Z", meals: ["r1", "r2"]),
-            event("plan_accepted", "p1", "h1", "2025-01-03T10:07:00Z", meals: ["r1", "r4"],
-                  edits: #"[{"type": "swap_meal", "day": "tuesday", "from": "r2", "to": "r4"}]"#),
+            event(
+                "plan_accepted", "p1", "h1", "2025-01-03T10:07:00Z", meals: ["r1", "r4"],
+                edits: #"[{"type": "swap_meal", "day": "tuesday", "from": "r2", "to": "r4"}]"#),
             event("plan_generated", "p2", "h2", "2025-01-04T09:00:00Z", meals: ["r2"], workflow: "pantry-first"),
             // Generated but never accepted: no row.
             event("plan_generated", "p3", "h2", "2025-01-05T09:00:00Z", meals: ["r4"]),

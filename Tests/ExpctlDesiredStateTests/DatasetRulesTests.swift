@@ -39,8 +39,11 @@ struct DatasetRulesTests {
         let described = datasetFile.replacingFirst("accepted plans of the first ten days", with: "other words")
         let same = try #require(validate(validTree.merging(["datasets.yaml": described]) { $1 }).state.datasets.first)
         #expect(same.inputsDigest == base.inputsDigest)
-        let reseeded = try #require(validate(validTree.merging(
-            ["datasets.yaml": datasetFile.replacingFirst("seed: 7", with: "seed: 8")]) { $1 }).state.datasets.first)
+        let reseeded = try #require(
+            validate(
+                validTree.merging(
+                    ["datasets.yaml": datasetFile.replacingFirst("seed: 7", with: "seed: 8")]) { $1 }
+            ).state.datasets.first)
         #expect(reseeded.inputsDigest != base.inputsDigest)
     }
 
@@ -60,8 +63,9 @@ struct DatasetRulesTests {
         expectSingleError(
             dataset("until: 2025-01-10T00:00:00Z", with: "until: 2025-01-01T00:00:00Z"), at: "datasets.yaml:6:12",
             message: "is not after since", hint: "[since, until)")
-        expectSingleError(dataset("    since: 2025-01-01T00:00:00Z\n", with: ""), at: "datasets.yaml:2:5",
-                          message: "since")
+        expectSingleError(
+            dataset("    since: 2025-01-01T00:00:00Z\n", with: ""), at: "datasets.yaml:2:5",
+            message: "since")
     }
 
     @Test func theValidationShareAndSchemaAreChecked() {

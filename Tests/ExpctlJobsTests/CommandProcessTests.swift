@@ -1,10 +1,14 @@
-@testable import ExpctlJobs
 import Foundation
 import Testing
 
-private func run(_ argv: [String], timeout: Double = 30, grace: Double = 1, limit: Int = 1 << 20,
-                 environment: [String: String] = ["PATH": "/usr/bin:/bin"], cancelled: @escaping () -> Bool = { false })
-    throws -> CommandProcess.Outcome {
+@testable import ExpctlJobs
+
+private func run(
+    _ argv: [String], timeout: Double = 30, grace: Double = 1, limit: Int = 1 << 20,
+    environment: [String: String] = ["PATH": "/usr/bin:/bin"], cancelled: @escaping () -> Bool = { false }
+)
+    throws -> CommandProcess.Outcome
+{
     try CommandProcess(
         argv: argv, environment: environment, workingDirectory: NSTemporaryDirectory(), timeoutSeconds: timeout,
         graceSeconds: grace, outputLimit: limit
@@ -34,8 +38,9 @@ struct CommandProcessTests {
     @Test func itRunsInTheWorkingDirectoryWithOnlyTheEnvironmentGiven() throws {
         let outcome = try run(["/bin/sh", "-c", "pwd; echo \"$GIVEN|$HOME\""], environment: ["GIVEN": "yes"])
         let lines = outcome.output.split(separator: "\n").map(String.init)
-        #expect(URL(fileURLWithPath: lines[0]).resolvingSymlinksInPath().path
-            == URL(fileURLWithPath: NSTemporaryDirectory()).resolvingSymlinksInPath().path)
+        #expect(
+            URL(fileURLWithPath: lines[0]).resolvingSymlinksInPath().path
+                == URL(fileURLWithPath: NSTemporaryDirectory()).resolvingSymlinksInPath().path)
         #expect(lines[1] == "yes|")
     }
 
@@ -43,7 +48,9 @@ struct CommandProcessTests {
         #expect(throws: CommandProcess.LaunchError.notFound("no-such-trainer-xyz")) {
             try run(["no-such-trainer-xyz", "--epochs", "3"])
         }
-        #expect(throws: CommandProcess.LaunchError.notFound("/nonexistent/train.py")) { try run(["/nonexistent/train.py"]) }
+        #expect(throws: CommandProcess.LaunchError.notFound("/nonexistent/train.py")) {
+            try run(["/nonexistent/train.py"])
+        }
         #expect(throws: CommandProcess.LaunchError.notExecutable("/etc/hostname")) { try run(["/etc/hostname"]) }
     }
 

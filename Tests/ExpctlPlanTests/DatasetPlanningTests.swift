@@ -3,11 +3,12 @@ import ExpctlPlan
 import PlanningTestSupport
 import Testing
 
-private let datasetTree = exampleTree + """
+private let datasetTree =
+    exampleTree + """
 
-    datasets:
-      - { name: planner/2025-01-10, task: planner, since: 2025-01-01T00:00:00Z, until: 2025-01-10T00:00:00Z }
-    """
+        datasets:
+          - { name: planner/2025-01-10, task: planner, since: 2025-01-01T00:00:00Z, until: 2025-01-10T00:00:00Z }
+        """
 
 private var declared: DesiredState { desired(datasetTree) }
 private var dataset: DatasetConfig { declared.datasets[0] }
@@ -28,7 +29,8 @@ private func datasetJob(_ state: JobState, inputs: DatasetConfig = dataset, id: 
     LedgerJob(
         id: id, key: JobKey(kind: .dataset, name: inputs.name, inputsDigest: inputs.inputsDigest), state: state,
         attempts: state == .pending ? 0 : 1, inputs: inputs.jobInputs,
-        result: state == .succeeded ? [DatasetResultKeys.contentDigest: .string(String(repeating: "a", count: 64))] : nil,
+        result: state == .succeeded
+            ? [DatasetResultKeys.contentDigest: .string(String(repeating: "a", count: 64))] : nil,
         error: state == .failed ? "relation app.households does not exist" : nil,
         provenance: Provenance(commit: "c0", path: "datasets.yaml"))
 }
@@ -49,7 +51,9 @@ struct DatasetPlanningTests {
         #expect(build.readiness == .ready)
         #expect(build.after("inputs_digest") == .string(dataset.inputsDigest))
         let training = try #require(plan.action(createTraining))
-        #expect(waitsOnJob(training.readiness) == JobKey(kind: .dataset, name: dataset.name, inputsDigest: dataset.inputsDigest))
+        #expect(
+            waitsOnJob(training.readiness)
+                == JobKey(kind: .dataset, name: dataset.name, inputsDigest: dataset.inputsDigest))
         #expect(training.after == [createDataset])
         // The policy version waits all the way down the chain.
         #expect(plan.action("create policy_version.planner_policy@2")?.readiness.isReady == false)
@@ -93,8 +97,9 @@ struct DatasetPlanningTests {
     @Test func anUndeclaredDatasetMustBeInTheStore() throws {
         let missing = makePlan(desired(), observed([], store: .read(present: [])))
         let problem = try #require(missing.problems.first)
-        #expect(problem.message == "dataset planner/2025-01-10 of training planner-2025-01-10 is not declared under "
-            + "`datasets:` and is not in the dataset store")
+        #expect(
+            problem.message == "dataset planner/2025-01-10 of training planner-2025-01-10 is not declared under "
+                + "`datasets:` and is not in the dataset store")
         #expect(problem.source?.description == desired().trainings[0].origin.description)
         let present = makePlan(desired(), observed([], store: .read(present: ["planner/2025-01-10"])))
         #expect(present.problems.isEmpty)

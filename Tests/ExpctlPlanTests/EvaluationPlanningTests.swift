@@ -6,10 +6,15 @@ import Testing
 private let createEvaluation = "create job.evaluation/planner-2025-01-10"
 
 private func registry(production: String?) -> RegistryObservation {
-    let versions = ["1", "2"].map { ModelVersionState(version: $0, tags: $0 == "2" ? ["expctl.job": "job-planner-2025-01-10"] : [:]) }
-    return .read(RegistryState(models: ["planner_model": RegisteredModelState(
-        name: "planner_model", versions: Dictionary(uniqueKeysWithValues: versions.map { ($0.version, $0) }),
-        aliases: production.map { ["production": $0] } ?? [:])]))
+    let versions = ["1", "2"].map {
+        ModelVersionState(version: $0, tags: $0 == "2" ? ["expctl.job": "job-planner-2025-01-10"] : [:])
+    }
+    return .read(
+        RegistryState(models: [
+            "planner_model": RegisteredModelState(
+                name: "planner_model", versions: Dictionary(uniqueKeysWithValues: versions.map { ($0.version, $0) }),
+                aliases: production.map { ["production": $0] } ?? [:])
+        ]))
 }
 
 private func observed(_ registry: RegistryObservation, text: String = exampleTree) -> ObservedState {
@@ -42,16 +47,25 @@ struct EvaluationPlanningTests {
         // Evaluated against version 1; then version 3 goes to production by hand: a new evaluation.
         let evaluated = observed(registry(production: "1")).evaluated(for: desired())
         #expect(makePlan(desired(), evaluated).action(createEvaluation) == nil)
-        let moved = makePlan(desired(), { var state = evaluated; state.registry = registry(production: "3"); return state }())
+        let moved = makePlan(
+            desired(),
+            {
+                var state = evaluated
+                state.registry = registry(production: "3")
+                return state
+            }())
         #expect(moved.action(createEvaluation) != nil)
-        #expect(moved.action(createEvaluation)?.reason == "the evaluation (model version, baseline, dataset or scorer) "
-            + "changed in git: a new job")
+        #expect(
+            moved.action(createEvaluation)?.reason == "the evaluation (model version, baseline, dataset or scorer) "
+                + "changed in git: a new job")
     }
 
     @Test func withoutTheRegistryOrWhileThePlanMovesProductionNoEvaluationIsPlanned() {
         #expect(makePlan(desired(), observed(.skipped)).action(createEvaluation) == nil)
         let promoting = exampleTree + "\npromotions:\n  - { model: planner_model, version: 1, stage: production }\n"
-        #expect(makePlan(desired(promoting), observed(registry(production: nil), text: promoting)).action(createEvaluation) == nil)
+        #expect(
+            makePlan(desired(promoting), observed(registry(production: nil), text: promoting)).action(createEvaluation)
+                == nil)
     }
 
     @Test func aBaselineOfNoneOrAVersionIsTakenAsWritten() throws {

@@ -40,7 +40,9 @@ struct JobInputsTests {
         #expect(back == dataset)
         var inputs = dataset.jobInputs
         inputs["validation_share"] = .double(1.5)
-        #expect(throws: JobInputsError(field: "validation_share")) { try DatasetConfig.fromJobInputs(inputs, origin: origin).get() }
+        #expect(throws: JobInputsError(field: "validation_share")) {
+            try DatasetConfig.fromJobInputs(inputs, origin: origin).get()
+        }
     }
 
     @Test func theDefaultTimeoutLeavesTheDigestOfEarlierTrainingsAlone() {
@@ -51,6 +53,8 @@ struct JobInputsTests {
             return
         }
         #expect(runner["timeout_seconds"] == nil)
-        #expect(training.jobInputs["evaluation"].map { if case .object(let e) = $0 { e["command"] == nil } else { false } } == true)
+        #expect(
+            training.jobInputs["evaluation"].map { if case .object(let e) = $0 { e["command"] == nil } else { false } }
+                == true)
     }
 }

@@ -12,7 +12,8 @@ private func record(score: Double, jobID: String) -> OfflineReplayRecord {
     }
     return OfflineReplayRecord(
         modelName: "planner_model", modelVersion: "2", baselineVersion: "1", datasetVersion: "planner/2025-01-10",
-        datasetDigest: String(repeating: "c", count: 64), scorerVersion: EvaluationIdentity.scorerVersion, runID: "run1",
+        datasetDigest: String(repeating: "c", count: 64), scorerVersion: EvaluationIdentity.scorerVersion,
+        runID: "run1",
         jobID: jobID, metrics: ["plan_alignment_score": .double(0.5)], offlineEvalScore: score,
         baselineMetrics: ["plan_alignment_score": .double(0.4)], baselineScore: 0.7, rows: rows)
 }
@@ -23,11 +24,14 @@ struct OfflineReplayStoreTests {
         try TestDatabase.with { database in
             let store = ExpStore(connection: try database.connect())
             try store.migrate()
-            let job = try #require(try store.connection.execute("""
-                INSERT INTO exp.jobs (kind, name, inputs_digest, inputs, source_commit, source_path)
-                VALUES ('evaluation', 'planner-2025-01-10', repeat('a', 64), '{}', 'c', 'training.yaml')
-                RETURNING id::text
-                """).string(0, "id"))
+            let job = try #require(
+                try store.connection.execute(
+                    """
+                    INSERT INTO exp.jobs (kind, name, inputs_digest, inputs, source_commit, source_path)
+                    VALUES ('evaluation', 'planner-2025-01-10', repeat('a', 64), '{}', 'c', 'training.yaml')
+                    RETURNING id::text
+                    """
+                ).string(0, "id"))
             let first = try store.recordOfflineReplay(record(score: 0.8125, jobID: job))
             #expect(first.inserted)
             #expect(try database.count("exp.offline_replay_rows") == 4)
