@@ -80,6 +80,7 @@ struct CommandTrainer {
             switch outcome.ending {
             case .exited(let code): why = "exited with status \(code)"
             case .signalled(let signal): why = "was killed by signal \(signal)"
+            case .running: why = "did not end"
             }
         }
         let tail = outcome.output.split(separator: "\n", omittingEmptySubsequences: true).suffix(5)
