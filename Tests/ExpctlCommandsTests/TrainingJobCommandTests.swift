@@ -116,6 +116,16 @@ struct TrainingJobCommandTests {
             #expect(expctl(arguments: ["plan", "--detailed-exitcode"] + (try setup.arguments(database))).status == 0)
             let models = expctl(arguments: ["models", "--model", setup.model, "--mlflow-url", try testMLflowURI()])
             #expect(models.output.contains("planner-2025-01-22"), "\(models.output)")
+            // The dataset is a run of its own, tagged with its version, its schema and summary attached.
+            let datasets = try #require(try mlflow.experiment(named: "planner_datasets"))
+            let jobID = try #require(try database.connect().execute(
+                "SELECT id::text FROM exp.jobs WHERE kind = 'dataset'").string(0, "id"))
+            let built = try #require(try mlflow.runs(experimentID: datasets.id, taggedWith: ["expctl.job": jobID]).first)
+            #expect(built.tags["dataset_version"] == "planner/2025-01-22")
+            let files = try mlflow.listArtifacts(under: built.artifactURI).map(\.path)
+            #expect(Set(files).isSuperset(of: ["schema.json", "dataset_summary.md", "metadata.json"]), "\(files)")
+            // The Parquet file of the simulated rows reads back in pyarrow as data.jsonl's rows.
+            try expectParquetMatchesRows(setup.store + "/planner/2025-01-22")
         }
     }
 
@@ -284,4 +294,24 @@ struct TrainingJobCommandTests {
             #expect(after.string(0, "m") == before.string(0, "m"))
         }
     }
+}
+
+/// Runs the dataset tests' compare_dataset.py (pyarrow, pandas) on a dataset folder.
+private func expectParquetMatchesRows(_ folder: String) throws {
+    guard let python = ProcessInfo.processInfo.environment["EXPCTL_TEST_PYTHON"], !python.isEmpty else {
+        throw FixtureError(message: "EXPCTL_TEST_PYTHON is not set: run the tests with scripts/test")
+    }
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("ExpctlDatasetsTests/compare_dataset.py")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: python)
+    process.arguments = [script.path, folder]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "\(text)")
+    #expect(text.contains("\"rows\": "), "\(text)")
 }
