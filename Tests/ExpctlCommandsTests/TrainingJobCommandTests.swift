@@ -166,6 +166,20 @@ struct TrainingJobCommandTests {
         }
     }
 
+    @Test func aCommandThatDoesNotExistFailsItsJobWithAClearError() throws {
+        let setup = try TrainingSetup { _ in
+            try commandRunner("complete").replacingOccurrences(
+                of: "command: [\(ProcessInfo.processInfo.environment["EXPCTL_TEST_PYTHON"] ?? "")",
+                with: "command: [/nonexistent/bin/train")
+        }
+        try TestDatabase.with { database in
+            setup.simulate(database)
+            let apply = expctl(arguments: ["apply", "--auto-approve"] + (try setup.arguments(database)))
+            #expect(apply.status == 1)
+            #expect(apply.output.contains("the command '/nonexistent/bin/train' was not found"), "\(apply.output)")
+        }
+    }
+
     @Test func aCommandThatHangsIsKilledAtItsTimeout() throws {
         let setup = try TrainingSetup { _ in try commandRunner("hang", timeout: 3) }
         try TestDatabase.with { database in
