@@ -127,6 +127,8 @@ let package = Package(
             name: "ExpctlPlanTests", dependencies: ["ExpctlPlan", "ExpctlModel", "ExpctlDesiredState", "PlanningTestSupport"],
             exclude: ["Golden"], swiftSettings: strictSettings),
         .testTarget(
+            name: "ExpctlTrainingTests", dependencies: ["ExpctlTraining", "ExpctlModel"], swiftSettings: strictSettings),
+        .testTarget(
             name: "ExpctlGitTests",
             dependencies: ["ExpctlGit", "ExpctlDesiredState"],
             swiftSettings: strictSettings),

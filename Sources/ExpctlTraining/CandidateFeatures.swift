@@ -33,7 +33,7 @@ struct PolicyCandidates {
     init(_ input: PreparedInput, _ catalog: RecipeCatalog) {
         let capacity = input.admissible.reduce(0) { $0 + $1.nonzeroBitCount }
         let servings = Double(input.servings)
-        let budget = input.budget
+        let budget = input.budget + PlanBuilder.budgetTolerance
         var slots: [Int32] = []
         var costs: [Double] = []
         recipes = [Int32](unsafeUninitializedCapacity: capacity) { recipes, recipeCount in

@@ -12,10 +12,10 @@ enum CanonicalSize {
     static func string(bytes: some Collection<UInt8>) -> Int {
         var size = 2
         for byte in bytes {
-            if byte > UInt8(ascii: "\\") || (byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")) {
-                size += 1
-            } else {
-                size += byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x0A || byte == 0x0D || byte == 0x09 ? 2 : 6
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x0D, 0x09: size += 2
+            case ..<0x20: size += 6
+            default: size += 1
             }
         }
         return size
@@ -51,7 +51,9 @@ enum CanonicalSize {
                 return sign + integer(integerPart) + 1 + max(1, fractionDigits)
             }
         }
-        if value == value.rounded(), magnitude >= 1e16, let whole = Int64(exactly: value) { return integer(Int(whole)) + 2 }
+        if value == value.rounded(), magnitude >= 1e16, let whole = Int64(exactly: value) {
+            return integer(Int(whole)) + 2
+        }
         return value.description.utf8.count
     }
 
@@ -101,7 +103,8 @@ enum CanonicalSize {
                     contents: member("name", string($1.name)) + member("quantity", double($1.quantity))
                         + member("unit", string($1.unit)))
         }
-        let pantry = container(count: 1, contents: member("items", container(count: input.pantry.count, contents: items)))
+        let pantry = container(
+            count: 1, contents: member("items", container(count: input.pantry.count, contents: items)))
         let constraints = input.constraints
         let constraintsSize = container(
             count: 3,

@@ -102,7 +102,9 @@ extension ReferenceModel {
     }
 
     private static func vocabulary(_ tokenizer: [UInt8]) throws(ModelLoadingError) -> ModelVocabulary {
-        func failure(_ problem: String) -> ModelLoadingError { ModelLoadingError(artifact: "tokenizer", problem: problem) }
+        func failure(_ problem: String) -> ModelLoadingError {
+            ModelLoadingError(artifact: "tokenizer", problem: problem)
+        }
         guard case .object(let root)? = JSONValue(parsing: String(decoding: tokenizer, as: UTF8.self)) else {
             throw failure("not a JSON object")
         }

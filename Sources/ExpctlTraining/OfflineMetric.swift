@@ -23,7 +23,8 @@ public enum ConstraintViolation: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .allergen(let day, let recipe, let allergen): "\(day.name): \(recipe) contains \(allergen)"
-        case .excludedIngredient(let day, let recipe, let ingredient): "\(day.name): \(recipe) uses excluded \(ingredient)"
+        case .excludedIngredient(let day, let recipe, let ingredient):
+            "\(day.name): \(recipe) uses excluded \(ingredient)"
         case .prepTime(let day, let recipe, let minutes, let limit):
             "\(day.name): \(recipe) takes \(minutes) min, the limit is \(limit)"
         case .unknownRecipe(let day, let recipe): "\(day.name): \(recipe) is not in the catalogue"

@@ -2,7 +2,9 @@
 public enum OfflineReplay {
     /// Each model plans every row; one evaluation per model, in the models' order. Each row is
     /// interned once for all models; the models are bound to the scorer's catalogue.
-    public static func evaluate(models: [ReferenceModel], rows: [DatasetRow], scorer: OfflineScorer) -> [ReplayEvaluation] {
+    public static func evaluate(
+        models: [ReferenceModel], rows: [DatasetRow], scorer: OfflineScorer
+    ) -> [ReplayEvaluation] {
         var replay = Replay(models: models, scorer: scorer, expectedRows: rows.count)
         for row in rows { replay.add(row) }
         return replay.evaluations
@@ -41,7 +43,8 @@ public enum OfflineReplay {
     }
 
     private static func replay(
-        _ bytes: [UInt8], _ chunk: (range: Range<Int>, firstLine: Int), _ models: [ReferenceModel], _ scorer: OfflineScorer
+        _ bytes: [UInt8], _ chunk: (range: Range<Int>, firstLine: Int), _ models: [ReferenceModel],
+        _ scorer: OfflineScorer
     ) throws(DatasetDecodingError) -> Replay {
         var replay = Replay(boundModels: models, scorer: scorer, expectedRows: 0)
         try bytes.withUnsafeBufferPointer { buffer throws(DatasetDecodingError) in
@@ -54,7 +57,9 @@ public enum OfflineReplay {
     }
 
     /// Plans given in row order (from a predictions file), scored.
-    public static func evaluate(predictions: [WeeklyPlan], rows: [DatasetRow], scorer: OfflineScorer) -> ReplayEvaluation {
+    public static func evaluate(
+        predictions: [WeeklyPlan], rows: [DatasetRow], scorer: OfflineScorer
+    ) -> ReplayEvaluation {
         precondition(predictions.count == rows.count, "one prediction per row")
         let scores = zip(predictions, rows).map { scorer.score($0, for: $1) }
         return ReplayEvaluation(rowIDs: rows.map(\.rowID), rows: scores)
@@ -67,15 +72,18 @@ private struct Replay: Sendable {
     let scorer: OfflineScorer
     var rowIDs: [String] = []
     var scores: [[RowScores]]
+    private var caches: [FeaturelessLogits?]
 
     init(models: [ReferenceModel], scorer: OfflineScorer, expectedRows: Int) {
-        self.init(boundModels: models.map { $0.rebound(to: scorer.catalog) }, scorer: scorer, expectedRows: expectedRows)
+        self.init(
+            boundModels: models.map { $0.rebound(to: scorer.catalog) }, scorer: scorer, expectedRows: expectedRows)
     }
 
     init(boundModels: [ReferenceModel], scorer: OfflineScorer, expectedRows: Int) {
         models = boundModels
         self.scorer = scorer
         scores = [[RowScores]](repeating: [], count: boundModels.count)
+        caches = boundModels.map { FeaturelessLogits(recipeCount: $0.catalog.count) }
         rowIDs.reserveCapacity(expectedRows)
         for index in scores.indices { scores[index].reserveCapacity(expectedRows) }
     }
@@ -86,7 +94,7 @@ private struct Replay: Sendable {
         let target = scorer.target(for: row, prepared: prepared)
         let candidates = PolicyCandidates(prepared, scorer.catalog)
         for index in models.indices {
-            let plan = models[index].planRecipes(for: prepared, candidates: candidates)
+            let plan = models[index].planRecipes(for: prepared, candidates: candidates, cache: &caches[index])
             scores[index].append(scorer.score(recipes: plan, against: target))
         }
         rowIDs.append(row.rowID)

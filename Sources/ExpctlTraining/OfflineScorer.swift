@@ -1,9 +1,11 @@
+import ExpctlModel
+
 /// Scores a predicted plan against a row: what the household accepted, and the rules of its
 /// input. Every score is in [0, 1], higher is better; docs/evaluation.md gives the formulas.
 public struct OfflineScorer: Sendable {
     /// Changes whenever a score's definition changes: evaluations with different versions do
     /// not compare.
-    public static let scorerVersion = "expctl-offline-replay/1"
+    public static let scorerVersion = EvaluationIdentity.scorerVersion
 
     public let catalog: RecipeCatalog
     public let proxy: CostLatencyProxy
@@ -72,7 +74,9 @@ public struct OfflineScorer: Sendable {
     private func planSize(_ meals: [EncodedMeal], _ unknown: [String]) -> Int {
         var size = 0
         for meal in meals {
-            let idSize = meal.recipe >= 0 ? recipeIDSizes[Int(meal.recipe)] : CanonicalSize.string(recipeID(meal.recipe, unknown))
+            let idSize =
+                meal.recipe >= 0
+                ? recipeIDSizes[Int(meal.recipe)] : CanonicalSize.string(recipeID(meal.recipe, unknown))
             size += CanonicalSize.meal(
                 dayNameLength: Weekday.nameLengths[meal.day], recipeIDSize: idSize, servings: meal.servings)
         }

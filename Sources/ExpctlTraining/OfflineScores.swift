@@ -120,7 +120,9 @@ extension OfflineScorer {
                     .prepTime(day: day, recipeID: id, minutes: catalog.prepTimes[recipe], limit: input.maxPrepTime))
             }
         }
-        if total > input.budget + PlanBuilder.budgetTolerance { violations.append(.budget(total: total, budget: input.budget)) }
+        if total > input.budget + PlanBuilder.budgetTolerance {
+            violations.append(.budget(total: total, budget: input.budget))
+        }
         return violations
     }
 

@@ -34,9 +34,12 @@ enum PlanBuilder {
         guard !candidates.isEmpty else { return [] }
         let byRank = RankOrder(scores, descending: true)
         let cheapest = mealCosts[byCost[0]]
+        // Every comparison with the budget allows the tolerance: sums of the same costs in other
+        // orders differ in the last bits, and a week that fits exactly must stay feasible.
+        let limit = budget + budgetTolerance
         var mealCount = 0
         var total = 0.0
-        while mealCount < days, total + cheapest <= budget {
+        while mealCount < days, total + cheapest <= limit {
             total += cheapest
             mealCount += 1
         }
@@ -50,17 +53,17 @@ enum PlanBuilder {
             let cheapestFill = Double(remaining) * cheapest
             reserve.update(remaining: remaining, used: used)
             let pick =
-                byRank.first { !used[$0] && spent + mealCosts[$0] + reserve.amount(besides: $0) <= budget }
-                ?? byRank.first { !used[$0] && spent + mealCosts[$0] + cheapestFill <= budget }
-                ?? byRank.first { used[$0] && spent + mealCosts[$0] + cheapestFill <= budget }
+                byRank.first { !used[$0] && spent + mealCosts[$0] + reserve.amount(besides: $0) <= limit }
+                ?? byRank.first { !used[$0] && spent + mealCosts[$0] + cheapestFill <= limit }
+                ?? byRank.first { used[$0] && spent + mealCosts[$0] + cheapestFill <= limit }
             guard let pick else { break }
             used[pick] = true
             chosen.append(pick)
             spent += mealCosts[pick]
         }
-        // The reserve sums are taken in another order than the plan's; drop the dearest meal in
-        // the (theoretical) case that rounding let the plan pass the budget.
-        while !chosen.isEmpty, chosen.reduce(0.0, { $0 + mealCosts[$1] }) > budget + budgetTolerance {
+        // The plan's own sum, in day order as the scorer takes it: drop the dearest meal in the
+        // (theoretical) case that rounding let it pass the limit.
+        while !chosen.isEmpty, chosen.reduce(0.0, { $0 + mealCosts[$1] }) > limit {
             chosen.remove(at: chosen.indices.max { mealCosts[chosen[$0]] < mealCosts[chosen[$1]] }!)
         }
         return chosen.map { candidates[$0] }

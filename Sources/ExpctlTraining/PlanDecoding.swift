@@ -76,7 +76,8 @@ extension JSONByteReader {
             guard let servings else { throw .missing("servings") }
             return .adjustServings(day: day, servings: servings)
         default:
-            throw FieldFailure("'\(type)' is not an edit: expected 'swap_meal' or 'adjust_servings'").within(.key("type"))
+            let problem = "'\(type)' is not an edit: expected 'swap_meal' or 'adjust_servings'"
+            throw FieldFailure(problem).within(.key("type"))
         }
     }
 

@@ -62,7 +62,9 @@ extension RecipeCatalog {
         pantryIngredients.sort()
         var previous: [Int32] = []
         for meal in input.previousPlan?.meals ?? [] {
-            if let recipe = recipeIndex[meal.recipeID], !previous.contains(Int32(recipe)) { previous.append(Int32(recipe)) }
+            if let recipe = recipeIndex[meal.recipeID], !previous.contains(Int32(recipe)) {
+                previous.append(Int32(recipe))
+            }
         }
         let features = InputFeatures(self, pantryIngredients: pantryIngredients, previousRecipes: previous)
         let keys = ProfileKeys.keys(for: input)
@@ -129,7 +131,9 @@ private struct InputFeatures {
                             for recipe in 0..<marks.count where marks[recipe] != 0 {
                                 let hits = Int(marks[recipe] & ~previousFlag)
                                 recipes[next] = Int32(recipe)
-                                if hits > 0 { shares[next] = Double(hits) / Double(offsets[recipe + 1] - offsets[recipe]) }
+                                if hits > 0 {
+                                    shares[next] = Double(hits) / Double(offsets[recipe + 1] - offsets[recipe])
+                                }
                                 previous[next] = marks[recipe] & previousFlag != 0
                                 next += 1
                             }

@@ -25,7 +25,8 @@ enum ProfileKeys {
         case 1: preferences = "prefs=" + input.household.preferences[0]
         default: preferences = "prefs=" + Set(input.household.preferences).sorted().joined(separator: ",")
         }
-        let profile = "size=" + sizeBucket(input.household.size) + "|region=" + input.household.region + "|" + preferences
+        let profile =
+            "size=" + sizeBucket(input.household.size) + "|region=" + input.household.region + "|" + preferences
         return ["global", workflow, preferences, profile, profile + "|" + workflow]
     }
 

@@ -22,19 +22,16 @@ public final class ReferenceModel: Sendable {
         self.parameters = parameters
         self.hyperparameters = hyperparameters
         self.catalog = catalog
+        let keyCount = parameters.keys.count
         let binding = VocabularyBinding(catalog: catalog, vocabulary: parameters.vocabulary)
-        var logits = [Double](repeating: 0, count: parameters.keys.count * catalog.count)
-        for key in 0..<parameters.keys.count {
-            for recipe in 0..<catalog.count {
-                logits[key * catalog.count + recipe] = binding.staticLogit(parameters, key: key, recipe: recipe)
+        (staticLogits, pantryWeights, previousWeights) = binding.withStaticLogits(parameters) { view in
+            var logits = [Double](repeating: 0, count: keyCount * catalog.count)
+            for key in 0..<keyCount {
+                for recipe in 0..<catalog.count {
+                    logits[key * catalog.count + recipe] = view.value(key: key, recipe: recipe)
+                }
             }
-        }
-        staticLogits = logits
-        pantryWeights = (0..<parameters.keys.count).map {
-            parameters.values[parameters.featureOffset(ofKey: $0) + parameters.vocabulary.pantryFeature]
-        }
-        previousWeights = (0..<parameters.keys.count).map {
-            parameters.values[parameters.featureOffset(ofKey: $0) + parameters.vocabulary.previousFeature]
+            return (logits, (0..<keyCount).map(view.pantryWeight), (0..<keyCount).map(view.previousWeight))
         }
     }
 
@@ -52,7 +49,9 @@ public final class ReferenceModel: Sendable {
         let recipes = planRecipes(for: input)
         return WeeklyPlan(
             meals: recipes.enumerated().map { day, recipe in
-                Meal(day: Weekday(rawValue: day)!, recipeID: catalog.recipes[Int(recipe)].recipeID, servings: input.servings)
+                Meal(
+                    day: Weekday(rawValue: day)!, recipeID: catalog.recipes[Int(recipe)].recipeID,
+                    servings: input.servings)
             })
     }
 
@@ -91,46 +90,88 @@ public final class ReferenceModel: Sendable {
         planRecipes(for: input, candidates: PolicyCandidates(input, catalog))
     }
 
-    /// The same with the candidates, which do not depend on the model (computed once per row).
+    /// The same with the candidates, which do not depend on the model (computed once per row),
+    /// and, for a batch of rows, a cache of featureless logits per key combination.
     ///
-    /// Candidates are ranked by logit plus `pantry_bonus` × pantry share. Logits are summed key
-    /// by key over all candidates: the additions per recipe are those of `logit`, in the same
-    /// order, but independent across recipes, so the loop runs at the speed of the loads.
-    func planRecipes(for input: PreparedInput, candidates: PolicyCandidates) -> [Int32] {
+    /// Candidates are ranked by logit plus `pantry_bonus` × pantry share. Every logit is the
+    /// sum of `logit`, key by key in level order: read from the cache for a candidate without
+    /// input features (whose logit depends on the keys alone), added up for the others.
+    func planRecipes(
+        for input: PreparedInput, candidates: PolicyCandidates, cache: inout FeaturelessLogits?
+    ) -> [Int32] {
+        let keys = parameters.keyIndices(input)
+        let presentKeys = keys.filter { $0 >= 0 }
         let count = candidates.recipes.count
         var scores = [Double](repeating: 0, count: count)
-        let recipeCount = catalog.count
+        if let combined = cache?.logits(for: keys, presentKeys, self) {
+            combined.withUnsafeBufferPointer { combined in
+                candidates.recipes.withUnsafeBufferPointer { recipes in
+                    for position in 0..<count { scores[position] = combined[Int(recipes[position])] }
+                }
+            }
+        } else {
+            accumulateFeaturelessLogits(presentKeys, candidates.recipes, into: &scores)
+        }
         let bonus = hyperparameters.pantryBonus
-        staticLogits.withUnsafeBufferPointer { logits in
-            candidates.recipes.withUnsafeBufferPointer { recipes in
-                candidates.featureSlots.withUnsafeBufferPointer { slots in
-                    input.featurePantryShares.withUnsafeBufferPointer { shares in
-                        input.featureInPreviousPlan.withUnsafeBufferPointer { previous in
-                            scores.withUnsafeMutableBufferPointer { scores in
-                                for key in parameters.keyIndices(input) where key >= 0 {
-                                    let base = key * recipeCount
-                                    let pantryWeight = pantryWeights[key]
-                                    let previousWeight = previousWeights[key]
-                                    for position in 0..<count {
-                                        let slot = Int(slots[position])
-                                        scores[position] += KeyContribution.value(
-                                            staticLogit: logits[base + Int(recipes[position])],
-                                            pantryWeight: pantryWeight, pantryShare: slot >= 0 ? shares[slot] : 0,
-                                            previousWeight: previousWeight, inPreviousPlan: slot >= 0 && previous[slot])
-                                    }
-                                }
-                                for position in 0..<count {
-                                    let slot = Int(slots[position])
-                                    if slot >= 0 { scores[position] += bonus * shares[slot] }
-                                }
-                            }
+        for position in 0..<count where candidates.featureSlots[position] >= 0 {
+            let slot = Int(candidates.featureSlots[position])
+            let share = input.featurePantryShares[slot]
+            scores[position] =
+                logit(
+                    Int(candidates.recipes[position]), keys: presentKeys, pantryShare: share,
+                    inPreviousPlan: input.featureInPreviousPlan[slot]) + bonus * share
+        }
+        return PlanBuilder.choose(
+            candidates: candidates.recipes, scores: scores, mealCosts: candidates.mealCosts, byCost: candidates.byCost,
+            budget: input.budget)
+    }
+
+    func planRecipes(for input: PreparedInput, candidates: PolicyCandidates) -> [Int32] {
+        var noCache: FeaturelessLogits?
+        return planRecipes(for: input, candidates: candidates, cache: &noCache)
+    }
+
+    /// logits[p] for recipes[p] as if it had no input features, summed key by key over all
+    /// recipes (independent additions, so the loop runs at the speed of the loads).
+    func accumulateFeaturelessLogits(_ keys: [Int], _ recipes: [Int32], into logits: inout [Double]) {
+        let recipeCount = catalog.count
+        staticLogits.withUnsafeBufferPointer { table in
+            recipes.withUnsafeBufferPointer { recipes in
+                logits.withUnsafeMutableBufferPointer { logits in
+                    for key in keys {
+                        let base = key * recipeCount
+                        let pantryWeight = pantryWeights[key]
+                        let previousWeight = previousWeights[key]
+                        for position in 0..<recipes.count {
+                            logits[position] += KeyContribution.value(
+                                staticLogit: table[base + Int(recipes[position])], pantryWeight: pantryWeight,
+                                pantryShare: 0, previousWeight: previousWeight, inPreviousPlan: false)
                         }
                     }
                 }
             }
         }
-        return PlanBuilder.choose(
-            candidates: candidates.recipes, scores: scores, mealCosts: candidates.mealCosts, byCost: candidates.byCost,
-            budget: input.budget)
+    }
+}
+
+/// Featureless logits of every catalogue recipe per combination of keys, for a batch of rows
+/// planned by one model: rows of the same profile and workflow share them. The values are
+/// those `ReferenceModel.logit` gives, so the cache changes speed only.
+struct FeaturelessLogits: Sendable {
+    static let capacity = 4_096
+
+    private let allRecipes: [Int32]
+    private var logitsByKeys: [[Int]: [Double]] = [:]
+
+    init(recipeCount: Int) { allRecipes = (0..<Int32(recipeCount)).map { $0 } }
+
+    /// The logits for the key combination, computed on first use; nil once the cache is full.
+    mutating func logits(for keys: [Int], _ presentKeys: [Int], _ model: ReferenceModel) -> [Double]? {
+        if let logits = logitsByKeys[keys] { return logits }
+        guard logitsByKeys.count < Self.capacity else { return nil }
+        var logits = [Double](repeating: 0, count: allRecipes.count)
+        model.accumulateFeaturelessLogits(presentKeys, allRecipes, into: &logits)
+        logitsByKeys[keys] = logits
+        return logits
     }
 }

@@ -41,12 +41,19 @@ struct ReferenceParameters: Sendable, Hashable {
     var values: [Double]
     /// Key index by `ProfileKeys.hash`; -1 for a hash two keys share (then by name).
     private let keyByHash: [UInt64: Int]
+    /// Values per key: the recipes' biases, then the features' weights.
+    let stride: Int
+    let recipeCount: Int
+    let featureCount: Int
 
     init(vocabulary: ModelVocabulary, keys: Vocabulary, keyRows: [Int], values: [Double]) {
         self.vocabulary = vocabulary
         self.keys = keys
         self.keyRows = keyRows
         self.values = values
+        recipeCount = vocabulary.recipes.count
+        featureCount = vocabulary.featureCount
+        stride = recipeCount + featureCount
         var byHash: [UInt64: Int] = [:]
         for (index, name) in keys.names.enumerated() {
             let hash = ProfileKeys.hash(name)
@@ -55,12 +62,13 @@ struct ReferenceParameters: Sendable, Hashable {
         keyByHash = byHash
     }
 
-    var stride: Int { vocabulary.recipes.count + vocabulary.featureCount }
-
     func offset(ofKey key: Int) -> Int { key * stride }
 
-    /// Offset of key `key`'s first feature weight.
-    func featureOffset(ofKey key: Int) -> Int { key * stride + vocabulary.recipes.count }
+    /// Offset of key `key`'s first feature weight; the pantry and previous-plan weights are
+    /// the last two.
+    func featureOffset(ofKey key: Int) -> Int { key * stride + recipeCount }
+    var pantryFeature: Int { featureCount - 2 }
+    var previousFeature: Int { featureCount - 1 }
 
     /// For each profile level, the index of the input's key, or -1 when the model lacks it.
     func keyIndices(_ input: PreparedInput) -> [Int] {

@@ -13,7 +13,9 @@ public struct ReferenceTrainer: Sendable {
     public func train(rows: [DatasetRow], catalog: RecipeCatalog) throws(TrainingError) -> TrainingResult {
         let hyper = config.hyperparameters
         try Self.validate(hyper)
-        let ordered = rows.indices.sorted { rows[$0].rowID != rows[$1].rowID ? rows[$0].rowID < rows[$1].rowID : $0 < $1 }
+        let ordered = rows.indices.sorted {
+            rows[$0].rowID != rows[$1].rowID ? rows[$0].rowID < rows[$1].rowID : $0 < $1
+        }
         let trainRows = ordered.map { rows[$0] }.filter { $0.split == .train }
         let validationRows = ordered.map { rows[$0] }.filter { $0.split == .validation }
         guard !trainRows.isEmpty else { throw .noTrainingRows }
@@ -23,33 +25,38 @@ public struct ReferenceTrainer: Sendable {
         let keys = Self.keyVocabulary(prepared, minimumRows: hyper.minKeyCount)
         var parameters = ReferenceParameters(
             vocabulary: vocabulary, keys: keys.vocabulary, keyRows: keys.rows,
-            values: [Double](repeating: 0, count: keys.vocabulary.count * (vocabulary.recipes.count + vocabulary.featureCount)))
+            values: [Double](
+                repeating: 0, count: keys.vocabulary.count * (vocabulary.recipes.count + vocabulary.featureCount)))
         Self.startFromPopularity(&parameters, trainRows, catalog, smoothing: hyper.popularitySmoothing)
 
         let likelihood = RowLikelihood(binding: VocabularyBinding(catalog: catalog, vocabulary: vocabulary))
         let train = zip(trainRows, prepared).map { TrainingExample($0, $1, parameters, catalog) }
         let validation = validationRows.map { TrainingExample($0, catalog.prepare($0.input), parameters, catalog) }
-        func losses(_ epoch: Int) -> EpochLosses {
-            EpochLosses(
-                epoch: epoch, trainLoss: likelihood.meanLoss(parameters, train),
-                validationLoss: validation.isEmpty ? nil : likelihood.meanLoss(parameters, validation))
-        }
+        func validationLoss() -> Double? { validation.isEmpty ? nil : likelihood.meanLoss(parameters, validation) }
 
-        var history = [losses(0)]
+        var history = [
+            EpochLosses(epoch: 0, trainLoss: likelihood.meanLoss(parameters, train), validationLoss: validationLoss())
+        ]
         var generator = SplitMix64(seed: hyper.seed)
         var order = Array(train.indices)
         var gradient = SparseGradient(parameterCount: parameters.values.count, stride: parameters.stride)
         if hyper.epochs > 0 {
             for epoch in 1...hyper.epochs {
                 generator.shuffle(&order)
+                var epochLoss = 0.0
+                var epochMeals = 0
                 for start in stride(from: 0, to: order.count, by: hyper.batchSize) {
                     var meals = 0
                     for position in order[start..<min(start + hyper.batchSize, order.count)] {
-                        meals += likelihood.accumulateGradient(parameters, train[position], into: &gradient)
+                        let row = likelihood.accumulateGradient(parameters, train[position], into: &gradient)
+                        meals += row.meals
+                        epochLoss += row.loss
                     }
+                    epochMeals += meals
                     gradient.apply(to: &parameters.values, meals: meals, learningRate: hyper.learningRate, l2: hyper.l2)
                 }
-                history.append(losses(epoch))
+                let trainLoss = epochMeals == 0 ? 0 : epochLoss / Double(epochMeals)
+                history.append(EpochLosses(epoch: epoch, trainLoss: trainLoss, validationLoss: validationLoss()))
             }
         }
         let model = ReferenceModel(parameters: parameters, hyperparameters: hyper, catalog: catalog)
@@ -121,12 +128,15 @@ public enum TrainingError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// The losses after an epoch; epoch 0 is the start (global popularity, before any step).
+/// The losses of an epoch; epoch 0 is the start (global popularity, before any step).
 public struct EpochLosses: Sendable, Hashable {
     public var epoch: Int
-    /// Mean negative log-likelihood per accepted meal over the training rows (`RowLikelihood`).
+    /// Mean negative log-likelihood per accepted meal over the training rows (`RowLikelihood`),
+    /// each row measured in its batch, just before the step it contributes to (as deep-learning
+    /// trainers report it); for epoch 0, with the starting parameters.
     public var trainLoss: Double
-    /// The same over the validation rows; nil when the dataset has none.
+    /// The same over the validation rows with the parameters at the end of the epoch; nil when
+    /// the dataset has none.
     public var validationLoss: Double?
 
     public init(epoch: Int, trainLoss: Double, validationLoss: Double?) {

@@ -127,6 +127,7 @@ extension JSONByteReader {
         try readObject { reader, key throws(FieldFailure) in
             guard key == "items" else { return try reader.skipValue() }
             var list: [PantryItem] = []
+            list.reserveCapacity(16)
             try reader.readArray { reader, _ throws(FieldFailure) in list.append(try reader.readPantryItem()) }
             items = list
         }
@@ -187,6 +188,7 @@ extension JSONByteReader {
                 plan = try reader.readPlan()
             } else if key == "user_edits" {
                 if reader.readNull() { return }
+                edits.reserveCapacity(8)
                 try reader.readArray { reader, _ throws(FieldFailure) in edits.append(try reader.readEdit()) }
             } else {
                 try reader.skipValue()

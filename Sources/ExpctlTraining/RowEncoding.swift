@@ -22,7 +22,9 @@ extension UserEdit {
         case .swapMeal(let day, let from, let to):
             .object(["type": .string("swap_meal"), "day": .string(day.name), "from": .string(from), "to": .string(to)])
         case .adjustServings(let day, let servings):
-            .object(["type": .string("adjust_servings"), "day": .string(day.name), "servings": .integer(Int64(servings))])
+            .object([
+                "type": .string("adjust_servings"), "day": .string(day.name), "servings": .integer(Int64(servings)),
+            ])
         }
     }
 }
@@ -32,7 +34,8 @@ extension PlanningInput {
         func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }
         return .object([
             "household": .object([
-                "id": .string(household.id), "size": .integer(Int64(household.size)), "region": .string(household.region),
+                "id": .string(household.id), "size": .integer(Int64(household.size)),
+                "region": .string(household.region),
                 "preferences": strings(household.preferences), "restrictions": strings(household.restrictions),
             ]),
             "pantry": .object([

@@ -18,7 +18,9 @@ struct TrainingExample {
         var targets: [Int] = []
         var skipped = 0
         for meal in row.target.acceptedPlan.meals {
-            if let recipe = catalog.index(of: meal.recipeID), let position = Self.position(of: Int32(recipe), in: recipes) {
+            if let recipe = catalog.index(of: meal.recipeID),
+                let position = Self.position(of: Int32(recipe), in: recipes)
+            {
                 targets.append(position)
             } else {
                 skipped += 1
@@ -47,17 +49,18 @@ struct RowLikelihood {
     let binding: VocabularyBinding
 
     func logits(_ parameters: ReferenceParameters, _ example: TrainingExample) -> [Double] {
-        var logits = [Double](repeating: 0, count: example.candidates.recipes.count)
-        let vocabulary = parameters.vocabulary
-        for key in example.keys where key >= 0 {
-            let features = parameters.featureOffset(ofKey: key)
-            let pantryWeight = parameters.values[features + vocabulary.pantryFeature]
-            let previousWeight = parameters.values[features + vocabulary.previousFeature]
-            for (position, recipe) in example.candidates.recipes.enumerated() {
-                logits[position] += KeyContribution.value(
-                    staticLogit: binding.staticLogit(parameters, key: key, recipe: Int(recipe)),
-                    pantryWeight: pantryWeight, pantryShare: example.candidates.pantryShares[position],
-                    previousWeight: previousWeight, inPreviousPlan: example.candidates.inPreviousPlan[position])
+        let candidates = example.candidates
+        var logits = [Double](repeating: 0, count: candidates.recipes.count)
+        binding.withStaticLogits(parameters) { view in
+            for key in example.keys where key >= 0 {
+                let pantryWeight = view.pantryWeight(key: key)
+                let previousWeight = view.previousWeight(key: key)
+                for position in 0..<logits.count {
+                    logits[position] += KeyContribution.value(
+                        staticLogit: view.value(key: key, recipe: Int(candidates.recipes[position])),
+                        pantryWeight: pantryWeight, pantryShare: candidates.pantryShares[position],
+                        previousWeight: previousWeight, inPreviousPlan: candidates.inPreviousPlan[position])
+                }
             }
         }
         return logits
@@ -85,7 +88,8 @@ struct RowLikelihood {
         return meals == 0 ? 0 : total / Double(meals)
     }
 
-    /// Adds the gradient of the row's summed loss to each of its keys; returns its meal count.
+    /// Adds the gradient of the row's summed loss to each of its keys; returns its meal count
+    /// and its loss (before the step), from the same softmax.
     ///
     /// With n targets, the gradient with respect to candidate c's logit is n·p(c) − (times c is
     /// a target); every key of the row receives it (the logit is a sum over keys): on its
@@ -93,17 +97,22 @@ struct RowLikelihood {
     /// pantry and previous-plan weights weighted by the candidates' features.
     func accumulateGradient(
         _ parameters: ReferenceParameters, _ example: TrainingExample, into gradient: inout SparseGradient
-    ) -> Int {
+    ) -> (meals: Int, loss: Double) {
         let targetCount = example.targets.count
-        guard targetCount > 0 else { return 0 }
-        let (exponentials, sum, _) = Softmax.shiftedExponentials(logits(parameters, example))
+        guard targetCount > 0 else { return (0, 0) }
+        let logits = logits(parameters, example)
+        let (exponentials, sum, largest) = Softmax.shiftedExponentials(logits)
+        let logNormalizer = largest + DeterministicMath.log(sum)
+        var loss = 0.0
+        for target in example.targets { loss += logNormalizer - logits[target] }
         var logitGradient = exponentials
         let scale = Double(targetCount) / sum
         for position in logitGradient.indices { logitGradient[position] *= scale }
         for target in example.targets { logitGradient[target] -= 1 }
 
-        let vocabulary = parameters.vocabulary
-        var featureGradient = [Double](repeating: 0, count: vocabulary.featureCount)
+        var featureGradient = [Double](repeating: 0, count: parameters.featureCount)
+        let pantryFeature = parameters.pantryFeature
+        let previousFeature = parameters.previousFeature
         let recipeTags = binding.catalog.recipeTags
         for (position, recipe) in example.candidates.recipes.enumerated() {
             let g = logitGradient[position]
@@ -111,8 +120,8 @@ struct RowLikelihood {
                 let modelTag = binding.tags[Int(recipeTags.values[index])]
                 if modelTag >= 0 { featureGradient[modelTag] += g }
             }
-            featureGradient[vocabulary.pantryFeature] += g * example.candidates.pantryShares[position]
-            if example.candidates.inPreviousPlan[position] { featureGradient[vocabulary.previousFeature] += g }
+            featureGradient[pantryFeature] += g * example.candidates.pantryShares[position]
+            if example.candidates.inPreviousPlan[position] { featureGradient[previousFeature] += g }
         }
         for key in example.keys where key >= 0 {
             let block = gradient.touch(key: key)
@@ -120,10 +129,12 @@ struct RowLikelihood {
                 let modelRecipe = binding.recipes[Int(recipe)]
                 if modelRecipe >= 0 { gradient.values[block + modelRecipe] += logitGradient[position] }
             }
-            let features = block + vocabulary.recipes.count
-            for feature in 0..<vocabulary.featureCount { gradient.values[features + feature] += featureGradient[feature] }
+            let features = block + parameters.recipeCount
+            for feature in 0..<parameters.featureCount {
+                gradient.values[features + feature] += featureGradient[feature]
+            }
         }
-        return targetCount
+        return (targetCount, loss)
     }
 }
 
