@@ -308,6 +308,33 @@ struct TrainingJobCommandTests {
             #expect(after.string(0, "m") == before.string(0, "m"))
         }
     }
+
+    @Test func reconcileRunsTheJobsBesideTheLoopAndAppliesWhatTheyUnblock() throws {
+        let setup = try TrainingSetup { _ in "    runner: builtin" }
+        try TestDatabase.with { database in
+            setup.simulate(database)
+            let child = try ExpctlProcess(["reconcile", "--interval", "1s"] + (try setup.arguments(database)))
+            // The dataset, the training and the evaluation finish on the job thread; each wakes a
+            // pass, and one of those passes writes the policy version that waited.
+            let trained = child.waitForLine { $0.contains("job training planner-2025-01-22") && $0.contains("succeeded") }
+            try #require(trained != nil, "no training: \(child.transcript)")
+            // Passes come every second: read them until one has written the version (at most a minute).
+            let deadline = Date().addingTimeInterval(60)
+            func done() throws -> Bool {
+                let open = try database.connect().execute(
+                    "SELECT count(*) AS n FROM exp.jobs WHERE state <> 'succeeded'").int(0, "n") ?? 1
+                return try database.count("exp.policy_versions") == 1 && open == 0 && database.count("exp.jobs") == 3
+            }
+            while try !done(), Date() < deadline, child.nextLine() != nil {}
+            #expect(try database.count("exp.policy_versions") == 1, "\(child.transcript)")
+            #expect(child.lines.contains { $0.contains(": applied ") }, "\(child.transcript)")
+            kill(child.process.processIdentifier, SIGTERM)
+            #expect(child.finish(within: 30) == 0, "\(child.transcript)")
+            #expect(try database.count("exp.policy_versions") == 1)
+            let states = try database.connect().execute("SELECT string_agg(state, ',' ORDER BY kind) AS s FROM exp.jobs")
+            #expect(states.string(0, "s") == "succeeded,succeeded,succeeded")
+        }
+    }
 }
 
 /// Runs the dataset tests' compare_dataset.py (pyarrow, pandas) on a dataset folder.
