@@ -58,7 +58,26 @@ struct PolicyCandidates {
         }
         featureSlots = slots
         mealCosts = costs
-        byCost = RankOrder.leading(PlanBuilder.costPrefix, of: costs, descending: false)
+        byCost = Self.cheapest(recipes, catalog)
+    }
+
+    /// The positions of the first `PlanBuilder.costPrefix` candidates in cost order, from the
+    /// catalogue's cost order. (Meal costs are cost per serving × the same servings, so the
+    /// order is the same, but for meals whose costs become equal; the builder uses only the
+    /// costs of the prefix, so the order among equal costs does not change a plan.)
+    private static func cheapest(_ recipes: [Int32], _ catalog: RecipeCatalog) -> [Int] {
+        var positions: [Int] = []
+        positions.reserveCapacity(PlanBuilder.costPrefix)
+        for recipe in catalog.recipesByCost where positions.count < PlanBuilder.costPrefix {
+            var low = 0
+            var high = recipes.count
+            while low < high {
+                let middle = (low + high) / 2
+                if recipes[middle] < recipe { low = middle + 1 } else { high = middle }
+            }
+            if low < recipes.count, recipes[low] == recipe { positions.append(low) }
+        }
+        return positions
     }
 }
 

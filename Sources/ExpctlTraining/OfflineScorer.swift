@@ -29,8 +29,8 @@ public struct OfflineScorer: Sendable {
         let inputTokens = proxy.tokens(bytes: CanonicalSize.input(row.input))
         let acceptedTokens = proxy.tokens(bytes: planSize(accepted, unknown))
         return ScoringTarget(
-            prepared: prepared, accepted: accepted, unknownIDs: unknown, userEditedDays: editedDays.nonzeroBitCount,
-            inputTokens: inputTokens,
+            prepared: prepared, accepted: accepted, acceptedRecipes: Self.distinctRecipes(accepted),
+            unknownIDs: unknown, userEditedDays: editedDays.nonzeroBitCount, inputTokens: inputTokens,
             acceptedLatencyMs: proxy.latencyMs(inputTokens: inputTokens, outputTokens: acceptedTokens))
     }
 
@@ -90,7 +90,7 @@ public struct OfflineScorer: Sendable {
         let outputTokens = proxy.tokens(bytes: planSize(meals, unknown))
         let latency = proxy.latencyMs(inputTokens: target.inputTokens, outputTokens: outputTokens)
         return RowScores(
-            planAlignment: Self.alignment(distinct, Self.distinctRecipes(target.accepted)),
+            planAlignment: Self.alignment(distinct, target.acceptedRecipes),
             mealDiversity: diversity(meals, distinctCount: distinct.count),
             leftoversUtility: leftovers(meals, target.prepared),
             constraintRespect: violations.isEmpty ? 1 : 0,
@@ -107,6 +107,8 @@ public struct OfflineScorer: Sendable {
 public struct ScoringTarget: Sendable {
     let prepared: PreparedInput
     let accepted: [EncodedMeal]
+    /// The accepted plan's distinct recipes.
+    let acceptedRecipes: [Int32]
     /// Recipe ids of the accepted plan that the catalogue lacks.
     let unknownIDs: [String]
     let userEditedDays: Int

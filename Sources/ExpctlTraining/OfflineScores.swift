@@ -77,19 +77,31 @@ extension OfflineScorer {
     func leftovers(_ meals: [EncodedMeal], _ input: PreparedInput) -> Double {
         guard input.pantryNameCount > 0 else { return 1 }
         let pantry = input.pantryIngredients
-        var covered = [Bool](repeating: false, count: pantry.count)
         let lists = catalog.recipeIngredients
-        for meal in meals where meal.recipe >= 0 {
-            // Both sorted: one merge per meal.
-            var next = 0
-            for index in lists.range(Int(meal.recipe)) {
-                let ingredient = lists.values[index]
-                while next < pantry.count, pantry[next] < ingredient { next += 1 }
-                guard next < pantry.count else { break }
-                if pantry[next] == ingredient { covered[next] = true }
+        /// Calls `mark` with the position in the pantry list of each pantry ingredient a meal
+        /// uses: one merge per meal, both lists sorted.
+        func forEachUse(_ mark: (Int) -> Void) {
+            for meal in meals where meal.recipe >= 0 {
+                var next = 0
+                for index in lists.range(Int(meal.recipe)) {
+                    let ingredient = lists.values[index]
+                    while next < pantry.count, pantry[next] < ingredient { next += 1 }
+                    guard next < pantry.count else { break }
+                    if pantry[next] == ingredient { mark(next) }
+                }
             }
         }
-        return Double(covered.reduce(0) { $0 + ($1 ? 1 : 0) }) / Double(input.pantryNameCount)
+        var used = 0
+        if pantry.count <= 64 {
+            var covered: UInt64 = 0
+            forEachUse { covered |= 1 << UInt64($0) }
+            used = covered.nonzeroBitCount
+        } else {
+            var covered = [Bool](repeating: false, count: pantry.count)
+            forEachUse { covered[$0] = true }
+            used = covered.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        return Double(used) / Double(input.pantryNameCount)
     }
 
     /// Every broken rule: per meal an unknown recipe, a restricted allergen, an excluded

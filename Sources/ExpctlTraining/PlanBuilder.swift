@@ -77,8 +77,10 @@ enum PlanBuilder {
 private struct DistinctReserve {
     private let byCost: [Int]
     private let mealCosts: [Double]
-    /// The `remaining + 1` cheapest unused candidates (fewer when there are not so many).
-    private var cheapest: [Int] = []
+    /// The first `cheapestCount` entries: the `remaining + 1` cheapest unused candidates (fewer
+    /// when there are not so many).
+    private var cheapest: [Int]
+    private var cheapestCount = 0
     private var remaining = 0
     /// The reserve of a candidate outside the first `remaining` cheapest.
     private var common = 0.0
@@ -86,14 +88,17 @@ private struct DistinctReserve {
     init(byCost: [Int], mealCosts: [Double]) {
         self.byCost = byCost
         self.mealCosts = mealCosts
-        cheapest.reserveCapacity(PlanBuilder.days + 1)
+        cheapest = [Int](repeating: 0, count: PlanBuilder.days + 1)
     }
 
     mutating func update(remaining: Int, used: [Bool]) {
         self.remaining = remaining
-        cheapest.removeAll(keepingCapacity: true)
-        for position in byCost where cheapest.count <= remaining && !used[position] { cheapest.append(position) }
-        if cheapest.count >= remaining {
+        cheapestCount = 0
+        for position in byCost where cheapestCount <= remaining && !used[position] {
+            cheapest[cheapestCount] = position
+            cheapestCount += 1
+        }
+        if cheapestCount >= remaining {
             var sum = 0.0
             for index in 0..<remaining { sum += mealCosts[cheapest[index]] }
             common = sum
@@ -104,11 +109,11 @@ private struct DistinctReserve {
 
     func amount(besides candidate: Int) -> Double {
         var isCheap = false
-        for index in 0..<min(remaining, cheapest.count) where cheapest[index] == candidate { isCheap = true }
+        for index in 0..<min(remaining, cheapestCount) where cheapest[index] == candidate { isCheap = true }
         guard isCheap else { return common }
-        guard cheapest.count > remaining else { return .infinity }
+        guard cheapestCount > remaining else { return .infinity }
         var sum = 0.0
-        for position in cheapest where position != candidate { sum += mealCosts[position] }
+        for index in 0..<cheapestCount where cheapest[index] != candidate { sum += mealCosts[cheapest[index]] }
         return sum
     }
 }

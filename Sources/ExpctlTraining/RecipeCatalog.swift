@@ -6,7 +6,7 @@
 /// so that passing it around never copies its tables.
 public final class RecipeCatalog: Sendable {
     public let recipes: [Recipe]
-    let recipeIndex: [String: Int]
+    let recipeIndex: NameTable
     let ingredients: Vocabulary
     let tags: Vocabulary
     let allergens: Vocabulary
@@ -25,6 +25,8 @@ public final class RecipeCatalog: Sendable {
     let recipesWithinPrepTime: [[UInt64]]
     /// Each recipe's tags as a bit mask, when the catalogue has at most 64 tags.
     let recipeTagMasks: [UInt64]?
+    /// Recipes by cost per serving, then index.
+    let recipesByCost: [Int32]
 
     public var count: Int { recipes.count }
 
@@ -49,7 +51,7 @@ public final class RecipeCatalog: Sendable {
         }
         let recipes = unsorted.sorted { $0.recipeID < $1.recipeID }
         self.recipes = recipes
-        recipeIndex = Dictionary(uniqueKeysWithValues: recipes.enumerated().map { ($0.element.recipeID, $0.offset) })
+        recipeIndex = NameTable(recipes.map(\.recipeID))
         ingredients = Vocabulary(recipes.flatMap(\.ingredients))
         tags = Vocabulary(recipes.flatMap(\.tags))
         allergens = Vocabulary(recipes.flatMap(\.allergens))
@@ -84,6 +86,9 @@ public final class RecipeCatalog: Sendable {
             bitsets.append(within)
         }
         recipesWithinPrepTime = bitsets
+        let costs = self.costs
+        recipesByCost = costs.indices.sorted { costs[$0] != costs[$1] ? costs[$0] < costs[$1] : $0 < $1 }
+            .map { Int32($0) }
         let recipeTags = self.recipeTags
         recipeTagMasks =
             tags.count <= 64
@@ -94,7 +99,7 @@ public final class RecipeCatalog: Sendable {
 /// Names and their indices, in sorted order.
 struct Vocabulary: Sendable, Hashable {
     let names: [String]
-    let index: [String: Int]
+    let index: NameTable
 
     init(_ names: some Sequence<String>) {
         self.init(sortedUnique: Array(Set(names)).sorted())
@@ -102,7 +107,7 @@ struct Vocabulary: Sendable, Hashable {
 
     init(sortedUnique names: [String]) {
         self.names = names
-        index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, $0.offset) })
+        index = NameTable(names)
     }
 
     var count: Int { names.count }

@@ -40,7 +40,7 @@ public final class ReferenceModel: Sendable {
         ReferenceModel(parameters: parameters, hyperparameters: hyperparameters, catalog: catalog)
     }
 
-    /// Keys in the model, and how many of them each level has.
+    /// How many keys (profiles at every level) the model has parameters for.
     public var keyCount: Int { parameters.keys.count }
 
     public func plan(for input: PlanningInput) -> WeeklyPlan { plan(for: catalog.prepare(input)) }
@@ -91,11 +91,12 @@ public final class ReferenceModel: Sendable {
     }
 
     /// The same with the candidates, which do not depend on the model (computed once per row),
-    /// and, for a batch of rows, a cache of featureless logits per key combination.
+    /// and, for a batch of rows, a cache of static logits per key combination.
     ///
-    /// Candidates are ranked by logit plus `pantry_bonus` × pantry share. Every logit is the
-    /// sum of `logit`, key by key in level order: read from the cache for a candidate without
-    /// input features (whose logit depends on the keys alone), added up for the others.
+    /// A candidate's score is its logit plus `pantry_bonus` × its pantry share. The policy sums
+    /// the logit as S(r) + share(r) · Σ_k w_k[pantry] + prev(r) · Σ_k w_k[previous], S(r) being
+    /// Σ_k static_k(r): equal to `logit` up to rounding, but S depends on the keys alone (so it
+    /// is cached per key combination, and read as one row instead of one per key).
     func planRecipes(
         for input: PreparedInput, candidates: PolicyCandidates, cache: inout FeaturelessLogits?
     ) -> [Int32] {
@@ -110,16 +111,20 @@ public final class ReferenceModel: Sendable {
                 }
             }
         } else {
-            accumulateFeaturelessLogits(presentKeys, candidates.recipes, into: &scores)
+            accumulateStaticLogits(presentKeys, candidates.recipes, into: &scores)
+        }
+        var pantryWeight = 0.0
+        var previousWeight = 0.0
+        for key in presentKeys {
+            pantryWeight += pantryWeights[key]
+            previousWeight += previousWeights[key]
         }
         let bonus = hyperparameters.pantryBonus
         for position in 0..<count where candidates.featureSlots[position] >= 0 {
             let slot = Int(candidates.featureSlots[position])
             let share = input.featurePantryShares[slot]
-            scores[position] =
-                logit(
-                    Int(candidates.recipes[position]), keys: presentKeys, pantryShare: share,
-                    inPreviousPlan: input.featureInPreviousPlan[slot]) + bonus * share
+            let previous = input.featureInPreviousPlan[slot] ? previousWeight : 0
+            scores[position] += pantryWeight * share + previous + bonus * share
         }
         return PlanBuilder.choose(
             candidates: candidates.recipes, scores: scores, mealCosts: candidates.mealCosts, byCost: candidates.byCost,
@@ -131,22 +136,16 @@ public final class ReferenceModel: Sendable {
         return planRecipes(for: input, candidates: candidates, cache: &noCache)
     }
 
-    /// logits[p] for recipes[p] as if it had no input features, summed key by key over all
-    /// recipes (independent additions, so the loop runs at the speed of the loads).
-    func accumulateFeaturelessLogits(_ keys: [Int], _ recipes: [Int32], into logits: inout [Double]) {
+    /// sums[p] += Σ_k static_k(recipes[p]), key by key over all recipes (independent additions,
+    /// so the loop runs at the speed of the loads).
+    func accumulateStaticLogits(_ keys: [Int], _ recipes: [Int32], into sums: inout [Double]) {
         let recipeCount = catalog.count
         staticLogits.withUnsafeBufferPointer { table in
             recipes.withUnsafeBufferPointer { recipes in
-                logits.withUnsafeMutableBufferPointer { logits in
+                sums.withUnsafeMutableBufferPointer { sums in
                     for key in keys {
                         let base = key * recipeCount
-                        let pantryWeight = pantryWeights[key]
-                        let previousWeight = previousWeights[key]
-                        for position in 0..<recipes.count {
-                            logits[position] += KeyContribution.value(
-                                staticLogit: table[base + Int(recipes[position])], pantryWeight: pantryWeight,
-                                pantryShare: 0, previousWeight: previousWeight, inPreviousPlan: false)
-                        }
+                        for position in 0..<recipes.count { sums[position] += table[base + Int(recipes[position])] }
                     }
                 }
             }
@@ -154,9 +153,9 @@ public final class ReferenceModel: Sendable {
     }
 }
 
-/// Featureless logits of every catalogue recipe per combination of keys, for a batch of rows
-/// planned by one model: rows of the same profile and workflow share them. The values are
-/// those `ReferenceModel.logit` gives, so the cache changes speed only.
+/// The static logits S(r) of every catalogue recipe per combination of keys, for a batch of
+/// rows planned by one model: rows of the same profile and workflow share them. The values are
+/// those `accumulateStaticLogits` gives, so the cache changes speed only.
 struct FeaturelessLogits: Sendable {
     static let capacity = 4_096
 
@@ -170,7 +169,7 @@ struct FeaturelessLogits: Sendable {
         if let logits = logitsByKeys[keys] { return logits }
         guard logitsByKeys.count < Self.capacity else { return nil }
         var logits = [Double](repeating: 0, count: allRecipes.count)
-        model.accumulateFeaturelessLogits(presentKeys, allRecipes, into: &logits)
+        model.accumulateStaticLogits(presentKeys, allRecipes, into: &logits)
         logitsByKeys[keys] = logits
         return logits
     }
