@@ -41,12 +41,12 @@ public struct DatasetMetadata: Sendable, Hashable {
         guard case .string(let version)? = members["dataset_version"], version == name else {
             throw DatasetBuildError.unreadableDataset(name: name, reason: "metadata.json names another dataset_version")
         }
-        guard case .string(let digest)? = members["content_digest"], isHexDigest(digest) else {
+        guard case .string(let digest)? = members["content_digest"], SHA256.isHexDigest(digest) else {
             throw DatasetBuildError.unreadableDataset(
                 name: name, reason: "metadata.json lacks a SHA-256 content_digest")
         }
         var inputsDigest: String?
-        if case .string(let inputs)? = members["inputs_digest"], isHexDigest(inputs) { inputsDigest = inputs }
+        if case .string(let inputs)? = members["inputs_digest"], SHA256.isHexDigest(inputs) { inputsDigest = inputs }
         var config: [String: JSONValue] = [:]
         if case .object(let members)? = members["build_config"] { config = members }
         let metadata = DatasetMetadata(
@@ -71,10 +71,6 @@ public struct DatasetMetadata: Sendable, Hashable {
                     + "metadata.json records \(metadata.contentDigest.prefix(12)): it was changed after the build")
         }
         return metadata
-    }
-
-    static func isHexDigest(_ text: String) -> Bool {
-        text.utf8.count == 64 && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 }
 

@@ -7,6 +7,11 @@ public enum SHA256 {
         return text.withUTF8 { hex(bytes: $0) }
     }
 
+    /// Whether `text` is a digest as `hex` writes it: 64 lowercase hex digits.
+    public static func isHexDigest(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+    }
+
     public static func hex(bytes: UnsafeBufferPointer<UInt8>) -> String {
         var hasher = Hasher()
         hasher.update(UnsafeRawBufferPointer(bytes))

@@ -62,7 +62,7 @@ extension [UInt8] {
     mutating func appendRFC3339(_ time: Timestamp) {
         let (days, secondOfDay) = time.seconds.quotientAndRemainder(dividingBy: 86_400)
         let (day, second) = secondOfDay < 0 ? (Int(days) - 1, Int(secondOfDay) + 86_400) : (Int(days), Int(secondOfDay))
-        let (year, month, dayOfMonth) = civilDate(daysSinceEpoch: day)
+        let (year, month, dayOfMonth) = Timestamp.civilFromDays(day)
         appendPadded(year, width: 4)
         append(UInt8(ascii: "-"))
         appendPadded(month, width: 2)
@@ -79,16 +79,3 @@ extension [UInt8] {
 }
 
 private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
-/// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
-private func civilDate(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
-    let shifted = days + 719_468
-    let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-    let dayOfEra = shifted - era * 146_097
-    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-    let monthIndex = (5 * dayOfYear + 2) / 153
-    let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-    let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-    return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-}

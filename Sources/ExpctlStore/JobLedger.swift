@@ -48,7 +48,7 @@ public struct JobLedger {
                 attempts: Int(rows.int(row, "attempts") ?? 0), inputs: inputs, result: result, error: rows.string(row, "error"),
                 provenance: Provenance(commit: try text("source_commit"), path: try text("source_path")))
             if kind == .dataset, state == .succeeded {
-                guard case .string(let digest)? = result?[DatasetResultKeys.contentDigest], Self.isHexDigest(digest) else {
+                guard case .string(let digest)? = result?[DatasetResultKeys.contentDigest], SHA256.isHexDigest(digest) else {
                     throw corrupt("a succeeded dataset build must record content_digest as a SHA-256")
                 }
             }
@@ -177,10 +177,6 @@ public struct JobLedger {
             """,
             [.text(id), .text(owner), .text(state.rawValue), result.map { .json(JSONValue.object($0).canonicalText) } ?? .null,
              error.map(PostgresValue.text) ?? .null]).affectedRows == 1
-    }
-
-    private static func isHexDigest(_ text: String) -> Bool {
-        text.utf8.count == 64 && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 
     private static func isVersionNumber(_ text: String) -> Bool {
