@@ -22,18 +22,23 @@ struct BuiltinTrainer {
         } catch {
             throw JobFailure.failed("dataset \(training.datasetVersion) cannot be read: \(error)")
         }
-        context.progress(
-            JobProgress(job: context.job.key, step: "training", done: 0, total: training.epochs, unit: "epochs"))
         let result: TrainingResult
         do {
             result = try ReferenceTrainer(config: ReferenceTrainingConfig(training)).train(rows: rows, catalog: catalog)
+            {
+                losses in
+                context.progress(
+                    JobProgress(
+                        job: context.job.key, step: "training", done: losses.epoch, total: training.epochs,
+                        unit: "epochs"))
+                return !context.isCancelled
+            }
+        } catch .stopped {
+            throw JobFailure.cancelled
         } catch {
             throw JobFailure.failed("training failed: \(error)")
         }
         try context.checkCancelled()
-        context.progress(
-            JobProgress(
-                job: context.job.key, step: "training", done: training.epochs, total: training.epochs, unit: "epochs"))
         let now = TrainingRun.milliseconds()
         var metrics: [MLflowMetric] = []
         for epoch in result.history {

@@ -111,16 +111,26 @@ struct EvaluationReplay {
     ) throws -> (candidate: ReplayEvaluation, baseline: ReplayEvaluation?) {
         if case .reference(let candidateModel) = candidate {
             if case .reference(let baselineModel)? = baseline {
-                let both = OfflineReplay.evaluate(models: [candidateModel, baselineModel], rows: rows, scorer: scorer)
+                let both = replayed([candidateModel, baselineModel], rows: rows, scorer: scorer)
                 return (both[0], both[1])
             }
-            if baseline == nil {
-                return (OfflineReplay.evaluate(models: [candidateModel], rows: rows, scorer: scorer)[0], nil)
-            }
+            if baseline == nil { return (replayed([candidateModel], rows: rows, scorer: scorer)[0], nil) }
         }
         let first = try evaluate(candidate, role: "candidate", rows: rows, scorer: scorer, inputs: inputs)
         let second = try baseline.map { try evaluate($0, role: "baseline", rows: rows, scorer: scorer, inputs: inputs) }
         return (first, second)
+    }
+
+    /// Reference models on every core, with the rows done reported as they go.
+    private func replayed(_ models: [ReferenceModel], rows: [DatasetRow], scorer: OfflineScorer) -> [ReplayEvaluation] {
+        let context = context
+        let total = rows.count
+        return OfflineReplay.evaluate(
+            models: models, rows: rows, scorer: scorer, concurrency: ProcessInfo.processInfo.activeProcessorCount
+        ) { done in
+            context.progress(
+                JobProgress(job: context.job.key, step: "evaluation", done: done, total: total, unit: "rows"))
+        }
     }
 
     private func evaluate(
@@ -128,7 +138,7 @@ struct EvaluationReplay {
     ) throws -> ReplayEvaluation {
         switch model {
         case .reference(let reference):
-            return OfflineReplay.evaluate(models: [reference], rows: rows, scorer: scorer)[0]
+            return replayed([reference], rows: rows, scorer: scorer)[0]
         case .program(let folder):
             guard let command else {
                 throw JobFailure.failed(

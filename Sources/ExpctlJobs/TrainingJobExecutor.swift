@@ -46,6 +46,12 @@ public final class TrainingJobExecutor: JobExecutor {
         let recorder = TrainingRun(client: client, training: training, job: job)
         if let earlier = try recorder.earlierRegistration() {
             let ready = try recorder.waitUntilReady(earlier.version)
+            if let runID = ready.runID, let run = try client.run(id: runID), run.status == .running {
+                // The attempt that registered the version died before it could end its run.
+                let metadata = metadataJSON(training, version: ready.version, dataset: dataset, samples: nil)
+                try client.uploadArtifact(Array(metadata.prettyText.utf8), to: "metadata.json", under: run.artifactURI)
+                try recorder.finish(runID, status: .finished)
+            }
             return result(training, version: ready.version, runID: ready.runID ?? "", dataset: dataset, samples: nil)
         }
         let run = try recorder.start()

@@ -54,8 +54,15 @@ extension MLflowClient {
                 ]),
             ])
         }
-        _ = try send(
-            "POST", "runs/log-inputs", ["run_id": .string(runID), "datasets": .array(inputs)], idempotent: true)
+        let body: [String: JSONValue] = ["run_id": .string(runID), "datasets": .array(inputs)]
+        do {
+            _ = try send("POST", "runs/log-inputs", body, idempotent: true)
+        } catch let error where error.kind == .api(code: "BAD_REQUEST") {
+            // MLflow looks a dataset up by (experiment, name, digest) and inserts it when absent;
+            // two runs logging the same new dataset at once race on that insert, and the loser
+            // gets BAD_REQUEST. Once more finds the winner's row; a real refusal fails again.
+            _ = try send("POST", "runs/log-inputs", body, idempotent: true)
+        }
     }
 
     /// The datasets run `runID` logged as inputs (name and digest), from `runs/get`.

@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// The offline replay: plans for every row of a dataset, scored.
 public enum OfflineReplay {
     /// Each model plans every row; one evaluation per model, in the models' order. Each row is
@@ -8,6 +11,36 @@ public enum OfflineReplay {
         var replay = Replay(models: models, scorer: scorer, expectedRows: rows.count)
         for row in rows { replay.add(row) }
         return replay.evaluations
+    }
+
+    /// Each model plans every row, the rows split into chunks that `concurrency` threads take in
+    /// turn. Each row's scores depend on the row alone and the chunks are joined in row order,
+    /// so the result is the same as the sequential one for any `concurrency`. `progress` hears
+    /// the number of rows done after each chunk, one call at a time, from whichever thread
+    /// finished it.
+    public static func evaluate(
+        models: [ReferenceModel], rows: [DatasetRow], scorer: OfflineScorer, concurrency: Int,
+        progress: (@Sendable (_ rowsDone: Int) -> Void)? = nil
+    ) -> [ReplayEvaluation] {
+        let bound = models.map { $0.rebound(to: scorer.catalog) }
+        let chunkSize = 2_048
+        let chunkCount = (rows.count + chunkSize - 1) / chunkSize
+        let workers = max(1, min(concurrency, chunkCount))
+        let finished = Mutex((replays: [Replay?](repeating: nil, count: chunkCount), rowsDone: 0))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for chunk in stride(from: worker, to: chunkCount, by: workers) {
+                let range = chunk * chunkSize..<min(rows.count, (chunk + 1) * chunkSize)
+                var replay = Replay(boundModels: bound, scorer: scorer, expectedRows: range.count)
+                for row in rows[range] { replay.add(row) }
+                finished.withLock { state in
+                    state.replays[chunk] = replay
+                    state.rowsDone += range.count
+                    progress?(state.rowsDone)
+                }
+            }
+        }
+        let replays = finished.withLock { $0.replays.map { $0! } }
+        return Replay.joined(replays, modelCount: bound.count)
     }
 
     /// Decodes `data.jsonl` and evaluates the models on its rows, the lines split into

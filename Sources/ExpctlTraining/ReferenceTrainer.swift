@@ -10,7 +10,11 @@ public struct ReferenceTrainer: Sendable {
 
     public init(config: ReferenceTrainingConfig) { self.config = config }
 
-    public func train(rows: [DatasetRow], catalog: RecipeCatalog) throws(TrainingError) -> TrainingResult {
+    /// Trains on `rows`. `afterEpoch` hears each epoch's losses as it ends (epoch 0 included),
+    /// for progress; answering false stops the training with `TrainingError.stopped`.
+    public func train(
+        rows: [DatasetRow], catalog: RecipeCatalog, afterEpoch: (EpochLosses) -> Bool = { _ in true }
+    ) throws(TrainingError) -> TrainingResult {
         let hyper = config.hyperparameters
         try Self.validate(hyper)
         let ordered = rows.indices.sorted {
@@ -34,9 +38,13 @@ public struct ReferenceTrainer: Sendable {
         let validation = validationRows.map { TrainingExample($0, catalog.prepare($0.input), parameters, catalog) }
         func validationLoss() -> Double? { validation.isEmpty ? nil : likelihood.meanLoss(parameters, validation) }
 
-        var history = [
-            EpochLosses(epoch: 0, trainLoss: likelihood.meanLoss(parameters, train), validationLoss: validationLoss())
-        ]
+        var history: [EpochLosses] = []
+        func record(_ losses: EpochLosses) throws(TrainingError) {
+            history.append(losses)
+            guard afterEpoch(losses) else { throw .stopped(afterEpoch: losses.epoch) }
+        }
+        try record(
+            EpochLosses(epoch: 0, trainLoss: likelihood.meanLoss(parameters, train), validationLoss: validationLoss()))
         var generator = SplitMix64(seed: hyper.seed)
         var order = Array(train.indices)
         var gradient = SparseGradient(parameterCount: parameters.values.count, stride: parameters.stride)
@@ -56,7 +64,7 @@ public struct ReferenceTrainer: Sendable {
                     gradient.apply(to: &parameters.values, meals: meals, learningRate: hyper.learningRate, l2: hyper.l2)
                 }
                 let trainLoss = epochMeals == 0 ? 0 : epochLoss / Double(epochMeals)
-                history.append(EpochLosses(epoch: epoch, trainLoss: trainLoss, validationLoss: validationLoss()))
+                try record(EpochLosses(epoch: epoch, trainLoss: trainLoss, validationLoss: validationLoss()))
             }
         }
         let model = ReferenceModel(parameters: parameters, hyperparameters: hyper, catalog: catalog)
@@ -119,11 +127,14 @@ public enum TrainingError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidHyperparameter(name: String, problem: String)
     /// No row of the dataset has `split` = `train`.
     case noTrainingRows
+    /// The caller's `afterEpoch` asked to stop.
+    case stopped(afterEpoch: Int)
 
     public var description: String {
         switch self {
         case .invalidHyperparameter(let name, let problem): "\(name) \(problem)"
         case .noTrainingRows: "the dataset has no training rows (split 'train')"
+        case .stopped(let epoch): "the training was stopped after epoch \(epoch)"
         }
     }
 }

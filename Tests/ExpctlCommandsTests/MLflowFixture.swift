@@ -54,15 +54,18 @@ func completeTrainingJob(_ database: TestDatabase, model: String, training: Stri
 
 /// A proxy in front of the test MLflow server that answers 503 to the first `failFirst`
 /// requests and to every request after `failAfter` (flaky_proxy.py); stopped on deinit.
+/// With `killAfter`, the request that follows the answer to that path SIGKILLs the process
+/// whose id is in `pidFile`.
 final class FlakyMLflowProxy {
     let process = Process()
     let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("flaky-\(UUID().uuidString).log")
     private(set) var url = ""
 
-    init(failFirst: Int, failAfter: Int = -1) throws {
+    init(failFirst: Int, failAfter: Int = -1, killAfter: (path: String, pidFile: String)? = nil) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("flaky_proxy.py")
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script.path, try testMLflowURI(), String(failFirst), String(failAfter), logURL.path]
+            + (killAfter.map { [$0.path, $0.pidFile] } ?? [])
         let output = Pipe()
         process.standardOutput = output
         try process.run()

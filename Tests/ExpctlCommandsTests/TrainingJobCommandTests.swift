@@ -83,6 +83,15 @@ struct TrainingJobCommandTests {
             let apply = expctl(arguments: ["apply", "--auto-approve"] + (try setup.arguments(database)))
             #expect(apply.status == 0, "\(apply.output)\(apply.errors)")
             #expect(apply.output.contains("Jobs: 3 succeeded, 0 failed or stopped."), "\(apply.output)")
+            // Off a terminal, each long step ends with a JSON progress line at its total.
+            let progress = apply.output.split(separator: "\n").compactMap { line in
+                (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+            }.filter { $0["type"] as? String == "progress" }
+            for (step, unit) in [("dataset build", "rows"), ("training", "epochs"), ("evaluation", "rows")] {
+                let last = progress.last { $0["step"] as? String == step }
+                #expect(last?["unit"] as? String == unit, "\(progress)")
+                #expect(last?["done"] as? Int != nil && last?["done"] as? Int == last?["total"] as? Int, "\(progress)")
+            }
             let mlflow = try testMLflowClient()
             let versions = try mlflow.modelVersions(setup.model, taggedWith: [:])
             #expect(versions.count == 1)
@@ -194,26 +203,42 @@ struct TrainingJobCommandTests {
         }
     }
 
-    @Test func aVersionRegisteredByAnAttemptThatDiedIsTheJobsResultNotASecondOne() throws {
+    @Test func aRunnerKilledBetweenMLflowsRegistrationAndTheLedgersUpdateLeavesOneVersion() throws {
         let setup = try TrainingSetup { _ in "    runner: builtin" }
         try TestDatabase.with { database in
             setup.simulate(database)
             let common = try setup.arguments(database)
-            // The dataset is built and the training job recorded, but not run.
-            #expect(expctl(arguments: ["apply", "--auto-approve", "--skip-jobs"] + common).status == 0)
-            #expect(expctl(arguments: ["apply", "--auto-approve"] + common).status == 0)
+            let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("expctl-\(UUID().uuidString).pid")
+            defer { try? FileManager.default.removeItem(at: pidFile) }
+            // The proxy kills the runner at its first request after MLflow answered the registration.
+            let proxy = try FlakyMLflowProxy(
+                failFirst: 0, killAfter: ("/api/2.0/mlflow/model-versions/create", pidFile.path))
+            let viaProxy = common.map { $0 == (try? testMLflowURI()) ? proxy.url : $0 }
+            let child = try ExpctlProcess(["apply", "--auto-approve", "--lease-seconds", "3"] + viaProxy)
+            try String(child.process.processIdentifier).write(to: pidFile, atomically: true, encoding: .utf8)
+            _ = child.finish(within: 120)
+            #expect(child.process.terminationReason == .uncaughtSignal, "\(child.transcript)")
+            #expect(proxy.log.contains("200 POST /api/2.0/mlflow/model-versions/create"), "\(proxy.log)")
             let mlflow = try testMLflowClient()
-            let version = try #require(try mlflow.modelVersions(setup.model, taggedWith: [:]).first)
-            // As if the process had died after MLflow's answer: the job is pending again.
-            try database.connect().execute(
-                """
-                UPDATE exp.jobs SET state = 'pending', result = NULL, finished_at = NULL WHERE kind = 'training'
-                """)
+            let registered = try mlflow.modelVersions(setup.model, taggedWith: [:])
+            #expect(registered.count == 1)
+            let job = try database.connect().execute("SELECT id::text, state FROM exp.jobs WHERE kind = 'training'")
+            #expect(job.string(0, "state") == "running")
+            Thread.sleep(forTimeInterval: 3.5)
             let again = expctl(arguments: ["apply", "--auto-approve"] + common)
             #expect(again.status == 0, "\(again.output)")
-            #expect(again.output.contains("succeeded in"), "\(again.output)")
+            #expect(again.output.contains("attempt 2) succeeded"), "\(again.output)")
             let all = try mlflow.modelVersions(setup.model, taggedWith: [:])
-            #expect(all.map(\.version) == [version.version])
+            #expect(all.map(\.version) == registered.map(\.version))
+            let result = try database.connect().execute(
+                "SELECT result->>'model_version' AS version FROM exp.jobs WHERE kind = 'training'")
+            #expect(result.string(0, "version") == registered.first?.version)
+            // The run that registered the version is ended and carries its metadata.
+            let runID = try #require(all.first?.runID)
+            let run = try #require(try mlflow.run(id: runID))
+            #expect(run.status == .finished)
+            let files = try mlflow.listArtifacts(under: run.artifactURI).map(\.path)
+            #expect(files.contains("metadata.json"), "\(files)")
         }
     }
 

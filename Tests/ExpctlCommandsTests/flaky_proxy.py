@@ -1,20 +1,27 @@
 """A proxy in front of a real MLflow server that answers 503 on purpose, for tests of retries
 and of a server that goes away mid-apply.
 
-usage: flaky_proxy.py UPSTREAM FAIL_FIRST FAIL_AFTER LOG
+usage: flaky_proxy.py UPSTREAM FAIL_FIRST FAIL_AFTER LOG [KILL_AFTER PID_FILE]
   FAIL_FIRST  the first this-many requests get 503
   FAIL_AFTER  every request after this many gets 503 (-1: never)
   LOG         a line per request: "<status> <method> <path>"
+  KILL_AFTER  once a request to this path has been answered, the next request SIGKILLs the
+              process whose id is in PID_FILE before anything is forwarded: the client died
+              after reading the answer and before doing anything else with it
 Prints the port it listens on (127.0.0.1), then serves until killed.
 """
 import http.server
+import os
+import signal
 import sys
 import threading
 import urllib.error
 import urllib.request
 
 upstream, fail_first, fail_after, log_path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+kill_after, pid_file = (sys.argv[5], sys.argv[6]) if len(sys.argv) > 6 else (None, None)
 count = 0
+answered_kill_path = False
 lock = threading.Lock()
 
 
@@ -22,10 +29,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def handle_any(self):
-        global count
+        global count, answered_kill_path
         with lock:
             count += 1
             number = count
+            if answered_kill_path:
+                with open(pid_file) as pid:
+                    os.kill(int(pid.read()), signal.SIGKILL)
+                answered_kill_path = False
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
         if number <= fail_first or (fail_after >= 0 and number > fail_after):
@@ -47,6 +58,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+        self.wfile.flush()
+        if kill_after is not None and self.path.split("?")[0] == kill_after:
+            with lock:
+                answered_kill_path = True
 
     do_GET = do_POST = do_DELETE = do_PUT = handle_any
 

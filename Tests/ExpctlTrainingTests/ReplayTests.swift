@@ -1,5 +1,6 @@
 import ExpctlModel
 import ExpctlTraining
+import Synchronization
 import Testing
 
 @Suite("The offline replay")
@@ -32,6 +33,26 @@ struct ReplayTests {
         for (row, scores) in zip(rows.prefix(50), sequential[1].rows) {
             #expect(scorer.score(models[1].plan(for: row.input), for: row) == scores)
         }
+    }
+
+    @Test func concurrentReplayOfDecodedRowsEqualsTheSequentialOneAndReportsEveryRow() throws {
+        let models = try Self.models()
+        // Not a multiple of the chunk size, so the last chunk is short.
+        let rows = Self.world.rows(count: 5_000, seed: 24)
+        let scorer = OfflineScorer(catalog: Self.world.catalog)
+        let sequential = OfflineReplay.evaluate(models: models, rows: rows, scorer: scorer)
+        for concurrency in [1, 2, 5] {
+            let reported = Mutex<[Int]>([])
+            let concurrent = OfflineReplay.evaluate(
+                models: models, rows: rows, scorer: scorer, concurrency: concurrency
+            ) { done in reported.withLock { $0.append(done) } }
+            #expect(concurrent.map(\.rowIDs) == sequential.map(\.rowIDs))
+            #expect(concurrent.map(\.rows) == sequential.map(\.rows))
+            let counts = reported.withLock { $0 }
+            #expect(counts == counts.sorted() && counts.count == 3 && counts.last == rows.count)
+        }
+        #expect(
+            OfflineReplay.evaluate(models: models, rows: [], scorer: scorer, concurrency: 2).map(\.rows) == [[], []])
     }
 
     @Test func theFirstBadLineIsReportedWhateverTheChunks() async throws {

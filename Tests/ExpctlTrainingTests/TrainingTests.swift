@@ -51,6 +51,26 @@ struct TrainingTests {
         #expect(result.validationSamples > 150 && result.validationSamples < 450)
     }
 
+    @Test func eachEpochIsReportedAsItEndsAndAStopAnswerStopsTheTraining() throws {
+        let rows = Self.world.rows(count: 600, seed: 5)
+        var heard: [EpochLosses] = []
+        let result = try ReferenceTrainer(config: Self.config(epochs: 3)).train(rows: rows, catalog: Self.world.catalog)
+        {
+            heard.append($0)
+            return true
+        }
+        #expect(heard.map(\.epoch) == [0, 1, 2, 3])
+        #expect(heard == result.history)
+        var epochsSeen = 0
+        #expect(throws: TrainingError.stopped(afterEpoch: 1)) {
+            try ReferenceTrainer(config: Self.config(epochs: 3)).train(rows: rows, catalog: Self.world.catalog) {
+                epochsSeen += 1
+                return $0.epoch < 1
+            }
+        }
+        #expect(epochsSeen == 2)
+    }
+
     @Test func trainingAndEvaluationAreBitIdentical() throws {
         let rows = Self.world.rows(count: 1_500, seed: 3)
         let first = try Self.train(rows)
