@@ -13,8 +13,7 @@ public enum CrossFileValidator {
         var trainings = UniqueResources<TrainingConfig>(kind: "training")
         var datasets = UniqueResources<DatasetConfig>(kind: "dataset")
         var promotions: [Promotion] = []
-        var gates = Gates()
-        var gatesLocation: SourceLocation?
+        var gateProfiles = UniqueResources<GateProfile>(kind: "gate profile")
         for fragment in fragments {
             if !fragment.diagnostics.isEmpty { diagnostics += fragment.diagnostics }
             if !fragment.declarations.isEmpty { declarations.merge(fragment.declarations) }
@@ -23,24 +22,18 @@ public enum CrossFileValidator {
             trainings.add(fragment.trainings, diagnostics: &diagnostics)
             datasets.add(fragment.datasets, diagnostics: &diagnostics)
             if !fragment.promotions.isEmpty { promotions += fragment.promotions }
-            if let location = fragment.gatesLocation {
-                if let first = gatesLocation {
-                    diagnostics.append(Diagnostic(
-                        at: location, resource: "gates", message: "gates are declared more than once (first at \(first))",
-                        hint: "keep a single `gates:` mapping in the whole tree"))
-                } else {
-                    gatesLocation = location
-                    if let declared = fragment.gates { gates = declared }
-                }
-            }
+            if !fragment.gateProfiles.isEmpty { gateProfiles.add(fragment.gateProfiles, diagnostics: &diagnostics) }
         }
-        diagnostics += undecodedDuplicates(fragments, [
-            "experiment": experiments.origin(of:), "policy": policies.origin(of:), "training": trainings.origin(of:),
-            "dataset": datasets.origin(of:),
-        ])
+        diagnostics += undecodedDuplicates(
+            fragments,
+            [
+                "experiment": experiments.origin(of:), "policy": policies.origin(of:),
+                "training": trainings.origin(of:),
+                "dataset": datasets.origin(of:), "gate profile": gateProfiles.origin(of:),
+            ])
         let state = DesiredState(
             experiments: experiments.resources, policies: policies.resources, trainings: trainings.resources,
-            datasets: datasets.resources, promotions: promotions, gates: gates)
+            datasets: datasets.resources, promotions: promotions, gateProfiles: gateProfiles.resources)
         let resolver = ReferenceResolver(state, declarations)
         // Thousands of files point at the same few targets: resolve each target once.
         var resolved: Set<Reference.Target> = []
@@ -75,7 +68,8 @@ public enum CrossFileValidator {
                     seen[key] = declared.location
                     continue
                 }
-                let (earlier, later) = first < declared.location ? (first, declared.location) : (declared.location, first)
+                let (earlier, later) =
+                    first < declared.location ? (first, declared.location) : (declared.location, first)
                 diagnostics.append(.definedTwice(declared.kind, declared.name, at: later, first: earlier))
             }
         }
@@ -103,27 +97,37 @@ public enum CrossFileValidator {
         var usedBy: [String: String] = [:]
         for policy in state.policies {
             for version in policy.versions {
-                guard case .training(let name) = version.model, let training = resolver.trainings[name] else { continue }
+                guard case .training(let name) = version.model, let training = resolver.trainings[name] else {
+                    continue
+                }
                 let resource = "policy \(policy.name) version \(version.version)"
                 if let other = usedBy[name] {
-                    diagnostics.append(Diagnostic(
-                        at: version.origin, resource: resource, field: "training",
-                        message: "training '\(name)' already feeds \(other); a training registers one model version",
-                        hint: "declare a separate training for this policy version"))
+                    diagnostics.append(
+                        Diagnostic(
+                            at: version.origin, resource: resource, field: "training",
+                            message:
+                                "training '\(name)' already feeds \(other); a training registers one model version",
+                            hint: "declare a separate training for this policy version"))
                 } else {
                     usedBy[name] = "\(policy.name)@\(version.version)"
                 }
                 if training.modelName != version.mlflowModelName {
-                    diagnostics.append(Diagnostic(
-                        at: version.origin, resource: resource, field: "mlflow_model_name",
-                        message: "mlflow_model_name '\(version.mlflowModelName)' differs from the model '\(training.modelName)' that training '\(name)' registers into (\(training.origin))",
-                        hint: "make mlflow_model_name and the training's model_name the same"))
+                    diagnostics.append(
+                        Diagnostic(
+                            at: version.origin, resource: resource, field: "mlflow_model_name",
+                            message:
+                                "mlflow_model_name '\(version.mlflowModelName)' differs from the model '\(training.modelName)' that training '\(name)' registers into (\(training.origin))",
+                            hint: "make mlflow_model_name and the training's model_name the same"))
                 }
                 if let trainingPolicy = training.policy, trainingPolicy != policy.name {
-                    diagnostics.append(Diagnostic(
-                        at: version.origin, resource: resource, field: "training",
-                        message: "training '\(name)' is declared for policy '\(trainingPolicy)' (\(training.origin)), not '\(policy.name)'",
-                        hint: "point this version at a training of policy \(policy.name), or change the training's policy"))
+                    diagnostics.append(
+                        Diagnostic(
+                            at: version.origin, resource: resource, field: "training",
+                            message:
+                                "training '\(name)' is declared for policy '\(trainingPolicy)' (\(training.origin)), not '\(policy.name)'",
+                            hint:
+                                "point this version at a training of policy \(policy.name), or change the training's policy"
+                        ))
                 }
             }
         }
@@ -139,25 +143,34 @@ public enum CrossFileValidator {
             let resource = "promotion \(promotion.model) \(promotion.target)"
             let key = "\(promotion.model)\u{0}\(promotion.target)"
             if let first = declared[key] {
-                diagnostics.append(Diagnostic(
-                    at: promotion.origin, resource: resource,
-                    message: "\(promotion.target) of model '\(promotion.model)' is promoted twice (first at \(first))",
-                    hint: "declare one stage per model version"))
+                diagnostics.append(
+                    Diagnostic(
+                        at: promotion.origin, resource: resource,
+                        message:
+                            "\(promotion.target) of model '\(promotion.model)' is promoted twice (first at \(first))",
+                        hint: "declare one stage per model version"))
                 continue
             }
             declared[key] = promotion.origin
-            if case .training(let name) = promotion.target, let training = resolver.trainings[name], training.modelName != promotion.model {
-                diagnostics.append(Diagnostic(
-                    at: promotion.origin, resource: resource, field: "training",
-                    message: "training '\(name)' registers into model '\(training.modelName)', not '\(promotion.model)'",
-                    hint: "set `model: \(training.modelName)` or name a training of model \(promotion.model)"))
+            if case .training(let name) = promotion.target, let training = resolver.trainings[name],
+                training.modelName != promotion.model
+            {
+                diagnostics.append(
+                    Diagnostic(
+                        at: promotion.origin, resource: resource, field: "training",
+                        message:
+                            "training '\(name)' registers into model '\(training.modelName)', not '\(promotion.model)'",
+                        hint: "set `model: \(training.modelName)` or name a training of model \(promotion.model)"))
             }
             guard promotion.stage == .production else { continue }
             if let first = production[promotion.model] {
-                diagnostics.append(Diagnostic(
-                    at: promotion.origin, resource: resource, field: "stage",
-                    message: "model '\(promotion.model)' has two production promotions (first at \(first))",
-                    hint: "at most one version of a model is in production: make the other one archived or candidate"))
+                diagnostics.append(
+                    Diagnostic(
+                        at: promotion.origin, resource: resource, field: "stage",
+                        message: "model '\(promotion.model)' has two production promotions (first at \(first))",
+                        hint:
+                            "at most one version of a model is in production: make the other one archived or candidate")
+                )
             } else {
                 production[promotion.model] = promotion.origin
             }
@@ -179,14 +192,18 @@ struct ReferenceResolver {
 
     func resolve(_ reference: Reference) -> Diagnostic? {
         func problem(_ message: String, _ hint: String) -> Diagnostic {
-            Diagnostic(at: reference.location, resource: reference.resource, field: reference.field, message: message, hint: hint)
+            Diagnostic(
+                at: reference.location, resource: reference.resource, field: reference.field, message: message,
+                hint: hint)
         }
         switch reference.target {
         case .policyVersion(let target):
             guard declarations.policies.contains(target.policy) else {
                 return problem(
                     "policy_version '\(target)' names no declared policy",
-                    Suggestions.closest(to: target.policy, among: declarations.policies).map { "did you mean `\($0)@\(target.version)`?" }
+                    Suggestions.closest(to: target.policy, among: declarations.policies).map {
+                        "did you mean `\($0)@\(target.version)`?"
+                    }
                         ?? "declare policy '\(target.policy)' under `policies:`")
             }
             let versions = declarations.policyVersions[target.policy] ?? []
@@ -194,24 +211,36 @@ struct ReferenceResolver {
                 let declared = versions.map { "\(target.policy)@\($0)" }.joined(separator: ", ")
                 return problem(
                     "policy_version '\(target)' names no declared version of policy '\(target.policy)'",
-                    declared.isEmpty ? "declare version \(target.version) under the policy's `versions:`" : "declared versions: \(declared)")
+                    declared.isEmpty
+                        ? "declare version \(target.version) under the policy's `versions:`"
+                        : "declared versions: \(declared)")
             }
         case .training(let name):
             guard !declarations.trainings.contains(name) else { return nil }
             return problem(
                 "training '\(name)' is not declared",
-                Suggestions.closest(to: name, among: declarations.trainings).map { "did you mean `\($0)`?" } ?? "declare it under `training:`")
+                Suggestions.closest(to: name, among: declarations.trainings).map { "did you mean `\($0)`?" }
+                    ?? "declare it under `training:`")
         case .policy(let name):
             guard !declarations.policies.contains(name) else { return nil }
             return problem(
                 "policy '\(name)' is not declared",
-                Suggestions.closest(to: name, among: declarations.policies).map { "did you mean `\($0)`?" } ?? "declare it under `policies:`")
+                Suggestions.closest(to: name, among: declarations.policies).map { "did you mean `\($0)`?" }
+                    ?? "declare it under `policies:`")
         case .model(let name):
             guard !declarations.models.contains(name) else { return nil }
             return problem(
                 "model '\(name)' is not used by any policy version or training",
                 Suggestions.closest(to: name, among: declarations.models).map { "did you mean `\($0)`?" }
-                    ?? "promotions manage models that a policy version's mlflow_model_name or a training's model_name names")
+                    ?? "promotions manage models that a policy version's mlflow_model_name or a training's model_name names"
+            )
+        case .gateProfile(let name):
+            guard name != GateProfile.defaultName, !declarations.gateProfiles.contains(name) else { return nil }
+            let declared = declarations.gateProfiles.sorted()
+            return problem(
+                "gate profile '\(name)' is not declared",
+                Suggestions.closest(to: name, among: declared).map { "did you mean `\($0)`?" }
+                    ?? "declare it under `gates:` as `- name: \(name)` with its offline and online gates")
         }
         return nil
     }

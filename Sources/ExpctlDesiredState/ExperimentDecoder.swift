@@ -4,7 +4,9 @@ import ExpctlYAML
 /// Decodes and checks one entry of `experiments`, including everything about its variants
 /// that the file shows by itself (names, allocations, baseline, dates).
 enum ExperimentDecoder {
-    static let fields = ["name", "description", "unit_type", "status", "starts_at", "ends_at", "baseline", "variants"]
+    static let fields = [
+        "name", "description", "unit_type", "status", "starts_at", "ends_at", "baseline", "variants", "salt", "gates",
+    ]
     static let variantFields = ["name", "description", "allocation", "policy_version", "params"]
 
     static func decode(_ node: YAMLNode, index: Int, context: DecodeContext) -> Experiment? {
@@ -23,14 +25,23 @@ enum ExperimentDecoder {
                 "ends_at \(endsAt) is not after starts_at \(startsAt)",
                 hint: "set ends_at later than starts_at, or remove it")
         }
+        let salt = reader.string("salt", required: false)
+        if let salt, salt.isEmpty || salt.utf8.count > 200 {
+            context.error(
+                at: reader.mark(of: "salt"), scope, field: "salt", "salt must be 1 to 200 bytes",
+                hint: "leave it out to hash units with the experiment's name")
+        }
+        let gateProfile = reader.gateProfile(scope)
         let variants = decodeVariants(reader, context: context, scope: scope)
         let baseline = checkedBaseline(reader, variants: variants, context: context, scope: scope)
 
-        guard let name, let unitType, let variants, let baseline else { return nil }
+        guard let name, let unitType, let variants, let baseline,
+            salt.map({ !$0.isEmpty && $0.utf8.count <= 200 }) ?? true
+        else { return nil }
         return Experiment(
             name: name, description: description, unitType: unitType, status: status ?? .draft,
-            startsAt: startsAt, endsAt: endsAt, baseline: baseline, variants: variants,
-            origin: context.location(reader.mark(of: "name")))
+            startsAt: startsAt, endsAt: endsAt, baseline: baseline, variants: variants, salt: salt,
+            gateProfile: gateProfile, origin: context.location(reader.mark(of: "name")))
     }
 
     /// The variants, or nil when any is invalid; checks names, allocations and their sum.
@@ -68,7 +79,8 @@ enum ExperimentDecoder {
     }
 
     private static func decodeVariant(_ node: YAMLNode, context: DecodeContext, scope: Scope) -> Variant? {
-        guard let reader = MappingReader(node, allowed: variantFields, context: context, scope: scope, what: "a variant")
+        guard
+            let reader = MappingReader(node, allowed: variantFields, context: context, scope: scope, what: "a variant")
         else { return nil }
         let name = reader.name("name")
         _ = reader.string("description", required: false)
@@ -81,13 +93,16 @@ enum ExperimentDecoder {
             origin: context.location(node.mark))
     }
 
-    private static func checkedBaseline(_ reader: MappingReader, variants: [Variant]?, context: DecodeContext, scope: Scope) -> String? {
+    private static func checkedBaseline(
+        _ reader: MappingReader, variants: [Variant]?, context: DecodeContext, scope: Scope
+    ) -> String? {
         guard let baseline = reader.string("baseline", required: false) else { return variants?.first?.name }
         guard let variants else { return nil }
         guard variants.contains(where: { $0.name == baseline }) else {
             let names = variants.map(\.name)
             context.error(
-                at: reader.mark(of: "baseline"), scope, field: "baseline", "baseline '\(baseline)' names no variant of this experiment",
+                at: reader.mark(of: "baseline"), scope, field: "baseline",
+                "baseline '\(baseline)' names no variant of this experiment",
                 hint: Suggestions.hint(for: baseline, among: names, noun: "its variants"))
             return nil
         }

@@ -10,7 +10,9 @@ extension MappingReader {
     func positiveInteger(_ key: String, required isRequired: Bool = true) -> Int? {
         guard let value = integer(key, required: isRequired) else { return nil }
         guard value >= 1 else {
-            context.error(at: mark(of: key), scope, field: key, "\(key) must be a positive integer, found \(value)", hint: "use 1 or more")
+            context.error(
+                at: mark(of: key), scope, field: key, "\(key) must be a positive integer, found \(value)",
+                hint: "use 1 or more")
             return nil
         }
         return value
@@ -75,6 +77,14 @@ extension MappingReader {
             return nil
         }
         return allocation
+    }
+
+    /// `gates: NAME`, the gate profile a resource picks, recorded as a reference to resolve
+    /// once every file is read; nil when absent (the `default` profile).
+    func gateProfile(_ scope: Scope) -> String? {
+        guard let profile = name("gates", required: false) else { return nil }
+        context.reference(.gateProfile(profile), at: mark(of: "gates"), scope, field: "gates")
+        return profile
     }
 
     /// The text of a scalar field as written, for messages.

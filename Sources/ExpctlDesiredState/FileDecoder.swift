@@ -4,7 +4,7 @@ import ExpctlYAML
 /// Decodes one desired-state file into a `FileFragment`.
 ///
 /// A file is a mapping whose top-level keys are any of `experiments`, `policies`, `training`,
-/// `datasets`, `promotions` (lists) and `gates` (a mapping). Files larger than `maxFileSize` are refused
+/// `datasets`, `promotions` (lists) and `gates` (a mapping, or a list of named profiles). Files larger than `maxFileSize` are refused
 /// before they are parsed.
 public enum FileDecoder {
     public static let maxFileSize = 1 << 20
@@ -23,9 +23,10 @@ public enum FileDecoder {
         }
         guard let root else { return FileFragment(path: path) }
         let context = DecodeContext(path: path)
-        guard let file = MappingReader(
-            root, allowed: topLevelKeys, context: context, scope: Scope(resource: nil),
-            what: "a desired-state file (top-level keys: \(topLevelKeys.joined(separator: ", ")))")
+        guard
+            let file = MappingReader(
+                root, allowed: topLevelKeys, context: context, scope: Scope(resource: nil),
+                what: "a desired-state file (top-level keys: \(topLevelKeys.joined(separator: ", ")))")
         else {
             return FileFragment(path: path, diagnostics: context.diagnostics)
         }
@@ -45,11 +46,13 @@ public enum FileDecoder {
         let promotions = decodeList(file, "promotions", kind: nil, undecoded: &undecoded) {
             PromotionDecoder.decode($0, index: $1, context: context)
         }
-        let gatesNode = file.optional("gates")
-        let gates = gatesNode.flatMap { GatesDecoder.decode($0, context: context) }
+        let gateProfiles =
+            file.optional("gates").map {
+                GatesDecoder.decodeProfiles($0, context: context, undecoded: &undecoded)
+            } ?? []
         return FileFragment(
             path: path, experiments: experiments, policies: policies, trainings: trainings, datasets: datasets,
-            promotions: promotions, gatesLocation: gatesNode.map { context.location($0.mark) }, gates: gates, references: context.references,
+            promotions: promotions, gateProfiles: gateProfiles, references: context.references,
             undecodedNames: undecoded, declarations: context.declarations, diagnostics: context.diagnostics)
     }
 
@@ -81,7 +84,8 @@ public enum FileDecoder {
             } else if let kind, let nameNode = item["name"], case .scalar(let scalar) = nameNode.value,
                 ResourceName.isValid(scalar.text)
             {
-                undecoded.append(DeclaredName(kind: kind, name: scalar.text, location: file.context.location(nameNode.mark)))
+                undecoded.append(
+                    DeclaredName(kind: kind, name: scalar.text, location: file.context.location(nameNode.mark)))
             }
         }
         return resources

@@ -15,9 +15,8 @@ public final class FileFragment: Sendable {
     public let trainings: [TrainingConfig]
     public let datasets: [DatasetConfig]
     public let promotions: [Promotion]
-    /// Where this file declares `gates`, also when they are invalid (and `gates` is nil).
-    public let gatesLocation: SourceLocation?
-    public let gates: Gates?
+    /// The gate profiles it declares (`gates` as a mapping is the `default` profile).
+    public let gateProfiles: [GateProfile]
     public let references: [Reference]
     /// Names of experiments, policies and trainings that failed to decode, so that a second
     /// definition of the name is still reported.
@@ -29,7 +28,7 @@ public final class FileFragment: Sendable {
 
     init(
         path: String, experiments: [Experiment] = [], policies: [Policy] = [], trainings: [TrainingConfig] = [],
-        datasets: [DatasetConfig] = [], promotions: [Promotion] = [], gatesLocation: SourceLocation? = nil, gates: Gates? = nil,
+        datasets: [DatasetConfig] = [], promotions: [Promotion] = [], gateProfiles: [GateProfile] = [],
         references: [Reference] = [], undecodedNames: [DeclaredName] = [], declarations: Declarations = Declarations(),
         diagnostics: [Diagnostic] = []
     ) {
@@ -39,8 +38,7 @@ public final class FileFragment: Sendable {
         self.trainings = trainings
         self.datasets = datasets
         self.promotions = promotions
-        self.gatesLocation = gatesLocation
-        self.gates = gates
+        self.gateProfiles = gateProfiles
         self.references = references
         self.undecodedNames = undecodedNames
         self.declarations = declarations
@@ -65,11 +63,14 @@ public struct Declarations: Sendable {
     public var datasets: Set<String> = []
     /// MLflow registered models named by a policy version or a training.
     public var models: Set<String> = []
+    /// Gate profiles, including those that failed to decode.
+    public var gateProfiles: Set<String> = []
 
     public init() {}
 
     var isEmpty: Bool {
         policies.isEmpty && trainings.isEmpty && datasets.isEmpty && models.isEmpty && policyVersions.isEmpty
+            && gateProfiles.isEmpty
     }
 
     mutating func merge(_ other: Declarations) {
@@ -78,6 +79,7 @@ public struct Declarations: Sendable {
         trainings.formUnion(other.trainings)
         datasets.formUnion(other.datasets)
         models.formUnion(other.models)
+        gateProfiles.formUnion(other.gateProfiles)
     }
 }
 
@@ -88,6 +90,7 @@ public struct Reference: Sendable, Hashable {
         case training(String)
         case policy(String)
         case model(String)
+        case gateProfile(String)
     }
 
     public var target: Target

@@ -7,7 +7,7 @@ import ExpctlYAML
 enum TrainingDecoder {
     static let fields = [
         "name", "description", "task", "policy", "model_name", "base_model", "dataset_version", "learning_rate",
-        "epochs", "batch_size", "fine_tuning_method", "seed", "runner", "command", "timeout", "evaluation",
+        "epochs", "batch_size", "fine_tuning_method", "seed", "runner", "command", "timeout", "evaluation", "gates",
     ]
     static let evaluationFields = ["dataset_version", "baseline", "command", "timeout"]
     /// Placeholders an `evaluation.command` may use.
@@ -23,7 +23,8 @@ enum TrainingDecoder {
 
     static func decode(_ node: YAMLNode, index: Int, context: DecodeContext) -> TrainingConfig? {
         let scope = Scope(resource: Scope.resourceLabel("training", node, index: index))
-        guard let reader = MappingReader(node, allowed: fields, context: context, scope: scope, what: "a training config")
+        guard
+            let reader = MappingReader(node, allowed: fields, context: context, scope: scope, what: "a training config")
         else { return nil }
         let name = reader.name("name")
         if let name { context.declarations.trainings.insert(name) }
@@ -43,6 +44,7 @@ enum TrainingDecoder {
         if let seed, seed < 0 {
             context.error(at: reader.mark(of: "seed"), scope, field: "seed", "seed must be 0 or more, found \(seed)")
         }
+        let gateProfile = reader.gateProfile(scope)
         let runner = decodeRunner(reader, context: context, scope: scope)
         let evaluation = decodeEvaluation(reader, trainingDataset: datasetVersion, context: context, scope: scope)
         if case .command? = runner, let evaluation, evaluation.command == nil {
@@ -62,27 +64,34 @@ enum TrainingDecoder {
         }
 
         guard let name, let task, let modelName, let baseModel, let datasetVersion, let learningRate, let epochs,
-            let batchSize, let runner, let evaluation, (seed ?? 0) >= 0, reader.optional("fine_tuning_method") == nil || method != nil
+            let batchSize, let runner, let evaluation, (seed ?? 0) >= 0,
+            reader.optional("fine_tuning_method") == nil || method != nil
         else { return nil }
         return TrainingConfig(
             name: name, task: task, policy: policy, modelName: modelName, baseModel: baseModel,
             datasetVersion: datasetVersion, learningRate: learningRate, epochs: epochs, batchSize: batchSize,
             fineTuningMethod: method ?? .lora, seed: seed ?? 0, runner: runner, evaluation: evaluation,
-            origin: context.location(reader.mark(of: "name")))
+            gateProfile: gateProfile, origin: context.location(reader.mark(of: "name")))
     }
 
-    private static func nonBlank(_ reader: MappingReader, _ key: String, context: DecodeContext, scope: Scope) -> String? {
+    private static func nonBlank(_ reader: MappingReader, _ key: String, context: DecodeContext, scope: Scope)
+        -> String?
+    {
         guard let text = reader.string(key) else { return nil }
         let trimmed = text.trimmed
         guard !trimmed.isEmpty else {
-            context.error(at: reader.mark(of: key), scope, field: key, "\(key) is blank", hint: "name the \(key.replacingUnderscores), e.g. llama-3-8b")
+            context.error(
+                at: reader.mark(of: key), scope, field: key, "\(key) is blank",
+                hint: "name the \(key.replacingUnderscores), e.g. llama-3-8b")
             return nil
         }
         return trimmed
     }
 
     /// A folder of the dataset store: relative, no `..`, not blank.
-    static func datasetFolder(_ reader: MappingReader, _ key: String, required: Bool = true, context: DecodeContext, scope: Scope) -> String? {
+    static func datasetFolder(
+        _ reader: MappingReader, _ key: String, required: Bool = true, context: DecodeContext, scope: Scope
+    ) -> String? {
         guard let text = reader.string(key, required: required) else { return nil }
         let trimmed = text.trimmed
         let components = trimmed.split(separator: "/", omittingEmptySubsequences: false)
@@ -92,7 +101,8 @@ enum TrainingDecoder {
                 hint: "name a folder of the dataset store, e.g. planner/2025-01-10")
         } else if trimmed.hasPrefix("/") || trimmed.hasPrefix("~") || trimmed.contains("\\") {
             context.error(
-                at: reader.mark(of: key), scope, field: key, "\(key) '\(text)' is not a relative folder of the dataset store",
+                at: reader.mark(of: key), scope, field: key,
+                "\(key) '\(text)' is not a relative folder of the dataset store",
                 hint: "write the folder relative to the dataset store's root, e.g. planner/2025-01-10")
         } else if components.contains("..") || components.contains("") || components.contains(".") {
             context.error(
@@ -104,10 +114,14 @@ enum TrainingDecoder {
         return nil
     }
 
-    private static func positiveNumber(_ reader: MappingReader, _ key: String, context: DecodeContext, scope: Scope) -> Double? {
+    private static func positiveNumber(_ reader: MappingReader, _ key: String, context: DecodeContext, scope: Scope)
+        -> Double?
+    {
         guard let value = reader.number(key) else { return nil }
         guard value > 0 else {
-            context.error(at: reader.mark(of: key), scope, field: key, "\(key) must be greater than 0, found \(reader.rawText(key))", hint: "e.g. 1.0e-4")
+            context.error(
+                at: reader.mark(of: key), scope, field: key,
+                "\(key) must be greater than 0, found \(reader.rawText(key))", hint: "e.g. 1.0e-4")
             return nil
         }
         return value
@@ -165,14 +179,18 @@ enum TrainingDecoder {
     ) -> [String]? {
         guard let items = reader.sequence("command") else { return nil }
         guard !items.isEmpty else {
-            context.error(at: reader.mark(of: "command"), scope, field: "command", "command is empty", hint: "give the program and its arguments as a list")
+            context.error(
+                at: reader.mark(of: "command"), scope, field: "command", "command is empty",
+                hint: "give the program and its arguments as a list")
             return nil
         }
         var argv: [String] = []
         var valid = true
         for (index, item) in items.enumerated() {
             guard case .scalar(let scalar) = item.value, !item.isNull else {
-                context.error(at: item.mark, scope, field: "command[\(index)]", "expected a string, found \(item.value.kindDescription)")
+                context.error(
+                    at: item.mark, scope, field: "command[\(index)]",
+                    "expected a string, found \(item.value.kindDescription)")
                 valid = false
                 continue
             }
@@ -197,14 +215,19 @@ enum TrainingDecoder {
         return names
     }
 
-    private static func decodeEvaluation(_ reader: MappingReader, trainingDataset: String?, context: DecodeContext, scope: Scope) -> EvaluationConfig? {
+    private static func decodeEvaluation(
+        _ reader: MappingReader, trainingDataset: String?, context: DecodeContext, scope: Scope
+    ) -> EvaluationConfig? {
         guard let node = reader.optional("evaluation") else {
             return trainingDataset.map { EvaluationConfig(datasetVersion: $0) }
         }
         let evaluationScope = scope.nested("evaluation")
-        guard let evaluation = MappingReader(node, allowed: evaluationFields, context: context, scope: evaluationScope, what: "an evaluation")
+        guard
+            let evaluation = MappingReader(
+                node, allowed: evaluationFields, context: context, scope: evaluationScope, what: "an evaluation")
         else { return nil }
-        let dataset = evaluation.optional("dataset_version") == nil
+        let dataset =
+            evaluation.optional("dataset_version") == nil
             ? trainingDataset
             : datasetFolder(evaluation, "dataset_version", required: false, context: context, scope: evaluationScope)
         var baseline: EvaluationBaseline? = .production
@@ -223,13 +246,16 @@ enum TrainingDecoder {
                 }
             }
         } else if let baselineNode = evaluation.optional("baseline") {
-            context.error(at: baselineNode.mark, evaluationScope, field: "baseline", "expected production, none or a version number, found \(baselineNode.value.kindDescription)")
+            context.error(
+                at: baselineNode.mark, evaluationScope, field: "baseline",
+                "expected production, none or a version number, found \(baselineNode.value.kindDescription)")
             baseline = nil
         }
         var command: CommandSpec?
         if evaluation.optional("command") != nil {
-            guard let argv = decodeCommand(
-                evaluation, placeholders: evaluationPlaceholders, context: context, scope: evaluationScope),
+            guard
+                let argv = decodeCommand(
+                    evaluation, placeholders: evaluationPlaceholders, context: context, scope: evaluationScope),
                 let timeout = timeoutSeconds(evaluation, context: context, scope: evaluationScope)
             else { return nil }
             command = CommandSpec(argv, timeoutSeconds: timeout)

@@ -5,19 +5,32 @@ public struct DesiredState: Sendable, Hashable {
     public var trainings: [TrainingConfig]
     public var datasets: [DatasetConfig]
     public var promotions: [Promotion]
-    public var gates: Gates
+    public var gateProfiles: [GateProfile]
 
     public init(
         experiments: [Experiment] = [], policies: [Policy] = [], trainings: [TrainingConfig] = [],
-        datasets: [DatasetConfig] = [], promotions: [Promotion] = [], gates: Gates = Gates()
+        datasets: [DatasetConfig] = [], promotions: [Promotion] = [], gateProfiles: [GateProfile] = []
     ) {
         self.experiments = experiments
         self.policies = policies
         self.trainings = trainings
         self.datasets = datasets
         self.promotions = promotions
-        self.gates = gates
+        self.gateProfiles = gateProfiles
     }
+
+    /// The gates of profile `name` (`default` when nil); the built-in defaults when the tree
+    /// declares no such profile (validation reports names that are neither declared nor `default`).
+    public func gates(profile name: String?) -> Gates {
+        let wanted = name ?? GateProfile.defaultName
+        return gateProfiles.first { $0.name == wanted }?.gates ?? Gates()
+    }
+
+    /// The `default` profile's gates.
+    public var gates: Gates { gates(profile: nil) }
+
+    /// The gates a training's model is judged by: the training's profile.
+    public func gates(for training: TrainingConfig) -> Gates { gates(profile: training.gateProfile) }
 
     /// How many resources of each kind, for summaries.
     public var counts: ResourceCounts {
@@ -72,3 +85,4 @@ public protocol NamedResource: Sendable {
 extension Experiment: NamedResource {}
 extension Policy: NamedResource {}
 extension TrainingConfig: NamedResource {}
+extension GateProfile: NamedResource {}

@@ -10,12 +10,16 @@ public struct Experiment: Sendable, Hashable {
     /// The variant the others are compared with; the first variant when not given.
     public var baseline: String
     public var variants: [Variant]
+    /// The salt of the assignment hash; nil for the experiment's name (`assignmentSalt`).
+    public var salt: String?
+    /// The gate profile its online gate uses; nil for `default`.
+    public var gateProfile: String?
     public var origin: SourceLocation
 
     public init(
         name: String, description: String? = nil, unitType: UnitType, status: ExperimentStatus = .draft,
         startsAt: Timestamp? = nil, endsAt: Timestamp? = nil, baseline: String, variants: [Variant],
-        origin: SourceLocation
+        salt: String? = nil, gateProfile: String? = nil, origin: SourceLocation
     ) {
         self.name = name
         self.description = description
@@ -25,6 +29,8 @@ public struct Experiment: Sendable, Hashable {
         self.endsAt = endsAt
         self.baseline = baseline
         self.variants = variants
+        self.salt = salt
+        self.gateProfile = gateProfile
         self.origin = origin
     }
 }

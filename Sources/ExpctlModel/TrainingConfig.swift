@@ -17,13 +17,15 @@ public struct TrainingConfig: Sendable, Hashable {
     public var seed: Int
     public var runner: TrainingRunner
     public var evaluation: EvaluationConfig
+    /// The gate profile its model is judged by; nil for `default`.
+    public var gateProfile: String?
     public var origin: SourceLocation
 
     public init(
         name: String, task: String, policy: String? = nil, modelName: String, baseModel: String,
         datasetVersion: String, learningRate: Double, epochs: Int, batchSize: Int,
         fineTuningMethod: FineTuningMethod = .lora, seed: Int = 0, runner: TrainingRunner = .builtin,
-        evaluation: EvaluationConfig, origin: SourceLocation
+        evaluation: EvaluationConfig, gateProfile: String? = nil, origin: SourceLocation
     ) {
         self.name = name
         self.task = task
@@ -38,6 +40,7 @@ public struct TrainingConfig: Sendable, Hashable {
         self.seed = seed
         self.runner = runner
         self.evaluation = evaluation
+        self.gateProfile = gateProfile
         self.origin = origin
     }
 }

@@ -33,7 +33,10 @@ public struct ActualPolicy: Sendable, Hashable {
     public var versions: [Int: ActualPolicyVersion]
     public var provenance: Provenance?
 
-    public init(id: String, name: String, description: String? = nil, versions: [Int: ActualPolicyVersion] = [:], provenance: Provenance? = nil) {
+    public init(
+        id: String, name: String, description: String? = nil, versions: [Int: ActualPolicyVersion] = [:],
+        provenance: Provenance? = nil
+    ) {
         self.id = id
         self.name = name
         self.description = description
@@ -77,6 +80,8 @@ public struct ActualExperiment: Sendable, Hashable {
     public var startsAt: Timestamp?
     public var endsAt: Timestamp?
     public var baseline: String?
+    /// `exp.experiments.assignment_salt`; nil hashes with the name.
+    public var salt: String?
     /// Set when the experiment left git: it is completed and kept for its assignments and events.
     public var archivedAt: Timestamp?
     public var variants: [String: ActualVariant]
@@ -84,8 +89,8 @@ public struct ActualExperiment: Sendable, Hashable {
 
     public init(
         id: String, name: String, description: String? = nil, unitType: UnitType, status: ExperimentStatus,
-        startsAt: Timestamp? = nil, endsAt: Timestamp? = nil, baseline: String? = nil, archivedAt: Timestamp? = nil,
-        variants: [String: ActualVariant] = [:], provenance: Provenance? = nil
+        startsAt: Timestamp? = nil, endsAt: Timestamp? = nil, baseline: String? = nil, salt: String? = nil,
+        archivedAt: Timestamp? = nil, variants: [String: ActualVariant] = [:], provenance: Provenance? = nil
     ) {
         self.id = id
         self.name = name
@@ -95,6 +100,7 @@ public struct ActualExperiment: Sendable, Hashable {
         self.startsAt = startsAt
         self.endsAt = endsAt
         self.baseline = baseline
+        self.salt = salt
         self.archivedAt = archivedAt
         self.variants = variants
         self.provenance = provenance
@@ -115,7 +121,8 @@ public struct ActualVariant: Sendable, Hashable {
     public var retiredAt: Timestamp?
 
     public init(
-        id: String, name: String, allocation: Allocation, policyVersion: PolicyVersionRef?, params: [String: JSONValue] = [:],
+        id: String, name: String, allocation: Allocation, policyVersion: PolicyVersionRef?,
+        params: [String: JSONValue] = [:],
         position: Int? = nil, retiredAt: Timestamp? = nil
     ) {
         self.id = id

@@ -20,11 +20,14 @@ enum ExperimentPlanning {
         for (name, existing) in actual where !declared.contains(name) && existing.archivedAt == nil {
             var changes = [FieldChange(field: "archived_at", before: nil, after: PlanValues.knownAfterApply)]
             if existing.status != .completed {
-                changes.insert(FieldChange(field: "status", before: .string(existing.status.rawValue), after: .string("completed")), at: 0)
+                changes.insert(
+                    FieldChange(
+                        field: "status", before: .string(existing.status.rawValue), after: .string("completed")), at: 0)
             }
-            builder.add(PlannedAction(
-                kind: .retire, address: .experiment(name), changes: changes,
-                reason: "removed from git: completed and archived, kept for its assignments and events"))
+            builder.add(
+                PlannedAction(
+                    kind: .retire, address: .experiment(name), changes: changes,
+                    reason: "removed from git: completed and archived, kept for its assignments and events"))
         }
     }
 
@@ -36,6 +39,7 @@ enum ExperimentPlanning {
             ("starts_at", PlanValues.timestamp(experiment.startsAt)),
             ("ends_at", PlanValues.timestamp(experiment.endsAt)),
             ("baseline", .string(experiment.baseline)),
+            ("salt", PlanValues.text(experiment.salt)),
             ("source_path", .string(experiment.origin.path)),
         ]
     }
@@ -48,60 +52,93 @@ enum ExperimentPlanning {
             ("starts_at", PlanValues.timestamp(experiment.startsAt)),
             ("ends_at", PlanValues.timestamp(experiment.endsAt)),
             ("baseline", PlanValues.text(experiment.baseline)),
+            ("salt", PlanValues.text(experiment.salt)),
             ("source_path", PlanValues.text(experiment.provenance?.path)),
         ]
     }
 
     private static func create(_ experiment: Experiment, into builder: inout PlanBuilder) {
         let address = ResourceAddress.experiment(experiment.name)
-        builder.add(PlannedAction(
-            kind: .create, address: address,
-            changes: PlanValues.changes(fields(of: experiment).filter { $0.0 != "source_path" }.map { ($0.0, nil, $0.1) }),
-            reason: "not in the database", source: experiment.origin))
+        builder.add(
+            PlannedAction(
+                kind: .create, address: address,
+                changes: PlanValues.changes(
+                    fields(of: experiment).filter { $0.0 != "source_path" }.map { ($0.0, nil, $0.1) }),
+                reason: "not in the database", source: experiment.origin))
         for (position, variant) in experiment.variants.enumerated() {
-            builder.add(PlannedAction(
-                kind: .create, address: .variant(experiment: experiment.name, name: variant.name),
-                changes: PlanValues.changes(variantFields(variant, position: position).map { ($0.0, nil, $0.1) }),
-                reason: "not in the database", source: variant.origin,
-                after: ["create \(address)"] + policyVersionMaker(variant, builder)))
+            builder.add(
+                PlannedAction(
+                    kind: .create, address: .variant(experiment: experiment.name, name: variant.name),
+                    changes: PlanValues.changes(variantFields(variant, position: position).map { ($0.0, nil, $0.1) }),
+                    reason: "not in the database", source: variant.origin,
+                    after: ["create \(address)"] + policyVersionMaker(variant, builder)))
         }
     }
 
-    private static func update(_ existing: ActualExperiment, to experiment: Experiment, into builder: inout PlanBuilder) {
+    private static func update(_ existing: ActualExperiment, to experiment: Experiment, into builder: inout PlanBuilder)
+    {
         let address = ResourceAddress.experiment(experiment.name)
         if let archivedAt = existing.archivedAt {
-            builder.problem(PlanProblem(
-                address: address,
-                message: "experiment \(experiment.name) was completed and archived at \(archivedAt); an archived experiment does not come back",
-                hint: "give the experiment a new name", source: experiment.origin))
+            builder.problem(
+                PlanProblem(
+                    address: address,
+                    message:
+                        "experiment \(experiment.name) was completed and archived at \(archivedAt); an archived experiment does not come back",
+                    hint: "give the experiment a new name", source: experiment.origin))
             return
         }
         if existing.unitType != experiment.unitType {
-            builder.problem(PlanProblem(
-                address: address,
-                message: "experiment \(experiment.name) cannot change its unit_type from \(existing.unitType.rawValue) to \(experiment.unitType.rawValue): units are already assigned by \(existing.unitType.rawValue)",
-                hint: "keep unit_type \(existing.unitType.rawValue), or start a new experiment under a new name", source: experiment.origin))
+            builder.problem(
+                PlanProblem(
+                    address: address,
+                    message:
+                        "experiment \(experiment.name) cannot change its unit_type from \(existing.unitType.rawValue) to \(experiment.unitType.rawValue): units are already assigned by \(existing.unitType.rawValue)",
+                    hint: "keep unit_type \(existing.unitType.rawValue), or start a new experiment under a new name",
+                    source: experiment.origin))
+        }
+        let saltFrozen = existing.salt != experiment.salt && existing.status != .draft
+        if saltFrozen {
+            builder.problem(
+                PlanProblem(
+                    address: address,
+                    message: "experiment \(experiment.name) cannot change its salt once it has left draft: units "
+                        + "assigned from now on would hash into other buckets than the \(existing.status.rawValue) "
+                        + "experiment's assigners use",
+                    hint: existing.salt.map { "keep `salt: \($0)`" }
+                        ?? "remove `salt`: it hashes with the experiment's name",
+                    source: experiment.origin))
         }
         let legalMove = ExperimentLifecycle.canMove(from: existing.status, to: experiment.status)
         if !legalMove {
             let moves = ExperimentLifecycle.moves(from: existing.status).map(\.rawValue)
-            builder.problem(PlanProblem(
-                address: address,
-                message: "experiment \(experiment.name) cannot move from \(existing.status.rawValue) to \(experiment.status.rawValue)",
-                hint: moves.isEmpty
-                    ? "a completed experiment stays completed; start a new experiment under a new name"
-                    : "from \(existing.status.rawValue) it can move to \(moves.joined(separator: " or ")) (draft → running ⇄ paused → completed)",
-                source: experiment.origin))
+            builder.problem(
+                PlanProblem(
+                    address: address,
+                    message:
+                        "experiment \(experiment.name) cannot move from \(existing.status.rawValue) to \(experiment.status.rawValue)",
+                    hint: moves.isEmpty
+                        ? "a completed experiment stays completed; start a new experiment under a new name"
+                        : "from \(existing.status.rawValue) it can move to \(moves.joined(separator: " or ")) (draft → running ⇄ paused → completed)",
+                    source: experiment.origin))
         }
-        let changes = PlanValues.changes(zip(fields(of: existing), fields(of: experiment)).map { ($0.0.0, $0.0.1, $0.1.1) })
-            .filter { $0.field != "unit_type" && ($0.field != "status" || legalMove) }
+        let changes = PlanValues.changes(
+            zip(fields(of: existing), fields(of: experiment)).map { ($0.0.0, $0.0.1, $0.1.1) }
+        )
+        .filter {
+            $0.field != "unit_type" && ($0.field != "status" || legalMove) && ($0.field != "salt" || !saltFrozen)
+        }
         if !changes.isEmpty {
-            builder.add(PlannedAction(kind: .update, address: address, changes: changes, reason: "changed in git", source: experiment.origin))
+            builder.add(
+                PlannedAction(
+                    kind: .update, address: address, changes: changes, reason: "changed in git",
+                    source: experiment.origin))
         }
         planVariants(existing, experiment, into: &builder)
     }
 
-    private static func planVariants(_ existing: ActualExperiment, _ experiment: Experiment, into builder: inout PlanBuilder) {
+    private static func planVariants(
+        _ existing: ActualExperiment, _ experiment: Experiment, into builder: inout PlanBuilder
+    ) {
         var declared: Set<String> = []
         var shares: [VariantShare] = []
         for (position, variant) in experiment.variants.enumerated() {
@@ -117,10 +154,12 @@ enum ExperimentPlanning {
                 continue
             }
             var changes = PlanValues.changes(
-                zip(variantFields(current), variantFields(variant, position: position)).map { ($0.0.0, $0.0.1, $0.1.1) })
+                zip(variantFields(current), variantFields(variant, position: position)).map { ($0.0.0, $0.0.1, $0.1.1) }
+            )
             var reason = "changed in git"
             if current.retiredAt != nil {
-                changes.append(FieldChange(field: "retired_at", before: PlanValues.timestamp(current.retiredAt), after: nil))
+                changes.append(
+                    FieldChange(field: "retired_at", before: PlanValues.timestamp(current.retiredAt), after: nil))
                 reason = "back in git after its retirement"
             }
             var share = VariantShare(current: current.allocation.buckets, next: variant.allocation.buckets, action: nil)

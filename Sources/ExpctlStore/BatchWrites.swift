@@ -21,7 +21,9 @@ struct BatchWrites {
         while index < actions.count {
             let kind = Self.batchKind(actions[index])
             var end = index + 1
-            while end < actions.count, end - index < Self.batchSize, kind != nil, Self.batchKind(actions[end]) == kind { end += 1 }
+            while end < actions.count, end - index < Self.batchSize, kind != nil, Self.batchKind(actions[end]) == kind {
+                end += 1
+            }
             let run = Array(actions[index..<end])
             if let kind, run.count > 1 {
                 try applyBatch(run, kind)
@@ -38,7 +40,8 @@ struct BatchWrites {
         switch (action.kind, action.address) {
         case (.create, .experiment): return .experiments
         case (.create, .variant): return .variants
-        case (.update, .variant) where action.changes.count == 1 && action.changes[0].field == "allocation": return .allocations
+        case (.update, .variant) where action.changes.count == 1 && action.changes[0].field == "allocation":
+            return .allocations
         default: return nil
         }
     }
@@ -47,11 +50,12 @@ struct BatchWrites {
         try connection.execute("SAVEPOINT expctl_batch")
         let inserted: Int?
         do {
-            let statement = switch kind {
-            case .experiments: experiments(actions)
-            case .variants: variants(actions)
-            case .allocations: allocations(actions)
-            }
+            let statement =
+                switch kind {
+                case .experiments: experiments(actions)
+                case .variants: variants(actions)
+                case .allocations: allocations(actions)
+                }
             inserted = try connection.execute(statement.sql, statement.parameters).affectedRows
         } catch {
             inserted = nil
@@ -67,21 +71,24 @@ struct BatchWrites {
     }
 
     private func experiments(_ actions: [PlannedAction]) -> PlanApplier.Statement {
-        var columns = Array(repeating: [String?](), count: 8)
+        var columns = Array(repeating: [String?](), count: 9)
         for action in actions {
             guard case .experiment(let name) = action.address else { continue }
             let values: [String?] = [
                 name, text(action.after("description")), text(action.after("unit_type")), text(action.after("status")),
-                text(action.after("starts_at")), text(action.after("ends_at")), text(action.after("baseline")), action.source?.path ?? "",
+                text(action.after("starts_at")), text(action.after("ends_at")), text(action.after("baseline")),
+                action.source?.path ?? "",
+                text(action.after("salt")),
             ]
             for (column, value) in values.enumerated() { columns[column].append(value) }
         }
         return PlanApplier.Statement(
             sql: """
                 INSERT INTO exp.experiments
-                    (name, description, unit_type, status, starts_at, ends_at, baseline_variant, source_path, source_commit)
-                SELECT d.*, $9 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[],
-                                           $7::text[], $8::text[]) AS d
+                    (name, description, unit_type, status, starts_at, ends_at, baseline_variant, source_path,
+                     assignment_salt, source_commit)
+                SELECT d.*, $10 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
+                                            $6::timestamptz[], $7::text[], $8::text[], $9::text[]) AS d
                 """,
             parameters: columns.map { .text(PostgresArray.literal($0)) } + [.text(single.commit)])
     }
@@ -95,8 +102,10 @@ struct BatchWrites {
                 return PolicyVersionRef(parsing: text)
             }
             let values: [String?] = [
-                experiment, name, text(action.after("allocation")), reference?.policy, reference.map { String($0.version) },
-                (action.after("params") ?? .object([:])).canonicalText, action.source?.path ?? "", text(action.after("position")),
+                experiment, name, text(action.after("allocation")), reference?.policy,
+                reference.map { String($0.version) },
+                (action.after("params") ?? .object([:])).canonicalText, action.source?.path ?? "",
+                text(action.after("position")),
             ]
             for (column, value) in values.enumerated() { columns[column].append(value) }
         }

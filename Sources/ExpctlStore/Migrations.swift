@@ -15,13 +15,15 @@ public struct Migration: Sendable {
         Migration(version: 4, name: "the job ledger, model versions always named, variant order", sql: SchemaV4.sql),
         Migration(version: 5, name: "dataset jobs in the ledger", sql: SchemaV5.sql),
         Migration(version: 6, name: "offline replay evaluations with their per-row scores", sql: SchemaV6.sql),
+        Migration(version: 7, name: "gate decisions and the assignment salt", sql: SchemaV7.sql),
     ]
 
     /// The statements of `sql`, which end with `;` at the end of a line: the extended query
     /// protocol takes one statement at a time.
     var statements: [String] {
         sql.components(separatedBy: ";\n").map { statement in
-            statement.split(separator: "\n").filter { !$0.drop(while: { $0 == " " }).hasPrefix("--") }.joined(separator: "\n")
+            statement.split(separator: "\n").filter { !$0.drop(while: { $0 == " " }).hasPrefix("--") }.joined(
+                separator: "\n")
         }.filter { !$0.allSatisfy(\.isWhitespace) }
     }
 }
@@ -36,11 +38,14 @@ public enum Migrator {
     /// versions applied (empty when up to date). Refuses a database whose schema is newer than
     /// this build knows.
     @discardableResult
-    public static func migrate(_ connection: PostgresConnection, migrations: [Migration] = Migration.all) throws -> [Int] {
+    public static func migrate(_ connection: PostgresConnection, migrations: [Migration] = Migration.all) throws
+        -> [Int]
+    {
         try connection.transaction {
             try connection.execute("SELECT pg_advisory_xact_lock($1)", [.integer(lockKey)])
             try connection.execute("CREATE SCHEMA IF NOT EXISTS exp")
-            try connection.execute("""
+            try connection.execute(
+                """
                 CREATE TABLE IF NOT EXISTS exp.schema_migrations (
                     version     integer PRIMARY KEY,
                     name        text NOT NULL,
@@ -54,7 +59,8 @@ public enum Migrator {
                 throw StoreError.schemaTooNew(found: newest, known: known)
             }
             var ran: [Int] = []
-            for migration in migrations.sorted(by: { $0.version < $1.version }) where !applied.contains(migration.version) {
+            for migration in migrations.sorted(by: { $0.version < $1.version })
+            where !applied.contains(migration.version) {
                 for statement in migration.statements { try connection.execute(statement) }
                 try connection.execute(
                     "INSERT INTO exp.schema_migrations (version, name) VALUES ($1, $2)",

@@ -13,18 +13,24 @@ struct PlanApplier {
         let statement: Statement
         switch (action.kind, action.address) {
         case (.create, .policy(let name)): statement = createPolicy(name, action)
-        case (.update, .policy(let name)): statement = try update("exp.policies", where: "name = $1", [.text(name)], action, columns: ["description": "description", "source_path": "source_path"])
+        case (.update, .policy(let name)):
+            statement = try update(
+                "exp.policies", where: "name = $1", [.text(name)], action,
+                columns: ["description": "description", "source_path": "source_path"])
         case (.create, .policyVersion(let reference)): statement = try createPolicyVersion(reference, action)
         case (.update, .policyVersion(let reference)): statement = try fillInPolicyVersion(reference, action)
         case (.create, .experiment(let name)): statement = createExperiment(name, action)
         case (.update, .experiment(let name)):
             statement = try update(
                 "exp.experiments", where: "name = $1", [.text(name)], action,
-                columns: ["description": "description", "status": "status", "starts_at": "starts_at", "ends_at": "ends_at",
-                          "baseline": "baseline_variant", "source_path": "source_path"])
+                columns: [
+                    "description": "description", "status": "status", "starts_at": "starts_at", "ends_at": "ends_at",
+                    "baseline": "baseline_variant", "salt": "assignment_salt", "source_path": "source_path",
+                ])
         case (.retire, .experiment(let name)):
             statement = Statement(
-                sql: "UPDATE exp.experiments SET status = 'completed', archived_at = now(), updated_at = now(), source_commit = $2 WHERE name = $1",
+                sql:
+                    "UPDATE exp.experiments SET status = 'completed', archived_at = now(), updated_at = now(), source_commit = $2 WHERE name = $1",
                 parameters: [.text(name), .text(commit)])
         case (.create, .variant(let experiment, let name)): statement = createVariant(experiment, name, action)
         case (.update, .variant(let experiment, let name)): statement = try updateVariant(experiment, name, action)
@@ -87,12 +93,16 @@ struct PlanApplier {
                 WHERE p.id = pv.policy_id AND p.name = $1 AND pv.version = $2 AND pv.mlflow_model_version IS NULL
                   AND pv.training_name = (SELECT name FROM exp.jobs WHERE id = $4::uuid AND kind = 'training')
                 """,
-            parameters: [.text(reference.policy), .integer(Int64(reference.version)), try modelVersion(action), text(action.after("job_id")), .text(commit)])
+            parameters: [
+                .text(reference.policy), .integer(Int64(reference.version)), try modelVersion(action),
+                text(action.after("job_id")), .text(commit),
+            ])
     }
 
     private func modelVersion(_ action: PlannedAction) throws -> PostgresValue {
         guard case .string(let number)? = action.after("mlflow_model_version"), !number.hasPrefix("(") else {
-            throw StoreError.actionFailed(action: action.id, cause: .malformed("it has no mlflow_model_version to write"))
+            throw StoreError.actionFailed(
+                action: action.id, cause: .malformed("it has no mlflow_model_version to write"))
         }
         return .text(number)
     }
@@ -101,13 +111,16 @@ struct PlanApplier {
         Statement(
             sql: """
                 INSERT INTO exp.experiments
-                    (name, description, unit_type, status, starts_at, ends_at, baseline_variant, source_commit, source_path)
-                VALUES ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz, $7, $8, $9)
+                    (name, description, unit_type, status, starts_at, ends_at, baseline_variant, source_commit, source_path,
+                     assignment_salt)
+                VALUES ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz, $7, $8, $9, $10)
                 """,
             parameters: [
-                .text(name), text(action.after("description")), text(action.after("unit_type")), text(action.after("status")),
-                text(action.after("starts_at")), text(action.after("ends_at")), text(action.after("baseline")), .text(commit),
-                source(action),
+                .text(name), text(action.after("description")), text(action.after("unit_type")),
+                text(action.after("status")),
+                text(action.after("starts_at")), text(action.after("ends_at")), text(action.after("baseline")),
+                .text(commit),
+                source(action), text(action.after("salt")),
             ])
     }
 
@@ -130,7 +143,8 @@ struct PlanApplier {
                 FROM exp.experiments e WHERE e.name = $1 AND \(versionID) IS NOT NULL
                 """,
             parameters: [
-                .text(experiment), .text(name), text(action.after("allocation")), reference.map { .text($0.policy) } ?? .null,
+                .text(experiment), .text(name), text(action.after("allocation")),
+                reference.map { .text($0.policy) } ?? .null,
                 reference.map { .integer(Int64($0.version)) } ?? .null,
                 .json((action.after("params") ?? .object([:])).canonicalText), .text(commit), source(action),
                 text(action.after("position")),
@@ -154,7 +168,8 @@ struct PlanApplier {
         var condition = ""
         if let change = action.change("policy_version") {
             guard let reference = change.after.flatMap(policyVersion) else {
-                throw StoreError.actionFailed(action: action.id, cause: .malformed("the new policy_version is not policy@version"))
+                throw StoreError.actionFailed(
+                    action: action.id, cause: .malformed("the new policy_version is not policy@version"))
             }
             let policy = parameter(.text(reference.policy))
             let version = parameter(.integer(Int64(reference.version)))
@@ -163,30 +178,37 @@ struct PlanApplier {
             // A missing version matches no row (and fails the action) instead of unlinking it.
             condition = " AND \(versionID) IS NOT NULL"
         }
-        let params = action.change("params").map { "\(parameter(.json(($0.after ?? .object([:])).canonicalText)))::jsonb" } ?? "config->'params'"
+        let params =
+            action.change("params").map { "\(parameter(.json(($0.after ?? .object([:])).canonicalText)))::jsonb" }
+            ?? "config->'params'"
         assignments.append("config = jsonb_build_object('policy_version_id', \(versionID)::text, 'params', \(params))")
         if action.change("retired_at") != nil { assignments.append("retired_at = NULL") }
         if let path = action.source?.path { assignments.append("source_path = \(parameter(.text(path)))") }
         return Statement(
-            sql: "UPDATE exp.variants SET \(assignments.joined(separator: ", ")) WHERE experiment_id = (SELECT id FROM exp.experiments WHERE name = $1) AND name = $2\(condition)",
+            sql:
+                "UPDATE exp.variants SET \(assignments.joined(separator: ", ")) WHERE experiment_id = (SELECT id FROM exp.experiments WHERE name = $1) AND name = $2\(condition)",
             parameters: parameters)
     }
 
     /// An UPDATE of the changed fields that map to `columns` (field name to column name).
     private func update(
-        _ table: String, where condition: String, _ keys: [PostgresValue], _ action: PlannedAction, columns: [String: String]
+        _ table: String, where condition: String, _ keys: [PostgresValue], _ action: PlannedAction,
+        columns: [String: String]
     ) throws -> Statement {
         var parameters = keys + [.text(commit)]
         var assignments = ["updated_at = now()", "source_commit = $\(parameters.count)"]
         for change in action.changes {
             guard let column = columns[change.field] else {
-                throw StoreError.actionFailed(action: action.id, cause: .malformed("this version of expctl has no column for \(change.field)"))
+                throw StoreError.actionFailed(
+                    action: action.id, cause: .malformed("this version of expctl has no column for \(change.field)"))
             }
             parameters.append(text(change.after))
             let cast = column.hasSuffix("_at") ? "::timestamptz" : ""
             assignments.append("\(column) = $\(parameters.count)\(cast)")
         }
-        return Statement(sql: "UPDATE \(table) SET \(assignments.joined(separator: ", ")) WHERE \(condition)", parameters: parameters)
+        return Statement(
+            sql: "UPDATE \(table) SET \(assignments.joined(separator: ", ")) WHERE \(condition)", parameters: parameters
+        )
     }
 
     private func text(_ value: JSONValue?) -> PostgresValue {

@@ -6,22 +6,30 @@ import Testing
 struct CrossFileRulesTests {
     @Test func oneTrainingCannotFeedTwoPolicyVersions() {
         let diagnostics = validate(replacing: [
-            "policies.yaml": validTree["policies.yaml"]! + "\n      - version: 3\n        mlflow_model_name: planner_model\n        training: planner-2025-01-10\n"
+            "policies.yaml": validTree["policies.yaml"]!
+                + "\n      - version: 3\n        mlflow_model_name: planner_model\n        training: planner-2025-01-10\n"
         ])
         expectSingleError(
-            diagnostics, at: "policies.yaml:10:9", message: "training 'planner-2025-01-10' already feeds planner_policy@2",
+            diagnostics, at: "policies.yaml:10:9",
+            message: "training 'planner-2025-01-10' already feeds planner_policy@2",
             hint: "declare a separate training", field: "training")
     }
 
     @Test func trainingDeclaredForAnotherPolicy() {
         let diagnostics = validate(replacing: [
-            "other.yaml": "policies:\n  - name: ranker_policy\n    versions:\n      - { version: 1, mlflow_model_name: planner_model, training: planner-2025-01-10 }\n",
+            "other.yaml":
+                "policies:\n  - name: ranker_policy\n    versions:\n      - { version: 1, mlflow_model_name: planner_model, training: planner-2025-01-10 }\n",
             "policies.yaml": validTree["policies.yaml"]!.replacingFirst(
-                "      - version: 2\n        mlflow_model_name: planner_model\n        training: planner-2025-01-10", with: ""),
-            "experiments/planner.yaml": validTree["experiments/planner.yaml"]!.replacingFirst("planner_policy@2", with: "planner_policy@1"),
+                "      - version: 2\n        mlflow_model_name: planner_model\n        training: planner-2025-01-10",
+                with: ""),
+            "experiments/planner.yaml": validTree["experiments/planner.yaml"]!.replacingFirst(
+                "planner_policy@2", with: "planner_policy@1"),
         ])
         expectSingleError(
-            diagnostics, at: "other.yaml:4:9", message: "training 'planner-2025-01-10' is declared for policy 'planner_policy' (training.yaml:2:11), not 'ranker_policy'")
+            diagnostics, at: "other.yaml:4:9",
+            message:
+                "training 'planner-2025-01-10' is declared for policy 'planner_policy' (training.yaml:2:11), not 'ranker_policy'"
+        )
     }
 
     @Test func gatesDeclaredTwiceAlsoWhenOneIsInvalid() {
@@ -29,26 +37,29 @@ struct CrossFileRulesTests {
             "gates-a.yaml": "gates:\n  offline:\n    alpha: 2\n",
             "gates-b.yaml": "gates:\n  online:\n    alpha: 0.05\n",
         ])
-        #expect(diagnostics.map(\.message) == [
-            "alpha 2 must be between 0 and 1 (exclusive)", "gates are declared more than once (first at gates-a.yaml:2:3)",
-        ])
+        #expect(
+            diagnostics.map(\.message) == [
+                "alpha 2 must be between 0 and 1 (exclusive)",
+                "gate profile 'default' is defined twice: here and at gates-a.yaml:2:3",
+            ])
     }
 
     @Test func nameDefinedTwiceAlsoWhenOneDefinitionIsInvalid() {
         let diagnostics = validate(replacing: [
             "experiments/z.yaml": """
-                experiments:
-                  - name: planner_policy_exp
-                    unit_type: user
-                    variants:
-                      - { name: a, allocation: 0.5, policy_version: planner_policy@1 }
-                      - { name: a, allocation: 0.5, policy_version: planner_policy@1 }
-                """
+            experiments:
+              - name: planner_policy_exp
+                unit_type: user
+                variants:
+                  - { name: a, allocation: 0.5, policy_version: planner_policy@1 }
+                  - { name: a, allocation: 0.5, policy_version: planner_policy@1 }
+            """
         ])
-        #expect(diagnostics.map(\.message) == [
-            "experiment 'planner_policy_exp' is defined twice: here and at experiments/planner.yaml:2:11",
-            "variant 'a' is repeated in this experiment (first at line 5)",
-        ])
+        #expect(
+            diagnostics.map(\.message) == [
+                "experiment 'planner_policy_exp' is defined twice: here and at experiments/planner.yaml:2:11",
+                "variant 'a' is repeated in this experiment (first at line 5)",
+            ])
         #expect(diagnostics.first?.location.description == "experiments/z.yaml:2:11")
     }
 
@@ -60,7 +71,8 @@ struct CrossFileRulesTests {
     @Test func weightsSumMessageIsStable() {
         for _ in 0..<3 {
             let diagnostics = validate(replacing: [
-                "gates.yaml": "gates:\n  offline:\n    weights: { a: 0.4, b: 0.2, c: 0.08, d: 0.1 }\n"
+                "gates.yaml":
+                    "gates:\n  offline:\n    weights: { plan_alignment_score: 0.4, meal_diversity_score: 0.2, leftovers_utility_score: 0.08, edit_distance_score: 0.1 }\n"
             ])
             #expect(diagnostics.first?.message == "weights sum to 0.78, not 1")
         }
@@ -68,7 +80,8 @@ struct CrossFileRulesTests {
 
     @Test func allocationHintNeverSuggestsZero() {
         let diagnostics = validate(replacing: [
-            "experiments/planner.yaml": validTree["experiments/planner.yaml"]!.replacingFirst("allocation: 0.1\n", with: "allocation: 0.00001\n")
+            "experiments/planner.yaml": validTree["experiments/planner.yaml"]!.replacingFirst(
+                "allocation: 0.1\n", with: "allocation: 0.00001\n")
         ])
         #expect(diagnostics.first?.hint?.hasSuffix("e.g. 0.0001") == true)
     }

@@ -8,7 +8,10 @@ struct FileRulesTests {
     @Test func validTreeHasNoDiagnostics() {
         let (state, diagnostics) = validate(validTree)
         #expect(diagnostics.isEmpty, "\(diagnostics.map(describe))")
-        #expect(state.counts == ResourceCounts(experiments: 1, variants: 2, policies: 1, policyVersions: 2, trainings: 1, promotions: 1))
+        #expect(
+            state.counts
+                == ResourceCounts(
+                    experiments: 1, variants: 2, policies: 1, policyVersions: 2, trainings: 1, promotions: 1))
         #expect(state.experiments[0].baseline == "control")
         #expect(state.experiments[0].variants[1].allocation == Allocation(buckets: 1_000))
         #expect(state.trainings[0].learningRate == 1.0e-4)
@@ -43,12 +46,15 @@ struct FileRulesTests {
 
     @Test func unknownTopLevelKeyGetsDidYouMean() {
         let diagnostics = validate(replacing: ["extra.yaml": "experiment:\n  - name: x\n"])
-        expectSingleError(diagnostics, at: "extra.yaml:1:1", message: "unknown field 'experiment'", hint: "did you mean `experiments`?")
+        expectSingleError(
+            diagnostics, at: "extra.yaml:1:1", message: "unknown field 'experiment'",
+            hint: "did you mean `experiments`?")
     }
 
     @Test func unknownFieldGetsDidYouMean() {
         let diagnostics = validate(replacing: [
-            "experiments/planner.yaml": validTree["experiments/planner.yaml"]!.replacingFirst("allocation: 0.1", with: "alocation: 0.1")
+            "experiments/planner.yaml": validTree["experiments/planner.yaml"]!.replacingFirst(
+                "allocation: 0.1", with: "alocation: 0.1")
         ])
         // Only the misspelt key: that allocation is then missing goes without saying.
         #expect(diagnostics.count == 1)
@@ -62,7 +68,8 @@ struct FileRulesTests {
 
     @Test func repeatedKeyNamesBothLines() {
         let diagnostics = validate(replacing: [
-            "promotions.yaml": "promotions:\n  - model: planner_model\n    version: 1\n    version: 2\n    stage: production\n"
+            "promotions.yaml":
+                "promotions:\n  - model: planner_model\n    version: 1\n    version: 2\n    stage: production\n"
         ])
         let diagnostic = expectSingleError(diagnostics, at: "promotions.yaml:4:5", message: "'version' is repeated")
         #expect(diagnostic?.message.contains("line 3") == true)
@@ -72,9 +79,12 @@ struct FileRulesTests {
         let diagnostics = validate(replacing: [
             "training.yaml": validTree["training.yaml"]!.replacingFirst("epochs: 3", with: "epochs: \"3\"")
         ])
-        expectSingleError(diagnostics, at: "training.yaml:9:13", message: "expected an integer, found a string", hint: "remove the quotes", field: "epochs")
+        expectSingleError(
+            diagnostics, at: "training.yaml:9:13", message: "expected an integer, found a string",
+            hint: "remove the quotes", field: "epochs")
         let listWhereMapping = validate(replacing: ["x.yaml": "experiments: {name: x}\n"])
-        expectSingleError(listWhereMapping, at: "x.yaml:1:14", message: "expected a list, found a mapping", field: "experiments")
+        expectSingleError(
+            listWhereMapping, at: "x.yaml:1:14", message: "expected a list, found a mapping", field: "experiments")
         let notAMapping = validate(replacing: ["x.yaml": "- just\n- a list\n"])
         expectSingleError(notAMapping, at: "x.yaml:1:1", message: "expected a desired-state file")
     }
@@ -114,7 +124,9 @@ struct FileRulesTests {
             "gates-a.yaml": "gates:\n  online:\n    alpha: 0.05\n",
             "gates-b.yaml": "gates:\n  offline:\n    alpha: 0.01\n",
         ])
-        expectSingleError(diagnostics, at: "gates-b.yaml:2:3", message: "declared more than once (first at gates-a.yaml:2:3)")
+        expectSingleError(
+            diagnostics, at: "gates-b.yaml:2:3",
+            message: "gate profile 'default' is defined twice: here and at gates-a.yaml:2:3")
     }
 
     @Test func nonYAMLFilesAreNotDesiredState() {
