@@ -42,6 +42,9 @@ let package = Package(
             name: "ExpctlDesiredState",
             dependencies: ["ExpctlYAML", "ExpctlModel"],
             swiftSettings: strictSettings),
+        // The statistics of the evaluation gates: distributions, paired tests, always-valid
+        // inference (confidence sequences, mSPRT), non-inferiority and SRM checks. Pure.
+        .target(name: "ExpctlStatistics", swiftSettings: strictSettings),
         // The planner: desired state against actual state gives a plan of typed actions. Pure.
         .target(name: "ExpctlPlan", dependencies: ["ExpctlModel"], swiftSettings: strictSettings),
         // The typed dataset row, expctl's builtin reference model and the offline replay scorer. Pure.
@@ -110,6 +113,7 @@ let package = Package(
             dependencies: [
                 "BenchmarkSupport", "ExpctlDesiredState", "ExpctlGit", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlMLflow",
                 "ExpctlHTTP", "ExpctlReconciler", "ExpctlDatasets", "ExpctlSimulation", "ExpctlTraining",
+                "ExpctlStatistics",
             ],
             swiftSettings: strictSettings),
 
@@ -118,6 +122,10 @@ let package = Package(
         .testTarget(
             name: "ExpctlParquetTests", dependencies: ["ExpctlParquet"], exclude: ["read_parquet.py"],
             swiftSettings: strictSettings),
+        // Test vectors of docs/gates and parity with scipy.stats (live, or the committed reference).
+        .testTarget(
+            name: "ExpctlStatisticsTests", dependencies: ["ExpctlStatistics"],
+            exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(name: "ExpctlRedactionTests", dependencies: ["ExpctlRedaction"], swiftSettings: strictSettings),
         .testTarget(
             name: "ExpctlDesiredStateTests",

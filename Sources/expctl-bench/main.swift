@@ -4,10 +4,12 @@
 //   swift run -c release expctl-bench apply [--experiments N] [--variants N] [--database-url URL]
 //   swift run -c release expctl-bench jobs [--events N] [--rounds N] [--database-url URL]
 //   swift run -c release expctl-bench mlflow --database-url URL --mlflow-url URL [--versions N] [--requests N] [--rounds N] [--parallelism N]
+//   swift run -c release expctl-bench gates-aa [--experiments K] [--seed N]
 import BenchmarkSupport
 import Foundation
 
 var arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "gates-aa" { exit(GateStatisticsBenchmark.main(Array(arguments.dropFirst()))) }
 if arguments.first == "mlflow" {
     arguments.removeFirst()
     var options = ["--versions": "1000", "--requests": "500", "--rounds": "3", "--parallelism": "4"]
@@ -89,6 +91,7 @@ guard arguments.first == "validate" else {
     print("usage: expctl-bench validate [--files N] [--changes N] [--repetitions N] [--layout nested|flat|both]")
     print("       expctl-bench apply [--experiments N] [--variants N] [--database-url URL]")
     print("       expctl-bench mlflow [--database-url URL] [--mlflow-url URL] [--versions N] [--requests N] [--rounds N] [--parallelism N]")
+    print("       \(GateStatisticsBenchmark.usage.dropFirst("usage: ".count))")
     exit(2)
 }
 arguments.removeFirst()

@@ -1,0 +1,63 @@
+/// What a reconciler keeps of an always-valid test between passes, so that checking on every
+/// pass stays valid: the running minimum of the p-values, the running intersection of the
+/// bounds (both valid at every look at once, so their extremes are too; Optimizely reports
+/// the same), and a sticky `failed` flag that no later look clears.
+///
+/// The test and the guardrail are part of the state: a state is only meaningful for the test
+/// that produced it, so a changed test (an edited α or N*) shows as `state.test != test`, and
+/// the gate engine starts a new state.
+public struct AlwaysValidState: Sendable, Hashable, Codable {
+    public let test: AlwaysValidTest
+    /// The margin whose `.fails` sets `failed` (`maxRegression: 0` for an online goal).
+    public let guardrail: NonInferiorityMargin
+    /// Looks counted so far.
+    public private(set) var looks = 0
+    /// N of the last counted look: a pass with no more units adds no look.
+    public private(set) var lastTotalUnits = 0
+    public private(set) var minimumPValue = 1.0
+    public private(set) var maximumLogLikelihoodRatio = -Double.infinity
+    /// The largest lower bound and the smallest upper bound seen.
+    public private(set) var lower = -Double.infinity
+    public private(set) var upper = Double.infinity
+    /// Set when the intersected bounds fail the guardrail; never cleared.
+    public private(set) var failed = false
+
+    public init(test: AlwaysValidTest, guardrail: NonInferiorityMargin) {
+        self.test = test
+        self.guardrail = guardrail
+    }
+
+    /// Counts `look` if it has new units and enough of them in each arm, and returns its own
+    /// result; returns nil (and changes nothing) otherwise.
+    @discardableResult
+    public mutating func update(with look: SequentialLook) -> AlwaysValidLookResult? {
+        guard look.totalUnits > lastTotalUnits,
+            min(look.baselineUnits, look.candidateUnits) >= test.minimumUnitsPerArm
+        else { return nil }
+        let result = test.evaluate(look)
+        looks += 1
+        lastTotalUnits = look.totalUnits
+        minimumPValue = min(minimumPValue, result.pValue)
+        maximumLogLikelihoodRatio = max(maximumLogLikelihoodRatio, result.logLikelihoodRatio)
+        lower = max(lower, result.lower)
+        upper = min(upper, result.upper)
+        if guardrail.verdict(lower: lower, upper: upper) == .fails { failed = true }
+        return result
+    }
+
+    /// The state after `look`, leaving this one as it is.
+    public func updated(with look: SequentialLook) -> AlwaysValidState {
+        var next = self
+        next.update(with: look)
+        return next
+    }
+
+    /// Whether H0 (effect = `test.nullValue`, in the direction of `test.alternative`) has been
+    /// rejected at some look: the running-minimum p at most α.
+    public var rejectsNull: Bool { minimumPValue <= test.alpha }
+
+    /// The guardrail's verdict from the intersected bounds; `.fails` once `failed`.
+    public var verdict: NonInferiorityVerdict {
+        failed ? .fails : guardrail.verdict(lower: lower, upper: upper)
+    }
+}
