@@ -15,10 +15,10 @@ public struct AlwaysValidState: Sendable, Hashable, Codable {
     /// N of the last counted look: a pass with no more units adds no look.
     public private(set) var lastTotalUnits = 0
     public private(set) var minimumPValue = 1.0
-    public private(set) var maximumLogLikelihoodRatio = -Double.infinity
-    /// The largest lower bound and the smallest upper bound seen.
-    public private(set) var lower = -Double.infinity
-    public private(set) var upper = Double.infinity
+    /// nil before the first look. Optionals rather than infinities, which JSON cannot hold.
+    public private(set) var maximumLogLikelihoodRatio: Double?
+    private var largestLower: Double?
+    private var smallestUpper: Double?
     /// Set when the intersected bounds fail the guardrail; never cleared.
     public private(set) var failed = false
 
@@ -38,9 +38,9 @@ public struct AlwaysValidState: Sendable, Hashable, Codable {
         looks += 1
         lastTotalUnits = look.totalUnits
         minimumPValue = min(minimumPValue, result.pValue)
-        maximumLogLikelihoodRatio = max(maximumLogLikelihoodRatio, result.logLikelihoodRatio)
-        lower = max(lower, result.lower)
-        upper = min(upper, result.upper)
+        maximumLogLikelihoodRatio = max(maximumLogLikelihoodRatio ?? -.infinity, result.logLikelihoodRatio)
+        largestLower = max(lower, result.lower)
+        smallestUpper = min(upper, result.upper)
         if guardrail.verdict(lower: lower, upper: upper) == .fails { failed = true }
         return result
     }
@@ -51,6 +51,11 @@ public struct AlwaysValidState: Sendable, Hashable, Codable {
         next.update(with: look)
         return next
     }
+
+    /// The largest lower bound seen; −∞ before the first look.
+    public var lower: Double { largestLower ?? -.infinity }
+    /// The smallest upper bound seen; +∞ before the first look.
+    public var upper: Double { smallestUpper ?? .infinity }
 
     /// Whether H0 (effect = `test.nullValue`, in the direction of `test.alternative`) has been
     /// rejected at some look: the running-minimum p at most α.

@@ -1,4 +1,5 @@
 import ExpctlStatistics
+import Foundation
 import Testing
 
 @Suite("The always-valid state kept between reconcile passes, and guardrails")
@@ -42,6 +43,16 @@ struct AlwaysValidStateTests {
         #expect(state.minimumPValue == results.map(\.pValue).min())
         // The last look alone is centred on 0; the intersection remembers the third.
         #expect(state.upper < results[3].upper)
+    }
+
+    @Test func theStateSurvivesAJSONRoundTripBeforeAndAfterLooks() throws {
+        var state = AlwaysValidState(test: Self.test, guardrail: NonInferiorityMargin(direction: .lowerIsBetter))
+        let encoder = JSONEncoder()
+        #expect(try JSONDecoder().decode(AlwaysValidState.self, from: encoder.encode(state)) == state)
+        state.update(with: try Self.look(units: 1000, baselineRate: 0.8, candidateRate: 0.78))
+        let decoded = try JSONDecoder().decode(AlwaysValidState.self, from: encoder.encode(state))
+        #expect(decoded == state)
+        #expect(decoded.lower.isFinite && decoded.upper.isFinite)
     }
 
     @Test func failedIsStickyAfterASignificantRegression() throws {
