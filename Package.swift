@@ -46,7 +46,7 @@ let package = Package(
         // inference (confidence sequences, mSPRT), non-inferiority and SRM checks. Pure.
         .target(name: "ExpctlStatistics", swiftSettings: strictSettings),
         // The planner: desired state against actual state gives a plan of typed actions. Pure.
-        .target(name: "ExpctlPlan", dependencies: ["ExpctlModel"], swiftSettings: strictSettings),
+        .target(name: "ExpctlPlan", dependencies: ["ExpctlModel", "ExpctlStatistics"], swiftSettings: strictSettings),
         // The typed dataset row, expctl's builtin reference model and the offline replay scorer. Pure.
         .target(name: "ExpctlTraining", dependencies: ["ExpctlModel"], swiftSettings: strictSettings),
         // The git source: reads desired state at a ref through libgit2, no checkout.
@@ -132,7 +132,8 @@ let package = Package(
             dependencies: ["ExpctlDesiredState", "ExpctlModel", "ExpctlYAML"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "ExpctlPlanTests", dependencies: ["ExpctlPlan", "ExpctlModel", "ExpctlDesiredState", "PlanningTestSupport"],
+            name: "ExpctlPlanTests",
+            dependencies: ["ExpctlPlan", "ExpctlModel", "ExpctlDesiredState", "ExpctlStatistics", "PlanningTestSupport"],
             exclude: ["Golden"], swiftSettings: strictSettings),
         .testTarget(
             name: "ExpctlTrainingTests", dependencies: ["ExpctlTraining", "ExpctlModel"], swiftSettings: strictSettings),
