@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "ExpctlPostgres", dependencies: ["CLibPQ", "ExpctlRedaction"], swiftSettings: strictSettings),
         // The `exp` schema as expctl's state store: migrations, actual state, transactional apply.
         .target(
-            name: "ExpctlStore", dependencies: ["ExpctlPostgres", "ExpctlPlan", "ExpctlModel"],
+            name: "ExpctlStore", dependencies: ["ExpctlPostgres", "ExpctlPlan", "ExpctlModel", "ExpctlStatistics"],
             swiftSettings: strictSettings),
         // Datasets: the store (a folder), the build from exp.events and the domain views streamed
         // through COPY into data.jsonl and training.parquet, and the files that describe them.

@@ -275,10 +275,11 @@ enum GatesDecoder {
 
     private static func significance(_ reader: MappingReader, context: DecodeContext, scope: Scope) -> Double? {
         guard let value = reader.number("alpha", required: false) else { return nil }
-        guard value > 0, value < 1 else {
+        // Below 0.5: a test at 50% or more would promote on a coin toss.
+        guard value > 0, value < 0.5 else {
             context.error(
                 at: reader.mark(of: "alpha"), scope, field: "alpha",
-                "alpha \(reader.rawText("alpha")) must be between 0 and 1 (exclusive)",
+                "alpha \(reader.rawText("alpha")) must be between 0 and 0.5 (exclusive)",
                 hint: "a significance level such as 0.05")
             return nil
         }

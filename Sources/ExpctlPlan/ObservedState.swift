@@ -12,16 +12,20 @@ public struct ObservedState: Sendable, Hashable {
     /// Which dataset folders that trainings name exist in the dataset store. Not part of the
     /// digests: a folder that goes missing after a plan fails its training's job, loudly.
     public var datasetStore: DatasetStoreObservation
+    /// The gates' evidence and their recorded decisions; not part of the digests either.
+    public var gates: GateObservation
 
     public init(
         database: ActualState = .empty, jobs: JobLedgerState = .empty, registry: RegistryObservation = .skipped,
-        registryModels: [String] = [], datasetStore: DatasetStoreObservation = .notChecked
+        registryModels: [String] = [], datasetStore: DatasetStoreObservation = .notChecked,
+        gates: GateObservation = .empty
     ) {
         self.database = database
         self.jobs = jobs
         self.registry = registry
         self.registryModels = registryModels.sorted()
         self.datasetStore = datasetStore
+        self.gates = gates
     }
 
     /// Whether MLflow was read for at least one model: then apply checks the registry too.

@@ -4,8 +4,9 @@ public import ExpctlPlan
 public import ExpctlStore
 
 /// Reads everything a plan is made from besides git, in one place: the managed rows and the
-/// job ledger from one database snapshot, then the registry state of the models git names,
-/// then which of the undeclared datasets that trainings name are in the dataset store.
+/// job ledger from one database snapshot, the gates' evidence from another, then the registry
+/// state of the models git names, then which of the undeclared datasets that trainings name
+/// are in the dataset store.
 public struct StateObserver {
     public let store: ExpStore
     public let registry: RegistryAccess
@@ -22,8 +23,10 @@ public struct StateObserver {
     /// the registry was not read).
     public func observe(_ desired: DesiredState) throws(PassError) -> (state: ObservedState, registry: (any RegistryPort)?) {
         let rows: (database: ActualState, jobs: JobLedgerState)
+        let gates: GateObservation
         do {
             rows = try store.observeRows()
+            gates = try store.observeGates()
         } catch {
             throw .database(error)
         }
@@ -43,7 +46,7 @@ public struct StateObserver {
         }
         let state = ObservedState(
             database: rows.database, jobs: rows.jobs, registry: observation,
-            registryModels: port == nil ? [] : Array(models), datasetStore: datasetObservation(desired))
+            registryModels: port == nil ? [] : Array(models), datasetStore: datasetObservation(desired), gates: gates)
         return (state, port)
     }
 

@@ -46,6 +46,16 @@ public final class ExpStore {
         (try ActualStateReader.read(connection), try jobs.read())
     }
 
+    /// The gates' evidence and latest decisions, in a read-only snapshot of their own (empty
+    /// before the first migration).
+    public func observeGates() throws -> GateObservation {
+        guard try isMigrated() else { return .empty }
+        return try connection.transaction {
+            try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return try GateEvidenceReader.read(connection)
+        }
+    }
+
     /// The actual state alone (tests and benchmarks).
     public func actualState() throws -> ActualState { try observeRows().database }
 

@@ -39,7 +39,7 @@ struct CrossFileRulesTests {
         ])
         #expect(
             diagnostics.map(\.message) == [
-                "alpha 2 must be between 0 and 1 (exclusive)",
+                "alpha 2 must be between 0 and 0.5 (exclusive)",
                 "gate profile 'default' is defined twice: here and at gates-a.yaml:2:3",
             ])
     }

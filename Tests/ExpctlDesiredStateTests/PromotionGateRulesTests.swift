@@ -205,7 +205,7 @@ struct PromotionGateRulesTests {
             "unknown offline metric 'plan_alignment'"
         ),
         ("gates:\n  - name: ranker\n    offlin: {}\n", "gates.yaml:3:5", "unknown field 'offlin'"),
-        ("gates:\n  offline:\n    alpha: 1.5\n", "gates.yaml:3:12", "alpha 1.5 must be between 0 and 1"),
+        ("gates:\n  offline:\n    alpha: 1.5\n", "gates.yaml:3:12", "alpha 1.5 must be between 0 and 0.5"),
         (
             "gates:\n  offline:\n    min_constraint_respect: 2\n", "gates.yaml:3:29",
             "min_constraint_respect 2 is outside 0..1"

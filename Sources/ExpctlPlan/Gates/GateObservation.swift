@@ -1,0 +1,62 @@
+public import ExpctlModel
+
+/// What the gates read besides git and the rest of the observed state: the recorded offline
+/// evaluations, the running experiments' online data, and each gate's latest recorded decision.
+/// Not part of a saved plan's digests: evidence grows between a plan and its apply, and a
+/// plan shows the evidence it was made with.
+public struct GateObservation: Sendable, Hashable {
+    public var evaluations: [OfflineEvaluation]
+    /// By experiment name.
+    public var online: [String: OnlineExperimentData]
+    /// The latest decision per gate and subject.
+    public var decisions: [GateSubject: RecordedGateDecision]
+
+    public init(
+        evaluations: [OfflineEvaluation] = [], online: [String: OnlineExperimentData] = [:],
+        decisions: [GateSubject: RecordedGateDecision] = [:]
+    ) {
+        self.evaluations = evaluations
+        self.online = online
+        self.decisions = decisions
+    }
+
+    public static let empty = GateObservation()
+
+    /// The evaluation of `model` `version` against `baseline` on `dataset` (the one the
+    /// evaluation job of its training records), if it was recorded.
+    public func evaluation(model: String, version: String, baseline: String?, dataset: String) -> OfflineEvaluation? {
+        evaluations.last {
+            $0.model == model && $0.version == version && $0.baselineVersion == baseline && $0.datasetVersion == dataset
+        }
+    }
+}
+
+/// A gate and what it judges.
+public struct GateSubject: Sendable, Hashable, Comparable {
+    public var kind: GateKind
+    public var subject: String
+
+    public init(kind: GateKind, subject: String) {
+        self.kind = kind
+        self.subject = subject
+    }
+
+    public static func < (lhs: GateSubject, rhs: GateSubject) -> Bool {
+        (lhs.kind.rawValue, lhs.subject) < (rhs.kind.rawValue, rhs.subject)
+    }
+}
+
+/// A row of `exp.gate_decisions` as the next pass reads it back.
+public struct RecordedGateDecision: Sendable, Hashable {
+    public var verdict: GateVerdict
+    /// The digest of the material evidence (`GateRecord.materialDigest`).
+    public var evidenceDigest: String
+    /// The online tests' state the decision left.
+    public var state: JSONValue?
+
+    public init(verdict: GateVerdict, evidenceDigest: String, state: JSONValue? = nil) {
+        self.verdict = verdict
+        self.evidenceDigest = evidenceDigest
+        self.state = state
+    }
+}

@@ -1,0 +1,101 @@
+import ExpctlModel
+import ExpctlPlan
+import ExpctlPostgres
+import ExpctlStatistics
+
+/// Reads what the gates judge from the `exp` schema, aggregated in PostgreSQL: the offline
+/// replays with their per-row differences reduced to (n, mean, M2) per metric, the running
+/// experiments' units and per-unit metric sums per variant, and each gate's latest decision.
+enum GateEvidenceReader {
+    static func read(_ connection: PostgresConnection) throws -> GateObservation {
+        GateObservation(
+            evaluations: try evaluations(connection), online: try OnlineEvidenceQuery.read(connection),
+            decisions: try decisions(connection))
+    }
+
+    /// The replay metrics whose per-row differences the paired tests need.
+    static let replayMetrics = OfflineGates.replayMetrics
+
+    static func evaluations(_ connection: PostgresConnection) throws -> [OfflineEvaluation] {
+        let differences = replayMetrics.map { metric in
+            """
+            avg(c.\(metric) - b.\(metric)) AS \(metric)_mean,
+                       coalesce(var_samp(c.\(metric) - b.\(metric)), 0) * (count(*) - 1) AS \(metric)_m2
+            """
+        }.joined(separator: ",\n           ")
+        let result = try connection.execute(
+            """
+            SELECT r.mlflow_model_name, r.mlflow_model_version, r.baseline_model_version, r.dataset_version,
+                   r.dataset_digest, r.rows, r.offline_eval_score, r.baseline_offline_eval_score, r.metrics::text,
+                   r.baseline_metrics::text, d.*
+            FROM exp.offline_replay_results r
+            LEFT JOIN LATERAL (
+                SELECT count(*) AS paired_rows,
+                       \(differences)
+                FROM exp.offline_replay_rows c
+                JOIN exp.offline_replay_rows b
+                  ON b.result_id = c.result_id AND b.row_id = c.row_id AND b.model_role = 'baseline'
+                WHERE c.result_id = r.id AND c.model_role = 'candidate'
+            ) d ON true
+            WHERE r.scorer_version = $1
+            ORDER BY r.created_at, r.id
+            """, [.text(EvaluationIdentity.scorerVersion)])
+        return try result.rows.indices.map { row in
+            func text(_ column: String) throws -> String {
+                guard let value = result.string(row, column) else {
+                    throw StoreError.corruptRow(table: "exp.offline_replay_results", detail: "\(column) is NULL")
+                }
+                return value
+            }
+            let paired = Int(result.int(row, "paired_rows") ?? 0)
+            var moments: [String: RunningMoments] = [:]
+            if paired > 0 {
+                for metric in replayMetrics {
+                    guard let mean = result.double(row, "\(metric)_mean"), let m2 = result.double(row, "\(metric)_m2")
+                    else { continue }
+                    moments[metric] = RunningMoments(count: paired, mean: mean, sumOfSquaredDeviations: max(0, m2))
+                }
+            }
+            return OfflineEvaluation(
+                model: try text("mlflow_model_name"), version: try text("mlflow_model_version"),
+                baselineVersion: result.string(row, "baseline_model_version"),
+                datasetVersion: try text("dataset_version"), datasetDigest: result.string(row, "dataset_digest"),
+                rows: Int(result.int(row, "rows") ?? 0),
+                candidateScore: result.double(row, "offline_eval_score") ?? 0,
+                baselineScore: result.double(row, "baseline_offline_eval_score"),
+                candidateMeans: means(result.string(row, "metrics")),
+                baselineMeans: means(result.string(row, "baseline_metrics")), differences: moments)
+        }
+    }
+
+    private static func means(_ text: String?) -> [String: Double] {
+        guard let text, case .object(let fields)? = JSONValue(parsing: text) else { return [:] }
+        return fields.compactMapValues { value in
+            switch value {
+            case .double(let number): number
+            case .integer(let number): Double(number)
+            default: nil
+            }
+        }
+    }
+
+    static func decisions(_ connection: PostgresConnection) throws -> [GateSubject: RecordedGateDecision] {
+        let result = try connection.execute(
+            """
+            SELECT DISTINCT ON (subject, gate) subject, gate, verdict, evidence_digest, evidence->'state' AS state
+            FROM exp.gate_decisions
+            WHERE gate IN ('offline', 'online')
+            ORDER BY subject, gate, id DESC
+            """)
+        var decisions: [GateSubject: RecordedGateDecision] = [:]
+        for row in result.rows.indices {
+            guard let subject = result.string(row, "subject"), let gate = result.string(row, "gate").flatMap(GateKind.init),
+                let verdict = result.string(row, "verdict").flatMap(GateVerdict.init),
+                let digest = result.string(row, "evidence_digest")
+            else { throw StoreError.corruptRow(table: "exp.gate_decisions", detail: "a row lacks its subject or verdict") }
+            decisions[GateSubject(kind: gate, subject: subject)] = RecordedGateDecision(
+                verdict: verdict, evidenceDigest: digest, state: result.string(row, "state").flatMap { JSONValue(parsing: $0) })
+        }
+        return decisions
+    }
+}

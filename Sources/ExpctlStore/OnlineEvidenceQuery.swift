@@ -1,0 +1,97 @@
+import ExpctlModel
+import ExpctlPlan
+import ExpctlPostgres
+import ExpctlStatistics
+
+/// The online gate's reads: for each running experiment and variant, its units (from
+/// `exp.assignments`: the variant a unit was assigned, whatever its events say) and, per
+/// metric, the sums over units of each unit's numerator and denominator (docs/gates.md):
+///
+/// | metric | numerator per unit | denominator per unit |
+/// | --- | --- | --- |
+/// | plan_acceptance_rate | plans accepted | plans generated |
+/// | edit_count | Σ `edit_count` of accepted plans | plans accepted |
+/// | validator_intervention_rate | Σ `validator_interventions` | plans generated |
+/// | latency_ms | Σ `latency_ms` | plans generated |
+/// | cost_usd | Σ `cost_usd` | plans generated |
+///
+/// One statement: per-unit values first, then per-variant sums, so that a later issue can
+/// read the same sums from per-unit aggregates kept up to date at scale.
+enum OnlineEvidenceQuery {
+    /// (metric, numerator column, denominator column) of the per-unit values.
+    static let metrics: [(name: String, numerator: String, denominator: String)] = [
+        ("plan_acceptance_rate", "accepted", "generated"),
+        ("edit_count", "edits", "accepted"),
+        ("validator_intervention_rate", "interventions", "generated"),
+        ("latency_ms", "latency", "generated"),
+        ("cost_usd", "cost", "generated"),
+    ]
+
+    static var sql: String {
+        let sums = metrics.map { metric in
+            let (m, d) = (metric.numerator, metric.denominator)
+            return "sum(\(m)) AS \(metric.name)_m, sum(\(d)) AS \(metric.name)_d, sum(\(m) * \(m)) AS \(metric.name)_mm, "
+                + "sum(\(d) * \(d)) AS \(metric.name)_dd, sum(\(m) * \(d)) AS \(metric.name)_md"
+        }.joined(separator: ",\n       ")
+        return """
+            WITH running AS (
+                SELECT e.id, e.name, (SELECT max(v.updated_at) FROM exp.variants v WHERE v.experiment_id = e.id) AS phase
+                FROM exp.experiments e
+                WHERE e.status = 'running' AND e.archived_at IS NULL
+            ), per_unit AS (
+                SELECT a.experiment_id, a.variant_id, a.unit_id, a.assigned_at,
+                       count(ev.id) FILTER (WHERE ev.event_type = 'plan_generated')::float8 AS generated,
+                       count(ev.id) FILTER (WHERE ev.event_type = 'plan_accepted')::float8 AS accepted,
+                       coalesce(sum((ev.metrics->>'edit_count')::float8)
+                                FILTER (WHERE ev.event_type = 'plan_accepted'), 0) AS edits,
+                       coalesce(sum((ev.metrics->>'validator_interventions')::float8)
+                                FILTER (WHERE ev.event_type = 'plan_generated'), 0) AS interventions,
+                       coalesce(sum((ev.metrics->>'latency_ms')::float8)
+                                FILTER (WHERE ev.event_type = 'plan_generated'), 0) AS latency,
+                       coalesce(sum((ev.metrics->>'cost_usd')::float8)
+                                FILTER (WHERE ev.event_type = 'plan_generated'), 0) AS cost
+                FROM exp.assignments a
+                JOIN running r ON r.id = a.experiment_id
+                LEFT JOIN exp.events ev
+                       ON ev.experiment_id = a.experiment_id AND ev.unit_id = a.unit_id
+                      AND ev.event_type IN ('plan_generated', 'plan_accepted')
+                GROUP BY a.experiment_id, a.variant_id, a.unit_id, a.assigned_at
+            ), latest AS (
+                SELECT experiment_id, max(assigned_at) AS last_assigned FROM per_unit GROUP BY experiment_id
+            )
+            SELECT r.name AS experiment, v.name AS variant, count(*) AS units,
+                   count(*) FILTER (WHERE p.assigned_at >= r.phase) AS units_this_phase,
+                   count(*) FILTER (WHERE p.assigned_at > l.last_assigned - interval '1 day') AS units_last_day,
+                   \(sums)
+            FROM per_unit p
+            JOIN running r ON r.id = p.experiment_id
+            JOIN latest l ON l.experiment_id = p.experiment_id
+            JOIN exp.variants v ON v.id = p.variant_id
+            GROUP BY r.name, v.name
+            ORDER BY r.name, v.name
+            """
+    }
+
+    static func read(_ connection: PostgresConnection) throws -> [String: OnlineExperimentData] {
+        let result = try connection.execute(sql)
+        var experiments: [String: OnlineExperimentData] = [:]
+        for row in result.rows.indices {
+            guard let experiment = result.string(row, "experiment"), let variant = result.string(row, "variant") else {
+                continue
+            }
+            let units = Int(result.int(row, "units") ?? 0)
+            var sums: [String: RatioSums] = [:]
+            for metric in metrics {
+                func value(_ suffix: String) -> Double { result.double(row, "\(metric.name)_\(suffix)") ?? 0 }
+                sums[metric.name] = RatioSums(
+                    units: units, numeratorSum: value("m"), denominatorSum: value("d"), numeratorSumOfSquares: value("mm"),
+                    denominatorSumOfSquares: value("dd"), sumOfProducts: value("md"))
+            }
+            experiments[experiment, default: OnlineExperimentData(experiment: experiment, variants: [:])]
+                .variants[variant] = OnlineVariantData(
+                    variant: variant, units: units, unitsThisPhase: Int(result.int(row, "units_this_phase") ?? 0),
+                    unitsLastDay: Int(result.int(row, "units_last_day") ?? 0), metrics: sums)
+        }
+        return experiments
+    }
+}
