@@ -18,7 +18,8 @@ extension Parser {
         } else if sawDirective {
             throw .syntax("expected '---' after the directives", at: mark, hint: "add a '---' line after them")
         } else if let indent, !atDocumentMarker {
-            root = try parseBlockNode(column: indent, parentIndent: -1, after: nil, depth: 0)
+            root = try parseBlockNode(
+                column: indent, parentIndent: -1, after: nil, separatingTab: tabInIndentation, depth: 0)
         } else {
             root = nil  // empty, or only `...`
         }

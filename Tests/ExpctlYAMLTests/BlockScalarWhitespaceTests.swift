@@ -14,8 +14,8 @@ struct BlockScalarWhitespaceTests {
 
     @Test func tabBeforeTheIndentationIsAnError() {
         let hint = "indent block scalar lines with spaces; a tab is content only after the indentation"
-        expectError(
-            "foo: |\n\t\nbar: 1", .syntax, "tab character used for indentation", line: 2, column: 1, hint: hint)  // Y79Y/000
+        // Y79Y/000
+        expectError("foo: |\n\t\nbar: 1", .syntax, "tab character used for indentation", line: 2, column: 1, hint: hint)
         expectError("a: |\n  x\n \t\nb: 1", .syntax, "tab character used for indentation", line: 3, column: 2)
         expectError("- |\n  x\n\t# c\n- y", .syntax, "tab character used for indentation", line: 3, column: 1)
     }
