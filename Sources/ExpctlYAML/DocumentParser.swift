@@ -5,9 +5,9 @@ extension Parser {
     mutating func parseDocument() throws(YAMLError) -> YAMLNode? {
         var indent = try skipToNextContent()
         var sawDirective = false
-        while indent == 0 && peek() == .percent {  // `%YAML 1.2`, `%TAG ...`: not needed, skipped
+        while indent == 0 && peek() == .percent {
             sawDirective = true
-            skipToLineEnd()
+            try parseDirective()
             indent = try skipToNextContent()
         }
 

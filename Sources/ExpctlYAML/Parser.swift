@@ -27,6 +27,10 @@ struct Parser {
     /// Nodes copied by aliases so far, bounded by `limits.maxAliasExpansion`.
     var aliasExpansion = 0
     var anchors: [String: AnchoredNode] = [:]
+    /// Where the `%YAML` directive is, if there is one.
+    var yamlDirectiveMark: YAMLMark?
+    /// The named tag handles (`!e!`) that `%TAG` directives declare, and where.
+    var tagHandles: [String: YAMLMark] = [:]
 
     /// The last column computed on a non-ASCII line, so that marking many nodes on one long
     /// line costs linear time rather than quadratic.

@@ -11,7 +11,9 @@ public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {
         case aliasExpansion
         /// The bytes are not well-formed UTF-8.
         case invalidUTF8
-        /// Valid YAML that this reader deliberately does not accept (several documents, complex keys).
+        /// Valid YAML that this reader deliberately does not accept (several documents, complex or
+        /// empty keys, YAML versions other than 1.2, unknown directives); the message names the
+        /// construct and the hint says how to write it instead. `syntax` is only for invalid YAML.
         case unsupported
     }
 
