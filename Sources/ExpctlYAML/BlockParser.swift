@@ -38,10 +38,12 @@ extension Parser {
         parentIndent: Int, after indicator: BlockIndicator, depth: Int
     ) throws(YAMLError) -> YAMLNode {
         let emptyMark = mark
+        let blanksStart = pos
         skipBlanks()
         if !atLineEndOrComment {
             return try parseBlockNode(
-                column: pos - lineStart, parentIndent: parentIndent, after: indicator, depth: depth)
+                column: pos - lineStart, parentIndent: parentIndent, after: indicator,
+                separatingTab: bytes[blanksStart..<pos].firstIndex(of: .tab), depth: depth)
         }
         return try parseNodeBelow(
             parentIndent: parentIndent, allowsCompactSequence: indicator == .mappingValue,
@@ -59,37 +61,44 @@ extension Parser {
             indent > parentIndent || indent == parentIndent && allowsCompactSequence && atSequenceEntry
         {
             return try parseBlockNode(
-                column: indent, parentIndent: parentIndent, after: nil, outer: properties, depth: depth)
+                column: indent, parentIndent: parentIndent, after: nil, outer: properties,
+                allowsCompactSequence: allowsCompactSequence, separatingTab: tabInIndentation, depth: depth)
         }
         return makeScalar("", .plain, at: emptyMark, properties)
     }
 
     /// Parses a block node whose content starts at the cursor, at `column` (in bytes) of its line.
     /// `indicator` is what precedes it on that line, nil at the start of a line; `outer` holds
-    /// properties that stood alone on an earlier line.
+    /// properties that stood alone on earlier lines. `allowsCompactSequence` is true for a mapping
+    /// value below its key, whose sequence may start at the key's indentation after a line of
+    /// properties. `separatingTab` is a tab in the blanks before the content: YAML allows it
+    /// before a scalar or flow collection, not as the indentation of a block collection.
     mutating func parseBlockNode(
         column: Int, parentIndent: Int, after indicator: BlockIndicator?,
-        outer: NodeProperties = NodeProperties(), depth: Int
+        outer: NodeProperties = NodeProperties(), allowsCompactSequence: Bool = false,
+        separatingTab: Int? = nil, depth: Int
     ) throws(YAMLError) -> YAMLNode {
         let startMark = mark
         let properties = try parseProperties(inFlow: false)
         if !properties.isEmpty && atLineEndOrComment {
-            guard outer.isEmpty else {
-                throw .syntax(
-                    "a node's anchor and tag must be on one line", at: properties.mark,
-                    hint: "write them together, e.g. '&name !tag'")
-            }
             return try parseNodeBelow(
-                parentIndent: parentIndent, allowsCompactSequence: indicator == .mappingValue,
-                emptyMark: mark, properties: properties, depth: depth)
+                parentIndent: parentIndent, allowsCompactSequence: indicator == .mappingValue || allowsCompactSequence,
+                emptyMark: mark, properties: try merge(outer, properties), depth: depth)
         }
         let compactAllowed = indicator == nil || indicator == .sequenceEntry
+        if atMappingColon {  // `: value` or `!!str : value`
+            guard compactAllowed else {
+                throw .syntax("mapping values are not allowed here", at: mark, hint: "quote the value")
+            }
+            throw .emptyKey(properties, at: startMark)
+        }
         if atSequenceEntry {
             guard compactAllowed else {
                 throw .syntax(
                     "block sequence entries are not allowed here", at: mark,
                     hint: "start the sequence on the next line")
             }
+            if let separatingTab { throw .tabIndentation(at: mark(at: separatingTab)) }
             guard properties.isEmpty else {
                 throw .syntax(
                     "a block sequence cannot start on the line of its anchor or tag", at: mark,
@@ -114,16 +123,18 @@ extension Parser {
                     "mapping values are not allowed here", at: mark,
                     hint: "quote the value")
             }
+            if let separatingTab { throw .tabIndentation(at: mark(at: separatingTab)) }
             let key = try makeKey(content, at: contentMark, properties)
             return try parseBlockMapping(
                 indent: column, firstKey: key, mark: startMark, properties: outer, depth: depth)
         }
-        let valueProperties = outer.isEmpty ? properties : try merge(outer, properties)
+        let valueProperties = try merge(outer, properties)
         return try makeValue(content, at: contentMark, valueProperties, parentIndent: parentIndent)
     }
 
-    /// Reads the leading content at the cursor. A flow collection cannot be a key, so it is made
-    /// at once with both the `outer` properties and those on its line.
+    /// Reads the leading content at the cursor. A flow collection is made at once, as a value, with
+    /// both the `outer` properties and those on its line; if those clash, it can only be a
+    /// complex key, refused when its `:` is seen.
     private mutating func scanLeadingContent(
         parentIndent: Int, outer: NodeProperties, properties: NodeProperties, depth: Int
     ) throws(YAMLError) -> LeadingContent {
@@ -133,15 +144,12 @@ extension Parser {
             let (text, style) = try scanQuotedScalar(minIndent: parentIndent + 1)
             return .quoted(text, style, spansLines: line != firstLine)
         case .leftBracket, .leftBrace:
-            let merged = outer.isEmpty ? properties : try merge(outer, properties)
+            let merged = (try? merge(outer, properties)) ?? properties
             return .collection(
                 try parseFlowCollection(minIndent: parentIndent + 1, properties: merged, depth: depth))
         case .star:
-            guard outer.isEmpty && properties.isEmpty else {
-                throw .syntax(
-                    "an alias cannot have an anchor or tag", at: properties.isEmpty ? outer.mark : properties.mark)
-            }
-            return .alias(try parseAlias())
+            guard properties.isEmpty else { throw aliasWithProperties(at: properties.mark) }
+            return .alias(try parseAlias())  // `outer` belongs to the mapping if this is a key
         default:
             try checkPlainStart(inFlow: false)
             return .plain(pos..<scanPlainLine(inFlow: false))
@@ -190,6 +198,7 @@ extension Parser {
         case .collection(let collection):
             (node, what) = (collection, "the flow collection")
         case .alias(let alias):
+            guard properties.isEmpty else { throw aliasWithProperties(at: properties.mark) }
             (node, what) = (alias, "the alias")
         }
         guard atLineEndOrComment else {
@@ -212,7 +221,7 @@ extension Parser {
             let value = try parseBlockValue(parentIndent: indent, after: .mappingValue, depth: depth + 1)
             entries.append(key: consume key, value: value)
             guard let next = try skipToNextContent(), next >= indent, !atDocumentMarker else { break }
-            guard next == indent else { throw badIndentation() }
+            guard next == indent, tabInIndentation == nil else { throw badIndentation() }
             key = try parseBlockKey(indent: indent, depth: depth + 1)
         }
         return makeNode(.mapping(entries.entries), at: mark, properties)
@@ -224,6 +233,7 @@ extension Parser {
         if atSequenceEntry { throw .syntax("expected a mapping key, found a sequence entry", at: mark) }
         if peek() == .question && Byte.isBlankOrBreakOrEnd(peek(1)) { throw .complexKey(at: mark) }
         let properties = try parseProperties(inFlow: false)
+        if atMappingColon { throw .emptyKey(properties, at: properties.isEmpty ? mark : properties.mark) }
         let keyMark = mark
         let content = try scanLeadingContent(
             parentIndent: indent, outer: NodeProperties(), properties: properties, depth: depth)
@@ -246,7 +256,7 @@ extension Parser {
             pos += 1  // the '-'
             items.append(try parseBlockValue(parentIndent: indent, after: .sequenceEntry, depth: depth + 1))
             guard let next = try skipToNextContent(), next >= indent, !atDocumentMarker else { break }
-            guard next == indent else { throw badIndentation() }
+            guard next == indent, tabInIndentation == nil else { throw badIndentation() }
             guard atSequenceEntry else {
                 if indent == parentIndent { break }  // a compact sequence ends at its mapping's next key
                 throw .syntax(
@@ -257,8 +267,10 @@ extension Parser {
         return makeNode(.sequence(items), at: startMark, properties)
     }
 
-    /// The error for a line indented more than the entries of the collection before it.
+    /// The error for a line indented more than the entries of the collection before it, or
+    /// indented with a tab.
     private mutating func badIndentation() -> YAMLError {
+        if let tab = tabInIndentation { return .tabIndentation(at: mark(at: tab)) }
         if atSequenceEntry {
             return .syntax(
                 "bad indentation of a sequence entry", at: mark,
@@ -267,5 +279,11 @@ extension Parser {
         return .syntax(
             "bad indentation of a mapping entry", at: mark,
             hint: "align the key with the other keys of its mapping")
+    }
+
+    private func aliasWithProperties(at mark: YAMLMark) -> YAMLError {
+        .syntax(
+            "an alias cannot have an anchor or tag", at: mark,
+            hint: "remove the anchor or tag: an alias stands for the anchored node as it is")
     }
 }

@@ -5,9 +5,9 @@ extension Parser {
     mutating func parseDocument() throws(YAMLError) -> YAMLNode? {
         var indent = try skipToNextContent()
         var sawDirective = false
-        while indent == 0 && peek() == .percent {  // `%YAML 1.2`, `%TAG ...`: not needed, skipped
+        while indent == 0 && peek() == .percent {
             sawDirective = true
-            skipToLineEnd()
+            try parseDirective()
             indent = try skipToNextContent()
         }
 
@@ -18,7 +18,8 @@ extension Parser {
         } else if sawDirective {
             throw .syntax("expected '---' after the directives", at: mark, hint: "add a '---' line after them")
         } else if let indent, !atDocumentMarker {
-            root = try parseBlockNode(column: indent, parentIndent: -1, after: nil, depth: 0)
+            root = try parseBlockNode(
+                column: indent, parentIndent: -1, after: nil, separatingTab: tabInIndentation, depth: 0)
         } else {
             root = nil  // empty, or only `...`
         }

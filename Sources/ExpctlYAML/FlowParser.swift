@@ -19,7 +19,8 @@ extension Parser {
         guard depth < limits.maxDepth else { throw tooDeep(at: startMark) }
         let context = FlowContext(startMark: startMark, isMapping: peek() == .leftBrace, minIndent: minIndent)
         pos += 1
-        let value = try context.isMapping
+        let value =
+            try context.isMapping
             ? parseFlowMapping(context, depth: depth + 1)
             : parseFlowSequence(context, depth: depth + 1)
         return makeNode(value, at: startMark, properties)
@@ -32,9 +33,17 @@ extension Parser {
             try skipFlowSpace(context)
             if peek() == .rightBracket { break }
             let jsonLike = Self.isJSONLike(peek())
-            var item = try parseFlowNode(context, depth: depth)
+            let keyLine = line
+            var item = try parseFlowNode(context, role: .entryOrKey, depth: depth)
             try skipFlowSpace(context)
             if atFlowColon(afterJSONLike: jsonLike) {
+                // An implicit key: a scalar, and on one line with its ':' (YAML 7.4.2).
+                guard item.scalar != nil else { throw .complexKey(at: item.mark) }
+                guard line == keyLine else {
+                    throw .syntax(
+                        "an implicit key in a flow sequence must be on one line with its ':'", at: mark,
+                        hint: "put the key and ':' on one line, or write the pair as a flow mapping: [{key: value}]")
+                }
                 guard depth < limits.maxDepth else { throw tooDeep(at: item.mark) }
                 let value = try parseFlowValueAfterColon(context, depth: depth + 1)
                 item = makeNode(.mapping([YAMLMappingEntry(key: item, value: value)]), at: item.mark, NodeProperties())
@@ -57,7 +66,7 @@ extension Parser {
             try skipFlowSpace(context)
             if peek() == .rightBrace { break }
             let jsonLike = Self.isJSONLike(peek())
-            let key = try parseFlowNode(context, depth: depth)
+            let key = try parseFlowNode(context, role: .entryOrKey, depth: depth)
             guard key.scalar != nil else { throw .complexKey(at: key.mark) }
             try entries.check(key)
             try skipFlowSpace(context)
@@ -103,17 +112,27 @@ extension Parser {
         if next == .comma || next == .rightBracket || next == .rightBrace {
             return makeScalar("", .plain, at: emptyMark, NodeProperties())
         }
-        let value = try parseFlowNode(context, depth: depth)
+        let value = try parseFlowNode(context, role: .value, depth: depth)
         try skipFlowSpace(context)
         return value
     }
 
+    /// Where a flow node stands: where a key may start, or after a key's `:`.
+    private enum FlowNodeRole {
+        case entryOrKey, value
+    }
+
     /// Parses one node inside a flow collection, with its properties.
-    private mutating func parseFlowNode(_ context: FlowContext, depth: Int) throws(YAMLError) -> YAMLNode {
+    private mutating func parseFlowNode(
+        _ context: FlowContext, role: FlowNodeRole, depth: Int
+    ) throws(YAMLError) -> YAMLNode {
         let properties = try parseProperties(inFlow: true)
         if !properties.isEmpty { try skipFlowSpace(context) }
         let start = mark
         let first = peek()
+        if role == .entryOrKey && atFlowColon(afterJSONLike: false) {
+            throw .emptyKey(properties, at: properties.isEmpty ? start : properties.mark)  // `{: v}`, `[!!str : v]`
+        }
         if !properties.isEmpty && (first == .comma || first == .rightBracket || first == .rightBrace) {
             return makeScalar("", .plain, at: start, properties)  // `[!!null , x]`
         }

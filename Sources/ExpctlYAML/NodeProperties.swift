@@ -72,10 +72,22 @@ extension Parser {
         return start..<pos
     }
 
-    /// A tag as written: `!`, `!local`, `!!str`, `!prefix!name` or `!<verbatim>`.
+    /// A tag as written: `!`, `!local`, `!!str`, `!prefix!name` or `!<verbatim>`. A named handle
+    /// (`!prefix!`) must have been declared by a `%TAG` directive.
     private mutating func scanTag() throws(YAMLError) -> Range<Int> {
         let start = pos
         pos += 1
+        var nameEnd = pos
+        while Byte.isWordCharacter(byte(at: nameEnd)) { nameEnd += 1 }
+        if nameEnd > pos && byte(at: nameEnd) == .bang {
+            let handle = string(start..<nameEnd + 1)
+            guard tagHandles[handle] != nil else {
+                throw .syntax(
+                    "undefined tag handle '\(handle)'", at: mark(at: start),
+                    hint: "declare it with a '%TAG \(handle) prefix' line before '---', "
+                        + "or write a local tag such as '!name'")
+            }
+        }
         if peek() == .lessThan {
             while peek() != .greaterThan {
                 guard !Byte.isBreakOrEnd(peek()) else {

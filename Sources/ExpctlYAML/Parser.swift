@@ -27,6 +27,10 @@ struct Parser {
     /// Nodes copied by aliases so far, bounded by `limits.maxAliasExpansion`.
     var aliasExpansion = 0
     var anchors: [String: AnchoredNode] = [:]
+    /// Where the `%YAML` directive is, if there is one.
+    var yamlDirectiveMark: YAMLMark?
+    /// The named tag handles (`!e!`) that `%TAG` directives declare, and where.
+    var tagHandles: [String: YAMLMark] = [:]
 
     /// The last column computed on a non-ASCII line, so that marking many nodes on one long
     /// line costs linear time rather than quadratic.
@@ -158,9 +162,10 @@ struct Parser {
     /// after checking that the current line has nothing left but blanks and a comment. Returns
     /// that line's indentation (in spaces), or nil at the end of input.
     ///
-    /// A tab in the indentation of a line with content is an error: YAML indents with spaces only.
+    /// The indentation counts spaces only; a tab after them is left for the caller to judge
+    /// (`tabInIndentation`): YAML allows it as separation before some nodes, never as indentation.
     mutating func skipToNextContent() throws(YAMLError) -> Int? {
-        if bytes[lineStart..<pos].allSatisfy({ $0 == .space }) {
+        if bytes[lineStart..<pos].allSatisfy(Byte.isBlank) {
             pos = lineStart
         } else {
             skipBlanks()
@@ -172,7 +177,6 @@ struct Parser {
         while true {
             while peek() == .space { pos += 1 }
             let indent = pos - lineStart
-            let indentationEnd = pos
             skipBlanks()
             switch peek() {
             case 0:
@@ -182,14 +186,22 @@ struct Parser {
             case .hash:
                 skipToLineEnd()
             default:
-                guard indentationEnd == pos else {  // a tab came before the content
-                    throw .syntax(
-                        "tab character used for indentation", at: mark(at: indentationEnd),
-                        hint: "indent with spaces; YAML does not allow tabs for indentation")
-                }
                 return indent
             }
         }
+    }
+
+    /// The first tab before the cursor on its line, when only blanks precede the cursor there.
+    var tabInIndentation: Int? {
+        var index = lineStart
+        while index < pos {
+            switch bytes[index] {
+            case .tab: return index
+            case .space: index += 1
+            default: return nil
+            }
+        }
+        return nil
     }
 }
 

@@ -1,7 +1,8 @@
 // What a scalar means under the YAML 1.2 core schema.
 //
 // Only plain scalars are resolved: a quoted or block scalar is always a string, and so is a
-// plain scalar tagged `!!str` or `!`. Other tags do not change resolution.
+// plain scalar tagged `!!str` (or `!<tag:yaml.org,2002:str>`) or `!`. Other tags do not change
+// resolution. (The `!!` and `!` handles cannot be redefined: `%TAG` refuses it.)
 
 extension YAMLScalar {
     /// `""`, `~`, `null`, `Null` or `NULL`, written plain.
@@ -54,7 +55,7 @@ extension YAMLScalar {
     }
 
     private var isResolvable: Bool {
-        style == .plain && tag != "!!str" && tag != "!"
+        style == .plain && tag != "!!str" && tag != "!" && tag != "!<tag:yaml.org,2002:str>"
     }
 
     /// Matches `[-+]? ( \.[0-9]+ | [0-9]+ ( \.[0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`.

@@ -11,7 +11,9 @@ public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {
         case aliasExpansion
         /// The bytes are not well-formed UTF-8.
         case invalidUTF8
-        /// Valid YAML that this reader deliberately does not accept (several documents, complex keys).
+        /// Valid YAML that this reader deliberately does not accept (several documents, complex or
+        /// empty keys, YAML versions other than 1.2, unknown directives); the message names the
+        /// construct and the hint says how to write it instead. `syntax` is only for invalid YAML.
         case unsupported
     }
 
@@ -58,5 +60,29 @@ extension YAMLError {
         .unsupported(
             "complex mapping keys are not supported", at: mark,
             hint: "use a plain or quoted scalar as the key")
+    }
+
+    /// A mapping key with no content: nothing at all before its `:`, or only an anchor or a tag.
+    static func emptyKey(_ properties: NodeProperties, at mark: YAMLMark) -> YAMLError {
+        let (what, example): (String, String)
+        switch (properties.anchor != nil, properties.tag != nil) {
+        case (false, false):
+            return .unsupported(
+                "empty mapping keys are not supported", at: mark,
+                hint: "write the key before the ':'; for an empty string as the key, write \"\"")
+        case (true, false): (what, example) = ("an anchor", "&name key: value")
+        case (false, true): (what, example) = ("a tag", "!!str key: value")
+        case (true, true): (what, example) = ("an anchor and a tag", "&name !!str key: value")
+        }
+        return .unsupported(
+            "a mapping key that is only \(what) is not supported", at: mark,
+            hint: "write the key's text after it, e.g. '\(example)'; for an empty string as the key, write \"\"")
+    }
+
+    /// A tab where YAML requires indentation, which is spaces only.
+    static func tabIndentation(at mark: YAMLMark, hint: String? = nil) -> YAMLError {
+        .syntax(
+            "tab character used for indentation", at: mark,
+            hint: hint ?? "indent with spaces; YAML does not allow tabs for indentation")
     }
 }

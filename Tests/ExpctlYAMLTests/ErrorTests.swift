@@ -31,7 +31,8 @@ struct ErrorTests {
         expectError(
             "- a\nb: 1", .syntax, "expected a sequence entry ('- ') at this indentation", line: 2, column: 1,
             hint: "indent this line more if it belongs to the entry above")
-        expectError("a:\n  - b\n  c: 1", .syntax, "expected a sequence entry ('- ') at this indentation", line: 3, column: 3)
+        expectError(
+            "a:\n  - b\n  c: 1", .syntax, "expected a sequence entry ('- ') at this indentation", line: 3, column: 3)
         expectError("a: 1\n- b", .syntax, "expected a mapping key, found a sequence entry", line: 2, column: 1)
         expectError(
             "a: - b", .syntax, "block sequence entries are not allowed here", line: 1, column: 4,
@@ -58,7 +59,7 @@ struct ErrorTests {
         expectError("a: %x", .syntax, "a value cannot start with '%'", line: 1, column: 4)
         expectError("a: ]", .syntax, "a value cannot start with ']'", line: 1, column: 4)
         expectError("a: ,b", .syntax, "a value cannot start with ','", line: 1, column: 4)
-        expectError(": a", .syntax, "':' cannot start a value here", line: 1, column: 1)
+        expectError("{a: : b}", .syntax, "':' cannot start a value here", line: 1, column: 5)
     }
 
     @Test func unexpectedTextAfterMarkers() {

@@ -57,6 +57,16 @@ struct FlowCollectionTests {
         #expect(rendered("[a: 1, b, {c}, \"d\":2]") == "[{a: 1}, b, {c: <empty>}, {\"d\": 2}]")
     }
 
+    @Test func singlePairKeyMustBeOnOneLineWithItsColon() {
+        let message = "an implicit key in a flow sequence must be on one line with its ':'"
+        let hint = "put the key and ':' on one line, or write the pair as a flow mapping: [{key: value}]"
+        expectError("[ key\n: value ]", .syntax, message, line: 2, column: 1, hint: hint)  // DK4H
+        expectError("[ \"key\"\n  :value ]", .syntax, message, line: 2, column: 3)  // ZXT5
+        expectError("[ \"multi\n  line\": v ]", .syntax, message, line: 2, column: 8)
+        #expect(rendered("{ key\n: value }") == "{key: value}")  // in a flow mapping the key may end a line
+        #expect(rendered("[ {key\n: value} ]") == "[{key: value}]")
+    }
+
     @Test func plainScalarsInFlow() {
         let text = "[http://x.y/z?q=1#frag, a:b, -1, a\n  b, 2025-01-06T00:00:00Z]"
         #expect(rendered(text) == "[http://x.y/z?q=1#frag, a:b, -1, a b, 2025-01-06T00:00:00Z]")
@@ -104,7 +114,8 @@ struct FlowCollectionTests {
     }
 
     @Test func blockSyntaxInsideFlow() {
-        expectError("[- a]", .syntax, "block sequence entries are not allowed inside flow collections", line: 1, column: 2)
+        expectError(
+            "[- a]", .syntax, "block sequence entries are not allowed inside flow collections", line: 1, column: 2)
         expectError("[|]", .syntax, "block scalars are not allowed inside flow collections", line: 1, column: 2)
         expectError("{? a: 1}", .unsupported, "complex mapping keys are not supported", line: 1, column: 2)
         expectError("{[a]: b}", .unsupported, "complex mapping keys are not supported", line: 1, column: 2)

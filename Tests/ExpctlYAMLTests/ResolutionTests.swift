@@ -58,6 +58,7 @@ struct ResolutionTests {
         #expect(YAMLScalar(text: "3", style: .doubleQuoted).integer == nil)
         #expect(YAMLScalar(text: "3", style: .literal).double == nil)
         #expect(plain("3", tag: "!!str").integer == nil)
+        #expect(plain("true", tag: "!<tag:yaml.org,2002:str>").bool == nil)
         #expect(plain("null", tag: "!").isNull == false)
         #expect(plain("3", tag: "!!int").integer == 3)
     }

@@ -31,6 +31,23 @@ func parseError(
     }
 }
 
+/// Parses `bytes`, which must give a tree or an error whose mark is inside the file.
+func expectParsesOrPointsInside(_ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
+    do {
+        _ = try YAML.parse(bytes)
+    } catch {
+        var lines = 1
+        for (i, byte) in bytes.enumerated()
+        where byte == 0x0A || byte == 0x0D && (i + 1 == bytes.count || bytes[i + 1] != 0x0A) {
+            lines += 1
+        }
+        let markIsInFile =
+            (1...lines).contains(error.mark.line) && error.mark.column >= 1
+            && error.mark.column <= bytes.count + 1
+        #expect(markIsInFile, "\(error) for \(bytes)", sourceLocation: sourceLocation)
+    }
+}
+
 /// Expects parsing `text` to fail with exactly this kind, message and mark (1-based).
 /// Returns the error for further checks.
 @discardableResult
