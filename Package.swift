@@ -154,7 +154,7 @@ let package = Package(
             swiftSettings: strictSettings),
         // The planner example and helpers shared by the tests that plan.
         .target(
-            name: "PlanningTestSupport", dependencies: ["ExpctlDesiredState", "ExpctlModel", "ExpctlPlan"],
+            name: "PlanningTestSupport", dependencies: ["ExpctlDesiredState", "ExpctlModel", "ExpctlPlan", "ExpctlStatistics"],
             path: "Tests/PlanningTestSupport"),
         // A fresh database per test on the server scripts/test starts.
         .target(name: "PostgresTestSupport", dependencies: ["ExpctlPostgres"], path: "Tests/PostgresTestSupport"),

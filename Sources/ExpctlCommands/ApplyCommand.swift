@@ -85,10 +85,10 @@ struct ApplyCommand: ConsoleCommand {
             let plan = prepared.plan
             totals.last = plan
             var changed = false
-            if round == 0 || plan.hasReadyChanges || !plan.isApplicable {
+            if round == 0 || plan.hasWork || !plan.isApplicable {
                 if logFormat == .text { console.write((round > 0 ? "\n" : "") + PlanText.render(plan)) }
                 guard plan.isApplicable else { return ExitStatus.failure }
-                if plan.hasReadyChanges {
+                if plan.hasWork {
                     guard try confirmed(console) else { return ExitStatus.failure }
                     if logFormat == .text { console.line("") }
                     totals.add(try pipeline.reconciler.apply(prepared), plan: plan)

@@ -27,7 +27,7 @@ enum EvaluationPlanning {
             let inputs = jobInputs(
                 training, version: version, baseline: baseline == version ? nil : baseline,
                 datasetDigest: datasetDigest(training.evaluation.datasetVersion, observed),
-                weights: desired.gates.offline.weights)
+                weights: desired.gates(for: training).offline.weights)
             return JobPlanning.JobRequest(
                 kind: .evaluation, name: training.name, inputs: inputs,
                 digest: SHA256.hex(JSONValue.object(inputs).canonicalText), origin: training.origin)

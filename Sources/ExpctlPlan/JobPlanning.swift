@@ -27,12 +27,17 @@ enum JobPlanning {
         return TrainingJobs(statuses: statuses)
     }
 
-    /// The evaluation jobs of the trained versions (see `EvaluationPlanning`).
+    /// The evaluation jobs of the trained versions (see `EvaluationPlanning`), and where each
+    /// stands, for the offline gate.
     static func planEvaluations(
         _ desired: DesiredState, _ observed: ObservedState, _ trainings: TrainingJobs, into builder: inout PlanBuilder
-    ) {
-        let evaluations = EvaluationPlanning.requests(desired, trainings, observed, builder)
-        _ = plan(.evaluation, evaluations, observed, locked: [:], into: &builder, declared: Set(desired.trainings.map(\.name)))
+    ) -> EvaluationJobs {
+        let requests = EvaluationPlanning.requests(desired, trainings, observed, builder)
+        let statuses = plan(
+            .evaluation, requests, observed, locked: [:], into: &builder, declared: Set(desired.trainings.map(\.name)))
+        return EvaluationJobs(
+            requests: Dictionary(requests.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }),
+            statuses: statuses)
     }
 
     /// One job git asks for, with what its create action waits on.
@@ -157,6 +162,13 @@ enum JobPlanning {
         let named = jobs.map { "job \($0.id), inputs \($0.key.shortDigest)" }.joined(separator: "; ")
         return PlannedAction(kind: .retire, address: address, changes: changes, reason: "\(reason) (\(named))")
     }
+}
+
+/// The evaluation job each training's registered version is replayed by, by training name:
+/// none for a training whose baseline is not known yet.
+struct EvaluationJobs {
+    var requests: [String: JobPlanning.JobRequest] = [:]
+    var statuses: [String: JobStatus] = [:]
 }
 
 extension JobKind {

@@ -107,20 +107,7 @@ struct DatasetJobs {
             }
         }
         guard !missing else { return nil }
-        return (Self.combined(readiness), after)
-    }
-
-    /// Blocked if any is; otherwise waiting on everything any waits on; otherwise ready.
-    private static func combined(_ all: [Readiness]) -> Readiness {
-        var waits: [Dependency] = []
-        for readiness in all {
-            switch readiness {
-            case .blocked: return readiness
-            case .waiting(let dependencies): waits += dependencies.filter { !waits.contains($0) }
-            case .ready: break
-            }
-        }
-        return waits.isEmpty ? .ready : .waiting(on: waits)
+        return (Readiness.combined(readiness), after)
     }
 }
 

@@ -14,13 +14,26 @@ public struct Plan: Sendable, Hashable {
     public var problems: [PlanProblem]
     /// How the MLflow registry was seen: checked, skipped on request, or not configured.
     public var registry: RegistryCoverage
+    /// Every gate judged for this plan, by gate and subject: the evidence behind the actions
+    /// that wait on or are blocked by a gate, and what apply records in `exp.gate_decisions`.
+    public var gates: [GateReport]
+    /// How many of `gates` are new verdicts or new evidence, which apply records.
+    public var newGateDecisions: Int
 
-    public init(commit: String, actions: [PlannedAction] = [], problems: [PlanProblem] = [], registry: RegistryCoverage = .checked) {
+    public init(
+        commit: String, actions: [PlannedAction] = [], problems: [PlanProblem] = [], registry: RegistryCoverage = .checked,
+        gates: [GateReport] = [], newGateDecisions: Int = 0
+    ) {
         self.commit = commit
         self.actions = actions
         self.problems = problems
         self.registry = registry
+        self.gates = gates
+        self.newGateDecisions = newGateDecisions
     }
+
+    /// Whether apply has anything to write: ready changes, or gate decisions to record.
+    public var hasWork: Bool { hasReadyChanges || newGateDecisions > 0 }
 
     public var isApplicable: Bool { problems.isEmpty }
 

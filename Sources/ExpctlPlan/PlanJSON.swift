@@ -1,9 +1,9 @@
 public import ExpctlModel
 
-/// The plan as a versioned JSON document (`format_version` "2.0", docs/plan-and-apply.md
+/// The plan as a versioned JSON document (`format_version` "2.1", docs/plan-and-apply.md
 /// documents every field), for bots and plan files.
 public enum PlanJSON {
-    public static let formatVersion = "2.0"
+    public static let formatVersion = "2.1"
 
     public static func document(_ plan: Plan) -> JSONValue {
         .object([
@@ -15,13 +15,18 @@ public enum PlanJSON {
                 "create": .integer(Int64(plan.count(.create))), "update": .integer(Int64(plan.count(.update))),
                 "retire": .integer(Int64(plan.count(.retire))), "problems": .integer(Int64(plan.problems.count)),
                 "waiting": .integer(Int64(plan.waitingActions.count)), "blocked": .integer(Int64(plan.blockedActions.count)),
+                "gate_decisions": .integer(Int64(plan.newGateDecisions)),
             ]),
             "actions": .array(plan.actions.map(action)),
             "problems": .array(plan.problems.map(problem)),
+            "gates": .array(plan.gates.map(GateJSON.report)),
         ])
     }
 
     public static func render(_ plan: Plan) -> String { document(plan).prettyText + "\n" }
+
+    /// One element of `gates`: also the evidence apply records in `exp.gate_decisions`.
+    public static func gateReport(_ report: GateReport) -> JSONValue { GateJSON.report(report) }
 
     public static func action(_ action: PlannedAction) -> JSONValue {
         .object([
@@ -76,16 +81,19 @@ public enum PlanJSON {
     static func evidence(_ evidence: Evidence) -> JSONValue {
         .object([
             "state": .string(evidence.state), "waits_for": .string(evidence.waitsFor),
-            "progress": evidence.progress.map {
-                .object(["done": .double($0.done), "total": .double($0.total), "unit": .string($0.unit)])
-            } ?? .null,
-            "figures": .array(evidence.figures.map { figure in
-                .object([
-                    "name": .string(figure.name), "value": .double(figure.value),
-                    "unit": figure.unit.map(JSONValue.string) ?? .null,
-                ])
-            }),
+            "progress": evidence.progress.map(progress) ?? .null,
+            "figures": .array(evidence.figures.map(figure)),
             "detail": evidence.detail.map(JSONValue.string) ?? .null,
+        ])
+    }
+
+    static func progress(_ progress: Progress) -> JSONValue {
+        .object(["done": .double(progress.done), "total": .double(progress.total), "unit": .string(progress.unit)])
+    }
+
+    static func figure(_ figure: Figure) -> JSONValue {
+        .object([
+            "name": .string(figure.name), "value": .double(figure.value), "unit": figure.unit.map(JSONValue.string) ?? .null,
         ])
     }
 

@@ -10,7 +10,14 @@ enum PlanJSONReading {
         }
         let actions = try root.objects("actions").map { fields throws(PlanJSONError) in try action(fields) }
         let problems = try root.objects("problems").map { fields throws(PlanJSONError) in try problem(fields) }
-        return Plan(commit: try root.string("commit"), actions: actions, problems: problems, registry: registry)
+        let gates = try root.objects("gates").map { fields throws(PlanJSONError) in try GateJSON.read(fields) }
+        let newDecisions = try root.object("summary").integer("gate_decisions")
+        guard (0...Int64(gates.count)).contains(newDecisions) else {
+            throw root.error("summary.gate_decisions", "is not between 0 and the number of gates")
+        }
+        return Plan(
+            commit: try root.string("commit"), actions: actions, problems: problems, registry: registry, gates: gates,
+            newGateDecisions: Int(newDecisions))
     }
 
     static func action(_ fields: Fields) throws(PlanJSONError) -> PlannedAction {
@@ -69,18 +76,19 @@ enum PlanJSONReading {
     }
 
     static func evidence(_ fields: Fields) throws(PlanJSONError) -> Evidence {
-        var figures: [Figure] = []
-        for figure in try fields.objects("figures") {
-            figures.append(Figure(
-                name: try figure.string("name"), value: try figure.number("value"),
-                unit: try figure.optionalString("unit")))
-        }
-        let progress = try fields.optionalObject("progress").map { fields throws(PlanJSONError) in
-            Progress(done: try fields.number("done"), total: try fields.number("total"), unit: try fields.string("unit"))
-        }
+        let figures = try fields.objects("figures").map { item throws(PlanJSONError) in try Self.figure(item) }
+        let progress = try fields.optionalObject("progress").map { item throws(PlanJSONError) in try Self.progress(item) }
         return Evidence(
             state: try fields.string("state"), waitsFor: try fields.string("waits_for"), progress: progress, figures: figures,
             detail: try fields.optionalString("detail"))
+    }
+
+    static func figure(_ fields: Fields) throws(PlanJSONError) -> Figure {
+        Figure(name: try fields.string("name"), value: try fields.number("value"), unit: try fields.optionalString("unit"))
+    }
+
+    static func progress(_ fields: Fields) throws(PlanJSONError) -> Progress {
+        Progress(done: try fields.number("done"), total: try fields.number("total"), unit: try fields.string("unit"))
     }
 
     static func problem(_ fields: Fields) throws(PlanJSONError) -> PlanProblem {

@@ -17,6 +17,7 @@ public enum PlanMarkdown {
         if let note = PlanText.registryNote(plan) { output += "> " + escape(note) + "\n\n" }
         if plan.actions.isEmpty && plan.problems.isEmpty {
             return output + "No changes. \(PlanText.matching(plan)) the desired state.\n"
+                + (plan.gates.isEmpty ? "" : "\n" + gates(plan.gates))
         }
         output += "| | to add | to change | to retire | waiting | blocked | problems |\n|---|---:|---:|---:|---:|---:|---:|\n"
         output += "| **total** | \(plan.count(.create)) | \(plan.count(.update)) | \(plan.count(.retire)) "
@@ -47,6 +48,7 @@ public enum PlanMarkdown {
             }
             output += "\n"
         }
+        if !plan.gates.isEmpty { output += gates(plan.gates) + "\n" }
         if !plan.actions.isEmpty {
             // A waiting or blocked action's lines stay indented, so the diff shows them as
             // context, not as changes this pull request makes now.
@@ -57,6 +59,25 @@ public enum PlanMarkdown {
             output += "<details><summary>\(plan.actions.count) action\(plan.actions.count == 1 ? "" : "s")</summary>\n\n\(fence)diff\n"
             output += blocks
             output += "\(fence)\n\n</details>\n"
+        }
+        return output
+    }
+
+    /// A table of the gates: verdict, subject and headline, the criteria in a list below.
+    static func gates(_ reports: [GateReport]) -> String {
+        var output = "**Gates** (evidence behind the waiting and blocked actions):\n\n"
+        output += "| gate | subject | profile | verdict | evidence |\n|---|---|---|---|---|\n"
+        for report in reports {
+            let criteria = report.criteria.map { criterion in
+                let mark = switch criterion.outcome {
+                case .met: ":white_check_mark:"
+                case .unmet: ":x:"
+                case .unknown: ":grey_question:"
+                }
+                return "\(mark) \(escape(criterion.text))"
+            }.joined(separator: "<br>")
+            output += "| \(report.kind.rawValue) | `\(report.subject)` | \(escape(report.profile)) "
+                + "| **\(report.verdict.rawValue)** | \(criteria) |\n"
         }
         return output
     }

@@ -8,6 +8,7 @@ public enum PlanText {
         if plan.actions.isEmpty && plan.problems.isEmpty {
             return (registryNote(plan).map { $0 + "\n\n" } ?? "")
                 + "No changes. \(matching(plan)) the desired state at \(short(plan.commit)).\n"
+                + (plan.gates.isEmpty ? "" : "\n" + gates(plan.gates))
         }
         var output = ""
         // Sections are separated by one blank line.
@@ -21,6 +22,7 @@ public enum PlanText {
         for (heading, actions) in groups where !actions.isEmpty {
             section(heading + "\n" + actions.map { "\n" + block($0) }.joined())
         }
+        if !plan.gates.isEmpty { section(gates(plan.gates)) }
         for problem in plan.problems {
             section("Error: \(problem.message)\n" + (problem.source.map { "  on \($0)\n" } ?? "") + "  hint: \(problem.hint)\n")
         }
@@ -37,6 +39,9 @@ public enum PlanText {
         let blocked = plan.blockedActions.count
         if blocked > 0 { deferred.append("\(blocked) blocked") }
         if !deferred.isEmpty { line += " " + deferred.joined(separator: ", ") + "." }
+        if plan.newGateDecisions > 0 {
+            line += " \(plan.newGateDecisions) gate decision\(plan.newGateDecisions == 1 ? "" : "s") to record."
+        }
         if !plan.isApplicable {
             line += " It cannot be applied: \(plan.problems.count == 1 ? "1 problem" : "\(plan.problems.count) problems") above."
         }
@@ -96,6 +101,24 @@ public enum PlanText {
         case .blocked(let reason):
             return ["blocked: \(EvidenceText.blocked(reason))", "hint: \(reason.hint)"]
         }
+    }
+
+    /// Each gate's verdict and headline, then its criteria, met (`+`), unmet (`-`) or not known
+    /// yet (`?`).
+    static func gates(_ reports: [GateReport]) -> String {
+        var text = "Gates judged for this plan (apply records changed verdicts in exp.gate_decisions):\n"
+        for report in reports {
+            text += "\n  \(report.kind.rawValue) gate for \(report.subject) (profile \(report.profile)): \(report.headline)\n"
+            for criterion in report.criteria {
+                let mark = switch criterion.outcome {
+                case .met: "+"
+                case .unmet: "-"
+                case .unknown: "?"
+                }
+                text += "      \(mark) \(criterion.name): \(criterion.text)\n"
+            }
+        }
+        return text
     }
 
     static func heading(_ address: ResourceAddress) -> String {

@@ -16,8 +16,13 @@ public enum Planner {
         ExperimentPlanning.plan(desired.experiments, observed.database.experiments, into: &builder)
         if case .read(let registry) = observed.registry { RegistryPlanning.plan(desired, registry, jobs, into: &builder) }
         // Last: an evaluation's baseline is the production version unless this plan moves it.
-        JobPlanning.planEvaluations(desired, observed, jobs, into: &builder)
-        return Plan(commit: commit, actions: builder.ordered(), problems: builder.problems, registry: observed.registry.coverage)
+        let evaluations = JobPlanning.planEvaluations(desired, observed, jobs, into: &builder)
+        builder.gate(GatePlanning.offline(desired, observed, jobs, evaluations))
+        let actions = builder.ordered()
+        let gates = GatePlanning.shown(builder.gateReports, actions, observed.gates.decisions)
+        return Plan(
+            commit: commit, actions: actions, problems: builder.problems, registry: observed.registry.coverage,
+            gates: gates.reports, newGateDecisions: gates.newDecisions)
     }
 }
 
@@ -30,6 +35,10 @@ struct PlanBuilder {
     private var makers: [ResourceAddress: String] = [:]
     /// Each existing experiment's variants and the shares the plan moves them to.
     private var allocationGroups: [[VariantShare]] = []
+    /// The actions that need a training's model version to have passed the offline gate:
+    /// action id → training name.
+    private var offlineGateNeeds: [String: String] = [:]
+    private(set) var gateReports: [GateReport] = []
 
     mutating func add(_ action: PlannedAction) {
         if action.kind == .create || (action.kind == .update && action.address.isPolicyVersion) {
@@ -39,6 +48,20 @@ struct PlanBuilder {
     }
 
     mutating func problem(_ problem: PlanProblem) { problems.append(problem) }
+
+    /// Marks `action` as needing training `training`'s model version to pass the offline gate.
+    mutating func needsOfflineGate(of training: String, action: String) { offlineGateNeeds[action] = training }
+
+    /// Gives each action that needs an offline gate the gate's readiness (its own comes first:
+    /// an action already blocked stays blocked for its own reason), and keeps the reports.
+    mutating func gate(_ offline: GatePlanning.OfflineResults) {
+        gateReports += offline.reports
+        guard !offlineGateNeeds.isEmpty else { return }
+        for index in actions.indices {
+            guard let training = offlineGateNeeds[actions[index].id], let gate = offline.readiness[training] else { continue }
+            actions[index].readiness = Readiness.combined([actions[index].readiness, gate])
+        }
+    }
 
     /// The id of the action of this plan that makes `address` exist, if any.
     func maker(of address: ResourceAddress) -> String? { makers[address] }

@@ -5,9 +5,9 @@ import ExpctlModel
 /// versions that leave git stay in the database, since variants and events reference them.
 ///
 /// Nothing points at a model that does not exist: a version from a training is written only
-/// once the training's job has registered its model version (until then it waits on the job),
-/// and a version is written only when its model version was checked in MLflow or the check
-/// was skipped on purpose.
+/// once the training's job has registered its model version (until then it waits on the job)
+/// and that version has passed the offline gate (`GatePlanning`), and a version is written
+/// only when its model version was checked in MLflow or the check was skipped on purpose.
 enum PolicyPlanning {
     static func plan(_ desired: [Policy], _ observed: ObservedState, _ jobs: TrainingJobs, into builder: inout PlanBuilder) {
         let actual = observed.database.policies
@@ -51,11 +51,13 @@ enum PolicyPlanning {
         guard let existing = actual?.versions[version.version] else {
             var after = trained?.after ?? []
             if let policyCreation = builder.maker(of: .policy(policy.name)) { after.insert(policyCreation, at: 0) }
-            builder.add(PlannedAction(
+            let create = PlannedAction(
                 kind: .create, address: address,
                 changes: PlanValues.changes(fields(of: version, trained).map { ($0.0, nil, $0.1) }),
                 reason: "not in the database", source: version.origin, after: after,
-                readiness: readiness(version, trained, registry)))
+                readiness: readiness(version, trained, registry))
+            builder.add(create)
+            if case .training(let name) = version.model { builder.needsOfflineGate(of: name, action: create.id) }
             return
         }
         let current = fields(of: existing, comparedWith: version)
@@ -74,14 +76,16 @@ enum PolicyPlanning {
         // Written before expctl waited on jobs, with what git still declares (checked above):
         // the model version is filled in once the job registered it.
         if let trained, existing.mlflowModelVersion == nil {
-            builder.add(PlannedAction(
+            let update = PlannedAction(
                 kind: .update, address: address,
                 changes: PlanValues.changes([
                     ("mlflow_model_version", nil, trained.version.map(JSONValue.string) ?? trained.jobPlaceholder),
                     ("job_id", nil, trained.job.map { .string($0.id) }),
                 ]),
                 reason: "its training's job registers the model version", source: version.origin, after: trained.after,
-                readiness: readiness(version, trained, registry)))
+                readiness: readiness(version, trained, registry))
+            builder.add(update)
+            if case .training(let name) = version.model { builder.needsOfflineGate(of: name, action: update.id) }
             return
         }
     }

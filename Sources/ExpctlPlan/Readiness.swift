@@ -15,6 +15,20 @@ public enum Readiness: Sendable, Hashable {
 
     public var isReady: Bool { self == .ready }
 
+    /// Blocked if any is (the first); otherwise waiting on everything any waits on; otherwise
+    /// ready.
+    public static func combined(_ all: [Readiness]) -> Readiness {
+        var waits: [Dependency] = []
+        for readiness in all {
+            switch readiness {
+            case .blocked: return readiness
+            case .waiting(let dependencies): waits += dependencies.filter { !waits.contains($0) }
+            case .ready: break
+            }
+        }
+        return waits.isEmpty ? .ready : .waiting(on: waits)
+    }
+
     /// `ready`, `waiting` or `blocked`: the JSON plan's `readiness.state`.
     public var state: String {
         switch self {
@@ -125,6 +139,17 @@ public struct BlockReason: Sendable, Hashable {
         case jobFailed = "job_failed"
         /// The job registered a model version that MLflow does not have (or not as that job's).
         case modelVersionMissing = "model_version_missing"
+        /// A gate judged the subject and it failed: a threshold missed, a significant
+        /// degradation or regression. It is judged again when its evidence changes.
+        case gateFailed = "gate_failed"
+        /// A gate's evidence cannot be trusted (a sample-ratio mismatch) or is missing.
+        case gateBlocked = "gate_blocked"
+        /// A variant would serve a model version that is not in production with more than the
+        /// gate profile's `max_initial_allocation`, without the online gate's pass.
+        case trafficCap = "traffic_cap"
+        /// A promotion would skip a stage: the version has not passed the gate the move needs,
+        /// and nothing is gathering that evidence.
+        case stageSkipped = "stage_skipped"
     }
 
     public var kind: Kind

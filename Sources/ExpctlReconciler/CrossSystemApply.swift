@@ -91,7 +91,8 @@ public struct CrossSystemApply {
                 do {
                     try hook.timed(.applyDatabase, on: clock) {
                         try store.applyDatabaseActions(
-                            databaseActions, commit: plan.commit, run: run, outcome: ready.isEmpty ? "no_changes" : "applied"
+                            databaseActions, gates: plan.gates, commit: plan.commit, run: run,
+                            outcome: ready.isEmpty ? "no_changes" : "applied"
                         ) {
                             let rows = try store.readRows()
                             let changed = Self.changedParts(rows, database: expected.database, jobs: expectedJobs)

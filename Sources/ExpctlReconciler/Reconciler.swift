@@ -121,7 +121,7 @@ public final class Reconciler {
                 return .stalled(prepared.snapshot.revision, .planProblems(plan.problems))
             }
             let remaining = Remaining(plan)
-            guard plan.hasReadyChanges else {
+            guard plan.hasWork else {
                 return remaining.isEmpty
                     ? .converged(prepared.snapshot.revision) : .waiting(prepared.snapshot.revision, remaining)
             }

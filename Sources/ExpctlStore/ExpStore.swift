@@ -86,15 +86,18 @@ public final class ExpStore {
         }
     }
 
-    /// Writes a plan's database actions in one transaction that also finishes `run` with
-    /// `outcome`: all of them or none. `check` runs first inside the transaction (the stale
-    /// check, under the writers' lock, so nothing changes between it and the writes).
+    /// Writes a plan's database actions in one transaction that also records its changed gate
+    /// decisions and finishes `run` with `outcome`: all of them or none. `check` runs first inside
+    /// the transaction (the stale check, under the writers' lock, so nothing changes between it
+    /// and the writes). Decisions go last: an experiment a decision names may be created here.
     public func applyDatabaseActions(
-        _ actions: [PlannedAction], commit: String, run: RunRecord, outcome: String, check: () throws -> Void
+        _ actions: [PlannedAction], gates: [GateReport] = [], commit: String, run: RunRecord, outcome: String,
+        check: () throws -> Void
     ) throws {
         try connection.transaction {
             try check()
             try BatchWrites(single: PlanApplier(connection: connection, commit: commit)).apply(actions)
+            try recordGateDecisions(gates, commit: commit)
             try run.finish(outcome: outcome, completed: actions.map(\.id))
         }
     }

@@ -132,7 +132,7 @@ struct PlanApplyCommandTests {
             let old = expctl(arguments: ["apply", planFile, "--database-url", database.url])
             #expect(
                 old.errors.contains(
-                    "the plan file has format_version 1.0; this expctl reads 2.0 only: make the plan again"),
+                    "the plan file has format_version 1.0; this expctl reads 2.1 only: make the plan again"),
                 "\(old.errors)")
         }
     }
@@ -170,7 +170,7 @@ struct PlanApplyCommandTests {
             let json = expctl(arguments: ["plan", "--format", "json"] + source)
             let document = try #require(
                 try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
-            #expect(document["format_version"] as? String == "2.0")
+            #expect(document["format_version"] as? String == "2.1")
             #expect(document["registry"] as? String == "skipped")
             let actions = try #require(document["actions"] as? [[String: Any]])
             #expect(actions.count == 7)

@@ -67,7 +67,15 @@ struct PlanRenderingTests {
         var checked = converged(desired())
         checked.registry = versionOneRegistered.registry
         checked.registryModels = ["planner_model"]
-        #expect(PlanText.render(makePlan(desired(), checked.evaluated(for: desired()), commit: "3f2a9c1e5d7b"))
+        // A gate verdict not recorded yet is shown until apply records it; then it is not repeated.
+        var evaluated = checked.evaluated(for: desired())
+        let unrecorded = makePlan(desired(), evaluated, commit: "3f2a9c1e5d7b")
+        let report = try #require(unrecorded.gates.first)
+        #expect(PlanText.render(unrecorded).hasPrefix("No changes. The database and the MLflow registry match"))
+        #expect(PlanText.render(unrecorded).contains("  offline gate for planner_model/2 (profile default): pass: first model"))
+        evaluated.gates.decisions[GateSubject(kind: .offline, subject: report.subject)] = RecordedGateDecision(
+            verdict: report.verdict, evidenceDigest: report.materialDigest)
+        #expect(PlanText.render(makePlan(desired(), evaluated, commit: "3f2a9c1e5d7b"))
             == "No changes. The database and the MLflow registry match the desired state at 3f2a9c1.\n")
         var completed = converged(desired())
         completed.database.experiments["planner_policy_exp"]!.status = .completed
@@ -82,7 +90,7 @@ struct PlanRenderingTests {
             Issue.record("not a plan document")
             return
         }
-        #expect(root["format_version"] == .string("2.0"))
+        #expect(root["format_version"] == .string("2.1"))
         #expect(root["applicable"] == .bool(true))
         #expect(root["registry"] == .string("skipped"))
         #expect(actions.count == 3)
@@ -151,7 +159,7 @@ struct PlanFileTests {
         #expect(PlanFile.parse(#"{"format_version": "9.9"}"#) == .failure(.unsupportedVersion("9.9")))
         #expect(PlanFile.parse(#"{"format_version": "1.0", "commit": "abc", "actions": [], "problems": []}"#) == .failure(.unsupportedVersion("1.0")))
         #expect(PlanFileError.unsupportedVersion("1.0").description
-            == "the plan file has format_version 1.0; this expctl reads 2.0 only: make the plan again with it (expctl plan --out FILE)")
-        if case .failure(.malformed) = PlanFile.parse(#"{"format_version": "2.0"}"#) {} else { Issue.record("expected malformed") }
+            == "the plan file has format_version 1.0; this expctl reads 2.1 only: make the plan again with it (expctl plan --out FILE)")
+        if case .failure(.malformed) = PlanFile.parse(#"{"format_version": "2.1"}"#) {} else { Issue.record("expected malformed") }
     }
 }

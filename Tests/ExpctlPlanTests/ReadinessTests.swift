@@ -20,6 +20,22 @@ private func waitingOn(_ job: LedgerJob?, registry: RegistryObservation = .skipp
     return observed
 }
 
+/// MLflow holding planner_model version 1 in production and `version`, registered by `job`.
+private func mlflow(holding version: String, registeredBy job: LedgerJob) -> RegistryObservation {
+    let versions = [
+        "1": ModelVersionState(version: "1", tags: [RegistryTags.stage: "production"]),
+        version: ModelVersionState(version: version, tags: [RegistryTags.job: job.id]),
+    ]
+    return .read(RegistryState(models: [
+        "planner_model": RegisteredModelState(name: "planner_model", versions: versions, aliases: ["production": "1"]),
+    ]))
+}
+
+/// `waitingOn` a succeeded job whose version MLflow holds and the offline gate passed.
+private func passed(_ job: LedgerJob, version: String) -> ObservedState {
+    waitingOn(job, registry: mlflow(holding: version, registeredBy: job)).evaluated(for: desired())
+}
+
 private func jobDependency(_ readiness: Readiness?) -> JobDependency? {
     guard case .waiting(let dependencies)? = readiness else { return nil }
     for case .job(let job) in dependencies { return job }
@@ -72,7 +88,7 @@ struct ReadinessTests {
     }
 
     @Test func onceTheJobSucceededThePolicyVersionIsWrittenWithItsModelVersion() throws {
-        let plan = makePlan(desired(), waitingOn(job(for: training, state: .succeeded, modelVersion: "5")))
+        let plan = makePlan(desired(), passed(job(for: training, state: .succeeded, modelVersion: "5"), version: "5"))
         #expect(plan.summary == [trainedVersion, trainedVariant])
         #expect(plan.actions.allSatisfy { $0.readiness == .ready })
         let version = try #require(plan.action(trainedVersion))
@@ -129,7 +145,8 @@ struct ReadinessTests {
             return .read(RegistryState(models: ["planner_model": RegisteredModelState(name: "planner_model", versions: versions)]))
         }
         let succeeded = job(for: training, state: .succeeded, modelVersion: "2")
-        let own = makePlan(desired(), waitingOn(succeeded, registry: registry([RegistryTags.job: succeeded.id])))
+        let own = makePlan(
+            desired(), waitingOn(succeeded, registry: registry([RegistryTags.job: succeeded.id])).evaluated(for: desired()))
         #expect(own.action(trainedVersion)?.readiness == .ready)
         for (tags, message) in [
             (nil, "job training planner-2025-01-10 (job-planner-2025-01-10) registered planner_model version 2, which MLflow does not have"),
@@ -207,7 +224,10 @@ struct ReadinessTests {
         let allocationOnly = makePlan(desired(exampleTree.replacingOccurrences(
             of: "policy_version: planner_policy@2 }", with: "policy_version: planner_policy@1 }")), observed)
         #expect(allocationOnly.action("update experiment.planner_policy_exp/variant.leftovers_v2")?.readiness == .ready)
-        let succeeded = makePlan(desired(), observed.with(job: job(for: training, state: .succeeded)))
+        let done = job(for: training, state: .succeeded)
+        var trained = observed.with(job: done)
+        trained.registry = mlflow(holding: "2", registeredBy: done)
+        let succeeded = makePlan(desired(), trained.evaluated(for: desired()))
         #expect(succeeded.action("update experiment.planner_policy_exp/variant.leftovers_v2")?.readiness == .ready)
     }
 
@@ -241,7 +261,10 @@ struct ReadinessTests {
         // The new variant on it waits too: the version names no model yet.
         #expect(waiting.action(trainedVariant)?.after.contains("update policy_version.planner_policy@2") == true)
         #expect(waiting.action(trainedVariant)?.readiness.isReady == false)
-        let ready = makePlan(desired(), observed.with(job: job(for: training, state: .succeeded, modelVersion: "4")))
+        let done = job(for: training, state: .succeeded, modelVersion: "4")
+        var trained = observed.with(job: done)
+        trained.registry = mlflow(holding: "4", registeredBy: done)
+        let ready = makePlan(desired(), trained.evaluated(for: desired()))
         #expect(ready.action("update policy_version.planner_policy@2")?.changes == [
             FieldChange(field: "mlflow_model_version", before: nil, after: .string("4")),
             FieldChange(field: "job_id", before: nil, after: .string("job-planner-2025-01-10")),

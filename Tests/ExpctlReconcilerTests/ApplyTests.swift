@@ -25,10 +25,20 @@ struct ApplyTests {
             #expect(!again.hasReadyChanges)
             #expect(again.waitingActions.count == 2)
 
+            // The training registered version 2: its offline replay is the next job, and the
+            // version and its variant wait on the offline gate.
             try store.finishJobs(version: "2")
+            let evaluation = try store.converge(desired(), commit: "c2")
+            #expect(evaluation.readyActions.map(\.id) == ["create job.evaluation/planner-2025-01-10"])
+            #expect(evaluation.waitingActions.count == 2)
+            #expect(try database.count("exp.policy_versions") == 1)
+            try store.finishJobs()
             let second = try store.converge(desired(), commit: "c2")
             #expect(second.summary == ["create policy_version.planner_policy@2", "create experiment.planner_policy_exp/variant.leftovers_v2"])
+            #expect(second.gates.map { $0.headline.hasPrefix("pass:") } == [true])
+            #expect(try database.count("exp.gate_decisions") == 1)
             #expect(try store.plan(desired()).actions.isEmpty)
+            #expect(try store.plan(desired()).gates.isEmpty)
             #expect(try store.versionsWithoutModel() == 0)
             let version = try store.connection.execute("""
                 SELECT pv.mlflow_model_version, pv.job_id::text = j.id::text AS linked
@@ -53,12 +63,13 @@ struct ApplyTests {
                        jsonb_array_length(completed_actions) AS completed, jsonb_array_length(waiting_actions) AS waiting
                 FROM exp.reconcile_runs ORDER BY id
                 """)
-            #expect(runs.rows.indices.map { runs.string($0, "outcome") } == ["applied", "applied"])
+            #expect(runs.rows.indices.map { runs.string($0, "outcome") } == ["applied", "applied", "applied"])
             #expect(runs.int(0, "digest") == 64)
             #expect(runs.int(0, "actions") == 5)
             #expect(runs.int(0, "completed") == 5)
             #expect(runs.int(0, "waiting") == 2)
-            #expect(runs.int(1, "actions") == 2)
+            #expect(runs.int(1, "actions") == 1)
+            #expect(runs.int(2, "actions") == 2)
         }
     }
 
@@ -95,6 +106,8 @@ struct ApplyTests {
             #expect(waiting.action("update policy_version.planner_policy@2")?.readiness.isReady == false)
             #expect(try store.versionsWithoutModel() == 1)
             try store.finishJobs(version: "6")
+            try store.converge(desired(), commit: "c2")
+            try store.finishJobs()
             let filled = try store.converge(desired(), commit: "c2")
             #expect(filled.action("update policy_version.planner_policy@2")?.readiness == .ready)
             #expect(try store.versionsWithoutModel() == 0)
@@ -226,6 +239,7 @@ struct ApplyTests {
     @Test func aPlanWithProblemsIsRefusedAndNothingIsRecorded() throws {
         try withStore { store, database in
             try store.convergeAll(desired(exampleTree.replacingOccurrences(of: "status: running", with: "status: completed")))
+            let runsBefore = try database.count("exp.reconcile_runs")
             let reopened = try store.plan(desired())
             #expect(reopened.problems.map(\.message) == ["experiment planner_policy_exp cannot move from completed to running"])
             let error = try #require(throws: ApplyError.self) { try store.apply(reopened) }
@@ -234,7 +248,7 @@ struct ApplyTests {
                 return
             }
             #expect(try store.actualState().experiments["planner_policy_exp"]?.status == .completed)
-            #expect(try database.count("exp.reconcile_runs") == 2)
+            #expect(try database.count("exp.reconcile_runs") == runsBefore)
         }
     }
 }

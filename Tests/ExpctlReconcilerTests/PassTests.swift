@@ -11,7 +11,7 @@ struct PassTests {
     @Test func aPassAppliesWhatIsReadyThenWaitsOnTheJobThenConverges() throws {
         try withStore { store, _ in
             let hook = RecordingHook()
-            let reconciler = Reconciler(source: FixedSource(desired()), store: store, registry: .skipped, hook: hook)
+            let reconciler = Reconciler(source: FixedSource(desired()), store: store, registry: store.ledgerRegistry, hook: hook)
             guard case .applied(let revision, let report, let remaining) = reconciler.pass() else {
                 Issue.record("the first pass did not apply")
                 return
@@ -36,6 +36,14 @@ struct PassTests {
                 return
             }
             if case .job(let pending)? = waiting.dependencies.first { #expect(pending.evidence.state == "pending") }
+            try store.finishJobs()
+            // The trained version's offline replay is a job of its own; the version waits on its gate.
+            guard case .applied(_, let evaluation, let gated) = reconciler.pass() else {
+                Issue.record("the evaluation job was not added")
+                return
+            }
+            #expect(evaluation.ledgerActions == 1)
+            #expect(gated.dependencies.contains { if case .gate(let gate) = $0 { gate.kind == .offline } else { false } })
             try store.finishJobs()
             guard case .applied(_, let second, let rest) = reconciler.pass() else {
                 Issue.record("the job's version was not applied")

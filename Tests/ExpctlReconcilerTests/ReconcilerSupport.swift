@@ -19,10 +19,34 @@ func withStore<R>(_ body: (ExpStore, TestDatabase) throws -> R) throws -> R {
 }
 
 extension ExpStore {
-    /// What a pass observes, the registry skipped.
+    /// What a pass observes, with a registry that holds what the ledger says: planner_model
+    /// version 1 in production and each version a succeeded training job registered, tagged as
+    /// that job's. The registry is not part of the digests (no model is named as read), so apply
+    /// needs no registry port.
     func observe() throws -> ObservedState {
         let rows = try observeRows()
-        return ObservedState(database: rows.database, jobs: rows.jobs, registry: .skipped)
+        return ObservedState(
+            database: rows.database, jobs: rows.jobs, registry: .read(Self.registry(holding: rows.jobs)),
+            gates: try observeGates())
+    }
+
+    /// planner_model version 1 in production, and each version a succeeded training job of
+    /// `ledger` registered, tagged as that job's.
+    static func registry(holding ledger: JobLedgerState) -> RegistryState {
+        var versions = ["1": ModelVersionState(version: "1", tags: [RegistryTags.stage: "production"])]
+        for job in ledger.jobs where job.key.kind == .training && job.state == .succeeded {
+            guard let version = job.registeredModelVersion else { continue }
+            versions[version] = ModelVersionState(version: version, tags: [RegistryTags.job: job.id])
+        }
+        return RegistryState(models: [
+            "planner_model": RegisteredModelState(name: "planner_model", versions: versions, aliases: ["production": "1"]),
+        ])
+    }
+
+    /// A registry that holds what the store's ledger says (see `registry(holding:)`), for a
+    /// reconciler.
+    var ledgerRegistry: RegistryAccess {
+        .available { _ in LedgerRegistry(store: self) }
     }
 
     func plan(_ state: DesiredState, commit: String = "c2") throws -> Plan {
@@ -43,21 +67,59 @@ extension ExpStore {
         return plan
     }
 
-    /// Every pending job succeeds as a runner would finish it, registering `version`.
-    func finishJobs(version: String = "2") throws {
+    /// Every pending job succeeds as a runner would finish it: a training registering `version`,
+    /// an evaluation recording a replay in which the candidate scores `candidateScore` against
+    /// the baseline's 0.70 (0.80 passes the offline gate). Returns how many jobs it finished.
+    @discardableResult
+    func finishJobs(version: String = "2", candidateScore: Double = 0.8) throws -> Int {
+        var finished = 0
         while let claim = try jobs.claim(owner: "test-runner", leaseSeconds: 60) {
-            _ = try jobs.succeed(claim.id, owner: "test-runner", result: [
+            var result: [String: JSONValue] = [
                 TrainingResultKeys.modelName: .string("planner_model"), TrainingResultKeys.modelVersion: .string(version),
-            ])
+            ]
+            if claim.key.kind == .evaluation {
+                result = ["offline_eval_score": .double(candidateScore)]
+                try recordOfflineReplay(replay(of: claim, candidateScore: candidateScore))
+            }
+            _ = try jobs.succeed(claim.id, owner: "test-runner", result: result)
+            finished += 1
         }
+        return finished
     }
 
-    /// Converges, runs the jobs that asked for, and converges again: the whole tree applied.
+    /// The replay an evaluation job with `claim`'s inputs records: 50 rows on which the candidate
+    /// is `candidateScore − 0.70` better than the baseline in every metric, with no violation.
+    private func replay(of claim: JobLedger.Claim, candidateScore: Double) -> OfflineReplayRecord {
+        func text(_ key: String) -> String? { if case .string(let value)? = claim.inputs[key] { value } else { nil } }
+        let baseline = text("baseline_version")
+        let delta = candidateScore - 0.7
+        var rows: [OfflineReplayRowScores] = []
+        for row in 0..<50 {
+            let noise = Double(row % 5) * 0.01
+            rows.append(OfflineReplayRowScores(
+                role: .candidate, rowID: "row-\(row)", scores: [0.7 + delta + noise, 0.7 + noise, 0.7 + noise, 1, 0.7, 0.7],
+                violations: 0))
+            if baseline != nil {
+                rows.append(OfflineReplayRowScores(
+                    role: .baseline, rowID: "row-\(row)", scores: [0.7 + noise, 0.7 + noise, 0.7 + noise, 1, 0.7, 0.7],
+                    violations: 0))
+            }
+        }
+        let metrics: [String: JSONValue] = ["constraint_respect_score": .double(1)]
+        return OfflineReplayRecord(
+            modelName: text("model_name") ?? "planner_model", modelVersion: text("model_version") ?? "2",
+            baselineVersion: baseline, datasetVersion: text("dataset_version") ?? "",
+            datasetDigest: text("dataset_digest") ?? SHA256.hex("test dataset"), scorerVersion: EvaluationIdentity.scorerVersion,
+            runID: nil, jobID: claim.id, metrics: metrics, offlineEvalScore: candidateScore,
+            baselineMetrics: baseline == nil ? nil : metrics, baselineScore: baseline == nil ? nil : 0.7, rows: rows)
+    }
+
+    /// Converges and runs the jobs that asked for until no job is left: the whole tree applied.
     @discardableResult
     func convergeAll(_ state: DesiredState, commit: String = "c1") throws -> Plan {
-        try converge(state, commit: commit)
-        try finishJobs()
-        return try converge(state, commit: commit)
+        var plan = try converge(state, commit: commit)
+        while try finishJobs() > 0 { plan = try converge(state, commit: commit) }
+        return plan
     }
 
     /// Policy versions that name no model version: there must never be one.
@@ -102,6 +164,19 @@ final class MemoryRegistry: RegistryPort {
             applied.append(action.id)
             try completed([action.id])
         }
+    }
+}
+
+/// A registry port whose state is what the store's job ledger says MLflow holds; it has no
+/// actions to carry out for trees that promote nothing.
+final class LedgerRegistry: RegistryPort {
+    let store: ExpStore
+    init(store: ExpStore) { self.store = store }
+
+    func currentState() throws -> RegistryState { ExpStore.registry(holding: try store.jobs.read()) }
+
+    func apply(_ actions: [PlannedAction], commit: String, completed: ([String]) throws -> Void) throws {
+        precondition(actions.isEmpty, "the ledger's registry applies nothing: \(actions.map(\.id))")
     }
 }
 

@@ -101,3 +101,30 @@ public struct GateReport: Sendable, Hashable {
 
     public var dependency: GateDependency { GateDependency(kind: kind, subject: subject, evidence: evidence) }
 }
+
+extension GateReport {
+    /// The SHA-256 of what makes a decision material: the gate, subject, profile, verdict, what
+    /// was judged (model, version, baseline, dataset, experiment) and each criterion's outcome.
+    /// Figures are left out: online they move with every event, and a record on every pass
+    /// would drown the changes that matter.
+    public var materialDigest: String {
+        func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        let material = JSONValue.object([
+            "gate": .string(kind.rawValue), "subject": .string(subject), "profile": .string(profile),
+            "verdict": .string(verdict.rawValue),
+            "identity": .array([
+                text(identity.model), text(identity.version), text(identity.baselineVersion),
+                text(identity.datasetDigest), text(identity.experiment),
+            ]),
+            "criteria": .array(criteria.map { .array([.string($0.name), .string($0.outcome.rawValue)]) }),
+        ])
+        return SHA256.hex(material.canonicalText)
+    }
+
+    /// Whether apply records this report: the subject has no decision yet, or the latest one
+    /// differs in verdict or material evidence.
+    public func needsRecord(after latest: RecordedGateDecision?) -> Bool {
+        guard let latest else { return true }
+        return latest.verdict != verdict || latest.evidenceDigest != materialDigest
+    }
+}
