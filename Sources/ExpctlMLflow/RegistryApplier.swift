@@ -66,8 +66,16 @@ public final class MLflowRegistryApplier: RegistryPort, @unchecked Sendable {
     private func apply(_ action: PlannedAction, commit: String, with client: MLflowClient) throws {
         switch (action.kind, action.address) {
         case (.create, .modelVersion(let model, let version)), (.update, .modelVersion(let model, let version)):
-            let stage = try text(of: RegistryTags.stage, in: action)
             let known = lastRead?.models[model]?.versions[version]?.tags ?? [:]
+            // Gate tags (`expctl.offline_gate`, `expctl.was_production`) first: the stage last.
+            for change in action.changes where change.field.hasPrefix("expctl.") {
+                guard case .string(let value)? = change.after else {
+                    throw RegistryActionError(message: "\(action.id) has no value for \(change.field)")
+                }
+                try client.setModelVersionTag(model, version: version, key: change.field, value: value)
+            }
+            guard action.change(RegistryTags.stage) != nil else { return }
+            let stage = try text(of: RegistryTags.stage, in: action)
             var lineage = [(RegistryTags.commit, commit)]
             if let path = action.source?.path { lineage.append((RegistryTags.path, path)) }
             lineage.append((RegistryTags.appliedStage, stage))

@@ -6,10 +6,11 @@ import ExpctlModel
 /// evaluation already recorded for the same inputs is not run again.
 enum EvaluationPlanning {
     /// The requests of the trainings whose job registered a version; none for a training whose
-    /// baseline cannot be known yet (the registry was not read, or this plan changes the
-    /// model's production version: the next plan sees the new one).
+    /// baseline cannot be known yet (the registry was not read, or git moves the model's
+    /// production to another version: the next plan sees the new one). A version git promotes
+    /// to production itself is compared with the production version it replaces.
     static func requests(
-        _ desired: DesiredState, _ trainings: TrainingJobs, _ observed: ObservedState, _ builder: PlanBuilder
+        _ desired: DesiredState, _ trainings: TrainingJobs, _ observed: ObservedState
     ) -> [JobPlanning.JobRequest] {
         desired.trainings.compactMap { training -> JobPlanning.JobRequest? in
             guard case .recorded(let job)? = trainings.statuses[training.name], let version = job.registeredModelVersion
@@ -19,10 +20,14 @@ enum EvaluationPlanning {
             case .none: baseline = nil
             case .version(let number): baseline = String(number)
             case .production:
-                guard case .read(let registry) = observed.registry,
-                    !builder.changesProduction(of: training.modelName)
-                else { return nil }
-                baseline = registry.models[training.modelName]?.aliases[EvaluationIdentity.productionAlias]
+                guard case .read(let registry) = observed.registry else { return nil }
+                let current = registry.models[training.modelName]?.aliases[EvaluationIdentity.productionAlias]
+                if let next = productionDeclared(for: training.modelName, desired, trainings), next != current,
+                    next != version
+                {
+                    return nil
+                }
+                baseline = current
             }
             let inputs = jobInputs(
                 training, version: version, baseline: baseline == version ? nil : baseline,
@@ -61,9 +66,20 @@ enum EvaluationPlanning {
     }
 }
 
-extension PlanBuilder {
-    /// Whether this plan moves the production alias of `model`.
-    func changesProduction(of model: String) -> Bool {
-        actions.contains { $0.address == .modelAlias(model: model, alias: EvaluationIdentity.productionAlias) }
+extension EvaluationPlanning {
+    /// The version git promotes to production for `model`, once it is known (a training's
+    /// version once its job registered it); nil when git promotes none.
+    static func productionDeclared(for model: String, _ desired: DesiredState, _ trainings: TrainingJobs) -> String? {
+        for promotion in desired.promotions where promotion.model == model && promotion.stage == .production {
+            switch promotion.target {
+            case .version(let number): return number
+            case .training(let name):
+                if case .recorded(let job)? = trainings.statuses[name], job.state == .succeeded {
+                    return job.registeredModelVersion
+                }
+                return nil
+            }
+        }
+        return nil
     }
 }

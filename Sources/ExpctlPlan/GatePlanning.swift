@@ -9,9 +9,21 @@ enum GatePlanning {
     struct OfflineResults {
         /// By training name: the readiness of an action needing its model version's pass.
         var readiness: [String: Readiness] = [:]
-        /// By model and version (`planner_model/2`): the verdict, for the lifecycle.
-        var verdicts: [String: GateVerdict] = [:]
+        /// By model and version (`planner_model/2`): the verdict (nil while there is none) and
+        /// the readiness of a move that needs the pass, for the lifecycle.
+        var subjects: [String: SubjectGate] = [:]
         var reports: [GateReport] = []
+
+        fileprivate mutating func set(_ training: String, _ subject: String, _ verdict: GateVerdict?, _ ready: Readiness) {
+            readiness[training] = ready
+            subjects[subject] = SubjectGate(verdict: verdict, readiness: ready)
+        }
+    }
+
+    /// A gate's verdict on one subject and what an action that needs its pass gets.
+    struct SubjectGate {
+        var verdict: GateVerdict?
+        var readiness: Readiness
     }
 
     static func offline(
@@ -25,7 +37,7 @@ enum GatePlanning {
             let subject = "\(training.modelName)/\(version)"
             guard let request = evaluations.requests[training.name], let status = evaluations.statuses[training.name]
             else {
-                results.readiness[training.name] = .waiting(on: [.gate(unknownBaseline(subject, observed))])
+                results.set(training.name, subject, nil, .waiting(on: [.gate(unknownBaseline(subject, observed))]))
                 continue
             }
             let need = status.need(
@@ -34,15 +46,15 @@ enum GatePlanning {
                     + "or change the training config in git to train again")
             switch need.readiness {
             case .blocked:
-                results.readiness[training.name] = need.readiness
+                results.set(training.name, subject, nil, need.readiness)
                 continue
             case .waiting(let dependencies):
                 let evidence = Evidence(
                     state: GateVerdict.waiting.rawValue, waitsFor: "the offline gate to pass",
                     detail: "waiting: the offline replay has not run yet")
-                results.readiness[training.name] = .waiting(
-                    on: dependencies + [.gate(GateDependency(kind: .offline, subject: subject, evidence: evidence))])
-                results.verdicts[subject] = .waiting
+                results.set(
+                    training.name, subject, .waiting,
+                    .waiting(on: dependencies + [.gate(GateDependency(kind: .offline, subject: subject, evidence: evidence))]))
                 continue
             case .ready:
                 break
@@ -50,16 +62,16 @@ enum GatePlanning {
             guard case .recorded(let job) = status,
                 let evaluation = recordedEvaluation(training, version: version, request, observed)
             else {
-                results.readiness[training.name] = .blocked(reason: missingEvaluation(subject, status))
+                results.set(training.name, subject, .blocked, .blocked(reason: missingEvaluation(subject, status)))
                 continue
             }
             let report = OfflineGate.judge(
                 evaluation, gates: desired.gates(for: training).offline,
                 profile: training.gateProfile ?? GateProfile.defaultName)
             results.reports.append(report)
-            results.verdicts[subject] = report.verdict
-            results.readiness[training.name] =
-                report.verdict == .pass ? .ready : .blocked(reason: failed(report, job))
+            results.set(
+                training.name, subject, report.verdict,
+                report.verdict == .pass ? .ready : .blocked(reason: failed(report, job)))
         }
         return results
     }

@@ -32,7 +32,7 @@ enum JobPlanning {
     static func planEvaluations(
         _ desired: DesiredState, _ observed: ObservedState, _ trainings: TrainingJobs, into builder: inout PlanBuilder
     ) -> EvaluationJobs {
-        let requests = EvaluationPlanning.requests(desired, trainings, observed, builder)
+        let requests = EvaluationPlanning.requests(desired, trainings, observed)
         let statuses = plan(
             .evaluation, requests, observed, locked: [:], into: &builder, declared: Set(desired.trainings.map(\.name)))
         return EvaluationJobs(

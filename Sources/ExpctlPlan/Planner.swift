@@ -12,12 +12,17 @@ public enum Planner {
     public static func plan(desired: DesiredState, observed: ObservedState, commit: String) -> Plan {
         var builder = PlanBuilder()
         let jobs = JobPlanning.plan(desired, observed, into: &builder)
-        PolicyPlanning.plan(desired.policies, observed, jobs, into: &builder)
-        ExperimentPlanning.plan(desired.experiments, observed.database.experiments, into: &builder)
-        if case .read(let registry) = observed.registry { RegistryPlanning.plan(desired, registry, jobs, into: &builder) }
-        // Last: an evaluation's baseline is the production version unless this plan moves it.
         let evaluations = JobPlanning.planEvaluations(desired, observed, jobs, into: &builder)
-        builder.gate(GatePlanning.offline(desired, observed, jobs, evaluations))
+        let offline = GatePlanning.offline(desired, observed, jobs, evaluations)
+        builder.keep(offline.reports)
+        PolicyPlanning.plan(desired.policies, observed, jobs, offline, into: &builder)
+        ExperimentPlanning.plan(desired.experiments, observed.database.experiments, into: &builder)
+        if case .read(let registry) = observed.registry {
+            let gates = RegistryGates(
+                lifecycle: LifecycleGates(offline: offline.subjects),
+                offlineReports: Dictionary(offline.reports.map { ($0.subject, $0) }, uniquingKeysWith: { _, last in last }))
+            RegistryPlanning.plan(desired, registry, jobs, gates, into: &builder)
+        }
         let actions = builder.ordered()
         let gates = GatePlanning.shown(builder.gateReports, actions, observed.gates.decisions)
         return Plan(
@@ -35,9 +40,6 @@ struct PlanBuilder {
     private var makers: [ResourceAddress: String] = [:]
     /// Each existing experiment's variants and the shares the plan moves them to.
     private var allocationGroups: [[VariantShare]] = []
-    /// The actions that need a training's model version to have passed the offline gate:
-    /// action id → training name.
-    private var offlineGateNeeds: [String: String] = [:]
     private(set) var gateReports: [GateReport] = []
 
     mutating func add(_ action: PlannedAction) {
@@ -49,19 +51,11 @@ struct PlanBuilder {
 
     mutating func problem(_ problem: PlanProblem) { problems.append(problem) }
 
-    /// Marks `action` as needing training `training`'s model version to pass the offline gate.
-    mutating func needsOfflineGate(of training: String, action: String) { offlineGateNeeds[action] = training }
+    /// Keeps gate reports for the plan.
+    mutating func keep(_ reports: [GateReport]) { gateReports += reports }
 
-    /// Gives each action that needs an offline gate the gate's readiness (its own comes first:
-    /// an action already blocked stays blocked for its own reason), and keeps the reports.
-    mutating func gate(_ offline: GatePlanning.OfflineResults) {
-        gateReports += offline.reports
-        guard !offlineGateNeeds.isEmpty else { return }
-        for index in actions.indices {
-            guard let training = offlineGateNeeds[actions[index].id], let gate = offline.readiness[training] else { continue }
-            actions[index].readiness = Readiness.combined([actions[index].readiness, gate])
-        }
-    }
+    /// Whether this plan has an action of id `id`.
+    func hasAction(_ id: String) -> Bool { actions.contains { $0.id == id } }
 
     /// The id of the action of this plan that makes `address` exist, if any.
     func maker(of address: ResourceAddress) -> String? { makers[address] }
@@ -91,14 +85,27 @@ struct PlanBuilder {
             .map(\.action)
         // Only what waits or is blocked passes anything on; most plans have none of it.
         guard sorted.contains(where: { !$0.readiness.isReady }) else { return sorted }
-        // Plan order puts every action after the ones it needs, so one pass resolves chains.
+        // Plan order puts most actions after the ones they need, so one pass resolves most chains;
+        // a registry action may follow one sorted after it (an archival after the promotion that
+        // replaces it), so passes repeat until nothing changes.
+        let own = sorted.map(\.readiness)
         var unready: [String: Readiness] = [:]
-        for index in sorted.indices {
-            let action = sorted[index]
-            if !action.after.isEmpty, action.after.contains(where: { unready[$0] != nil }) {
-                sorted[index].readiness = Self.inherit(action.readiness, from: action.after.map { ($0, unready[$0] ?? .ready) })
+        var changed = true
+        var passes = 0
+        while changed, passes <= sorted.count {
+            changed = false
+            passes += 1
+            for index in sorted.indices {
+                let action = sorted[index]
+                if !action.after.isEmpty, action.after.contains(where: { unready[$0] != nil }) {
+                    let inherited = Self.inherit(own[index], from: action.after.map { ($0, unready[$0] ?? .ready) })
+                    if inherited != sorted[index].readiness {
+                        sorted[index].readiness = inherited
+                        changed = true
+                    }
+                }
+                if !sorted[index].readiness.isReady { unready[action.id] = sorted[index].readiness }
             }
-            if !sorted[index].readiness.isReady { unready[action.id] = sorted[index].readiness }
         }
         return holdingRaises(sorted)
     }

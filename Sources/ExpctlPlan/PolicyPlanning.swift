@@ -9,7 +9,10 @@ import ExpctlModel
 /// and that version has passed the offline gate (`GatePlanning`), and a version is written
 /// only when its model version was checked in MLflow or the check was skipped on purpose.
 enum PolicyPlanning {
-    static func plan(_ desired: [Policy], _ observed: ObservedState, _ jobs: TrainingJobs, into builder: inout PlanBuilder) {
+    static func plan(
+        _ desired: [Policy], _ observed: ObservedState, _ jobs: TrainingJobs, _ offline: GatePlanning.OfflineResults,
+        into builder: inout PlanBuilder
+    ) {
         let actual = observed.database.policies
         for policy in desired {
             let address = ResourceAddress.policy(policy.name)
@@ -31,14 +34,15 @@ enum PolicyPlanning {
                     reason: "not in the database", source: policy.origin))
             }
             for version in policy.versions {
-                planVersion(version, of: policy, actual: actual[policy.name], observed.registry, jobs, into: &builder)
+                planVersion(
+                    version, of: policy, actual: actual[policy.name], observed.registry, jobs, offline, into: &builder)
             }
         }
     }
 
     private static func planVersion(
         _ version: PolicyVersion, of policy: Policy, actual: ActualPolicy?, _ registry: RegistryObservation, _ jobs: TrainingJobs,
-        into builder: inout PlanBuilder
+        _ offline: GatePlanning.OfflineResults, into builder: inout PlanBuilder
     ) {
         let reference = PolicyVersionRef(policy: policy.name, version: version.version)
         let address = ResourceAddress.policyVersion(reference)
@@ -51,13 +55,11 @@ enum PolicyPlanning {
         guard let existing = actual?.versions[version.version] else {
             var after = trained?.after ?? []
             if let policyCreation = builder.maker(of: .policy(policy.name)) { after.insert(policyCreation, at: 0) }
-            let create = PlannedAction(
+            builder.add(PlannedAction(
                 kind: .create, address: address,
                 changes: PlanValues.changes(fields(of: version, trained).map { ($0.0, nil, $0.1) }),
                 reason: "not in the database", source: version.origin, after: after,
-                readiness: readiness(version, trained, registry))
-            builder.add(create)
-            if case .training(let name) = version.model { builder.needsOfflineGate(of: name, action: create.id) }
+                readiness: readiness(version, trained, registry, offline)))
             return
         }
         let current = fields(of: existing, comparedWith: version)
@@ -76,26 +78,33 @@ enum PolicyPlanning {
         // Written before expctl waited on jobs, with what git still declares (checked above):
         // the model version is filled in once the job registered it.
         if let trained, existing.mlflowModelVersion == nil {
-            let update = PlannedAction(
+            builder.add(PlannedAction(
                 kind: .update, address: address,
                 changes: PlanValues.changes([
                     ("mlflow_model_version", nil, trained.version.map(JSONValue.string) ?? trained.jobPlaceholder),
                     ("job_id", nil, trained.job.map { .string($0.id) }),
                 ]),
                 reason: "its training's job registers the model version", source: version.origin, after: trained.after,
-                readiness: readiness(version, trained, registry))
-            builder.add(update)
-            if case .training(let name) = version.model { builder.needsOfflineGate(of: name, action: update.id) }
+                readiness: readiness(version, trained, registry, offline)))
             return
         }
     }
 
     /// Whether a new (or filled-in) version can be written: a trained one once its job has
-    /// registered a version that MLflow has, as that job's; any one only with the registry
-    /// checked or skipped on purpose.
+    /// registered a version that MLflow has, as that job's, and that version passed the offline
+    /// gate; any one only with the registry checked or skipped on purpose.
     /// Being blocked comes first: a version that would still be blocked once its job finishes
     /// says so now, since someone has to act.
     private static func readiness(
+        _ version: PolicyVersion, _ trained: TrainingDependency?, _ registry: RegistryObservation,
+        _ offline: GatePlanning.OfflineResults
+    ) -> Readiness {
+        let own = modelReadiness(version, trained, registry)
+        guard case .training(let name) = version.model, let gate = offline.readiness[name] else { return own }
+        return Readiness.combined([own, gate])
+    }
+
+    private static func modelReadiness(
         _ version: PolicyVersion, _ trained: TrainingDependency?, _ registry: RegistryObservation
     ) -> Readiness {
         if let trained, case .blocked = trained.readiness { return trained.readiness }

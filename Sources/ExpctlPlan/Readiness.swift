@@ -60,10 +60,13 @@ public struct JobDependency: Sendable, Hashable {
 }
 
 /// The kinds of evaluation gate: the offline replay gate (none → candidate) and the online
-/// experiment gate (candidate → production, and traffic above the cap).
+/// experiment gate (candidate → production, and traffic above the cap); and the lifecycle,
+/// whose records are the stage moves themselves (promotions with the gates they passed, and
+/// rollbacks, which need none).
 public enum GateKind: String, Sendable, Hashable, CaseIterable {
     case offline
     case online
+    case lifecycle
 }
 
 /// A gate an action waits on, for a subject (a model version, a variant), with its evidence.

@@ -9,12 +9,18 @@ import ExpctlModel
 /// previous one. Versions git does not name keep their stage, but for a production one that
 /// another version replaces. Tags and aliases expctl does not manage are left alone.
 enum RegistryPlanning {
-    static func plan(_ desired: DesiredState, _ registry: RegistryState, _ jobs: TrainingJobs, into builder: inout PlanBuilder) {
+    static func plan(
+        _ desired: DesiredState, _ registry: RegistryState, _ jobs: TrainingJobs, _ gates: RegistryGates,
+        into builder: inout PlanBuilder
+    ) {
         checkPolicyVersions(desired.policies, registry, into: &builder)
-        for (model, promotions) in Dictionary(grouping: desired.promotions, by: \.model).sorted(by: { $0.key < $1.key }) {
+        let promoted = Dictionary(grouping: desired.promotions, by: \.model)
+        // Models git promotes, and those whose versions a gate judged (their gate tags, an automatic candidate).
+        let models = Set(promoted.keys).union(gates.offlineReports.values.compactMap(\.identity.model))
+        for model in models.sorted() {
             planModel(
-                model, promotions, registry.models[model] ?? RegisteredModelState(name: model), registered: registry.models[model] != nil,
-                jobs, into: &builder)
+                model, promoted[model] ?? [], registry.models[model] ?? RegisteredModelState(name: model),
+                registered: registry.models[model] != nil, jobs, gates, into: &builder)
         }
     }
 
@@ -50,18 +56,24 @@ enum RegistryPlanning {
 
     /// What git declares for one model's versions, once promotions are resolved to versions.
     private struct Declared {
-        var stages: [String: (stage: ModelStage, source: SourceLocation)] = [:]
+        var stages: [String: DeclaredStage] = [:]
         /// Stages promised to a version a training's job has not registered yet (or not usably).
         var waitingStages: Set<ModelStage> = []
     }
 
     private static func planModel(
         _ model: String, _ promotions: [Promotion], _ state: RegisteredModelState, registered: Bool, _ jobs: TrainingJobs,
-        into builder: inout PlanBuilder
+        _ gates: RegistryGates, into builder: inout PlanBuilder
     ) {
         let declared = resolve(model, promotions, state, registered: registered, jobs, into: &builder)
-        let finalStages = planStages(model, declared, state, into: &builder)
-        planAliases(model, declared, finalStages, state, into: &builder)
+        let finalStages = RegistryStagePlanning.plan(
+            model, declared.stages, state, gates, managed: !promotions.isEmpty, into: &builder)
+        // A model git does not promote keeps its aliases, but for the candidate alias that
+        // follows a version the offline gate made a candidate.
+        guard !promotions.isEmpty || finalStages.changed else { return }
+        planAliases(
+            model, declared, finalStages.stages, state, stages: promotions.isEmpty ? [.candidate] : [.candidate, .production],
+            into: &builder)
     }
 
     /// Promotions → the version each one names. A promotion of `training: NAME` names the
@@ -111,47 +123,9 @@ enum RegistryPlanning {
                     source: promotion.origin))
                 continue
             }
-            declared.stages[number] = (promotion.stage, promotion.origin)
+            declared.stages[number] = DeclaredStage(stage: promotion.stage, source: promotion.origin)
         }
         return declared
-    }
-
-    /// The `stage` tag of each version: what git declares, and `archived` for a production
-    /// version another declared version replaces. Returns every version's stage once the plan
-    /// is applied (for the aliases).
-    private static func planStages(
-        _ model: String, _ declared: Declared, _ state: RegisteredModelState, into builder: inout PlanBuilder
-    ) -> [String: String] {
-        var finalStages: [String: String] = [:]
-        let production = declared.stages.values.first { $0.stage == .production }
-        for number in state.versions.keys.sorted(by: versionOrder) {
-            let version = state.versions[number]!
-            // The raw tag: a value expctl does not know (`Production`) is shown as it is.
-            let current = version.tags[RegistryTags.stage]
-            finalStages[number] = current
-            let target: ModelStage
-            let source: SourceLocation
-            var reason = "promoted in git"
-            if let promotion = declared.stages[number] {
-                target = promotion.stage
-                source = promotion.source
-                if let current, current != target.rawValue { reason = Self.reason(current, version, git: target) }
-            } else if version.stage == .production, let production {
-                target = .archived
-                // Caused by the new production version's promotion: its file is the lineage.
-                source = production.source
-                reason = "another version of \(model) is promoted to production"
-            } else {
-                continue
-            }
-            finalStages[number] = target.rawValue
-            guard current != target.rawValue else { continue }
-            builder.add(PlannedAction(
-                kind: .update, address: .modelVersion(model: model, version: number),
-                changes: [FieldChange(field: RegistryTags.stage, before: current.map(JSONValue.string), after: .string(target.rawValue))],
-                reason: reason, source: source))
-        }
-        return finalStages
     }
 
     /// The `production` and `candidate` aliases follow the stages the plan leaves: the version
@@ -160,9 +134,10 @@ enum RegistryPlanning {
     /// `models:/m@production` keeps loading while it waits.
     private static func planAliases(
         _ model: String, _ declared: Declared, _ finalStages: [String: String], _ state: RegisteredModelState,
-        into builder: inout PlanBuilder
+        stages: Set<ModelStage>, into builder: inout PlanBuilder
     ) {
-        for (stage, alias) in RegistryTags.managedAliases.sorted(by: { $0.value < $1.value }) where !declared.waitingStages.contains(stage) {
+        for (stage, alias) in RegistryTags.managedAliases.sorted(by: { $0.value < $1.value })
+        where stages.contains(stage) && !declared.waitingStages.contains(stage) {
             let gitVersions = declared.stages.filter { $0.value.stage == stage }.keys
             let keptVersions = finalStages.filter { $0.value == stage.rawValue }.keys
             let wanted = (gitVersions.isEmpty ? Array(keptVersions) : Array(gitVersions)).max(by: versionOrder)
@@ -170,27 +145,19 @@ enum RegistryPlanning {
             guard wanted != current else { continue }
             let address = ResourceAddress.modelAlias(model: model, alias: alias)
             let change = FieldChange(field: "version", before: current.map(JSONValue.string), after: wanted.map(JSONValue.string))
+            // An alias moves with the stage it follows: after the stage moves of this plan.
+            let after = [wanted, current].compactMap { $0 }.map { "update \(ResourceAddress.modelVersion(model: model, version: $0))" }
+                .filter(builder.hasAction)
+            let follows = "follows the \(stage.rawValue) stage"
             switch (current, wanted) {
-            case (nil, _?): builder.add(PlannedAction(kind: .create, address: address, changes: [change], reason: "follows the \(stage.rawValue) stage"))
-            case (_?, _?): builder.add(PlannedAction(kind: .update, address: address, changes: [change], reason: "follows the \(stage.rawValue) stage"))
-            case (_?, nil): builder.add(PlannedAction(kind: .retire, address: address, changes: [change], reason: "no version of \(model) is \(stage.rawValue)"))
+            case (nil, _?): builder.add(PlannedAction(kind: .create, address: address, changes: [change], reason: follows, after: after))
+            case (_?, _?): builder.add(PlannedAction(kind: .update, address: address, changes: [change], reason: follows, after: after))
+            case (_?, nil): builder.add(PlannedAction(kind: .retire, address: address, changes: [change], reason: "no version of \(model) is \(stage.rawValue)", after: after))
             case (nil, nil): break
             }
         }
     }
 
     /// Version numbers in numeric order.
-    private static func versionOrder(_ left: String, _ right: String) -> Bool { (Int(left) ?? 0) < (Int(right) ?? 0) }
-
-    /// Why a version whose stage git declares is changed: git changed since expctl last set
-    /// the stage, someone changed the stage in MLflow (drift), or expctl never set it. (An
-    /// apply killed between writing `expctl.stage` and `stage` also reads as drift: the two
-    /// cannot be told apart, and the next apply repairs both the same way.)
-    private static func reason(_ current: String, _ version: ModelVersionState, git: ModelStage) -> String {
-        switch version.tags[RegistryTags.appliedStage] {
-        case nil: "git says \(git.rawValue); MLflow has \(current), not set by expctl"
-        case current?: "changed in git from \(current)"
-        default: "changed in MLflow by hand (drift); git says \(git.rawValue)"
-        }
-    }
+    static func versionOrder(_ left: String, _ right: String) -> Bool { (Int(left) ?? 0) < (Int(right) ?? 0) }
 }

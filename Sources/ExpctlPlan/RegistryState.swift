@@ -54,6 +54,12 @@ public enum RegistryTags {
     /// `training: NAME` resolves to the version the job recorded, and only if it carries this
     /// tag with that job's id, so a version registered by hand with the training's tag never counts.
     public static let job = "expctl.job"
+    /// The offline gate's verdict on a trained version: `pass`, or `fail: ` and the criteria it
+    /// missed.
+    public static let offlineGate = "expctl.offline_gate"
+    /// `true` on a version that has been in production: moving it back is a rollback, which
+    /// needs no gate.
+    public static let wasProduction = "expctl.was_production"
     /// The aliases that follow the stages, so that `models:/planner_model@production` loads
     /// the production version.
     public static let managedAliases: [ModelStage: String] = [.production: "production", .candidate: "candidate"]

@@ -84,7 +84,7 @@ enum GateEvidenceReader {
             """
             SELECT DISTINCT ON (subject, gate) subject, gate, verdict, evidence_digest, evidence->'state' AS state
             FROM exp.gate_decisions
-            WHERE gate IN ('offline', 'online')
+            WHERE gate IN ('offline', 'online', 'lifecycle')
             ORDER BY subject, gate, id DESC
             """)
         var decisions: [GateSubject: RecordedGateDecision] = [:]

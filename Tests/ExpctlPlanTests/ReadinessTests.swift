@@ -89,7 +89,14 @@ struct ReadinessTests {
 
     @Test func onceTheJobSucceededThePolicyVersionIsWrittenWithItsModelVersion() throws {
         let plan = makePlan(desired(), passed(job(for: training, state: .succeeded, modelVersion: "5"), version: "5"))
-        #expect(plan.summary == [trainedVersion, trainedVariant])
+        // Having passed the offline gate, the version becomes a candidate, tagged with the verdict.
+        #expect(plan.summary == [
+            trainedVersion, trainedVariant, "update model_version.planner_model/5", "create model_alias.planner_model@candidate",
+        ])
+        #expect(plan.action("update model_version.planner_model/5")?.changes == [
+            FieldChange(field: "stage", before: nil, after: .string("candidate")),
+            FieldChange(field: "expctl.offline_gate", before: nil, after: .string("pass")),
+        ])
         #expect(plan.actions.allSatisfy { $0.readiness == .ready })
         let version = try #require(plan.action(trainedVersion))
         #expect(version.after("mlflow_model_version") == .string("5"))

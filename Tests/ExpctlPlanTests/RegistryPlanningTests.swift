@@ -23,6 +23,7 @@ private let convergedRegistry = registry([
         version: "2",
         tags: [
             "stage": "candidate", "expctl.stage": "candidate", "expctl.training": "planner-2025-01-10", "expctl.job": trainingJob,
+            "expctl.offline_gate": "pass",
             "team": "planning",
         ]),
 ], aliases: ["production": "1", "candidate": "2", "champion": "1"])
@@ -199,7 +200,10 @@ struct RegistryPlanningTests {
         odd.models["planner_model"]!.versions["1"]!.tags["stage"] = "Production"
         let restored = plan(odd)
         #expect(restored.action("update model_version.planner_model/1")?.changes
-            == [FieldChange(field: "stage", before: .string("Production"), after: .string("production"))])
+            == [
+                FieldChange(field: "stage", before: .string("Production"), after: .string("production")),
+                FieldChange(field: "expctl.was_production", before: nil, after: .string("true")),
+            ])
         #expect(restored.action("update model_version.planner_model/1")?.reason == "changed in MLflow by hand (drift); git says production")
     }
 

@@ -14,8 +14,11 @@ private let promotedTree = exampleTree + """
       - { model: planner_model, version: 1, stage: production }
     """
 
+/// Version 1 has been in production before (its tag says so), so putting it back needs no
+/// gate: the lifecycle calls it a rollback.
 private func registryWithVersionOne() -> MemoryRegistry {
-    MemoryRegistry(RegistryState(models: ["planner_model": RegisteredModelState(name: "planner_model", versions: ["1": ModelVersionState(version: "1")])]))
+    let one = ModelVersionState(version: "1", tags: [RegistryTags.wasProduction: "true"])
+    return MemoryRegistry(RegistryState(models: ["planner_model": RegisteredModelState(name: "planner_model", versions: ["1": one])]))
 }
 
 /// A plan of `promotedTree` against what `store` holds and what `registry` holds.

@@ -31,15 +31,21 @@ extension ExpStore {
     }
 
     /// planner_model version 1 in production, and each version a succeeded training job of
-    /// `ledger` registered, tagged as that job's.
+    /// `ledger` registered, tagged as that job's and as the candidate that passed the offline
+    /// gate (what expctl would set once the gate passed): these tests are about the database,
+    /// so the registry already holds what a plan would change there.
     static func registry(holding ledger: JobLedgerState) -> RegistryState {
         var versions = ["1": ModelVersionState(version: "1", tags: [RegistryTags.stage: "production"])]
+        var aliases = ["production": "1"]
         for job in ledger.jobs where job.key.kind == .training && job.state == .succeeded {
             guard let version = job.registeredModelVersion else { continue }
-            versions[version] = ModelVersionState(version: version, tags: [RegistryTags.job: job.id])
+            versions[version] = ModelVersionState(
+                version: version,
+                tags: [RegistryTags.job: job.id, RegistryTags.stage: "candidate", RegistryTags.offlineGate: "pass"])
+            aliases["candidate"] = version
         }
         return RegistryState(models: [
-            "planner_model": RegisteredModelState(name: "planner_model", versions: versions, aliases: ["production": "1"]),
+            "planner_model": RegisteredModelState(name: "planner_model", versions: versions, aliases: aliases),
         ])
     }
 
@@ -176,7 +182,9 @@ final class LedgerRegistry: RegistryPort {
     func currentState() throws -> RegistryState { ExpStore.registry(holding: try store.jobs.read()) }
 
     func apply(_ actions: [PlannedAction], commit: String, completed: ([String]) throws -> Void) throws {
-        precondition(actions.isEmpty, "the ledger's registry applies nothing: \(actions.map(\.id))")
+        guard actions.isEmpty else {
+            throw RegistryActionFailure(action: actions[0].id, underlying: StoreError.corruptRow(table: "registry", detail: "a test registry"))
+        }
     }
 }
 

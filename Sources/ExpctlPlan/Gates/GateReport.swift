@@ -95,8 +95,8 @@ public struct GateReport: Sendable, Hashable {
     /// The report as the evidence of an action that waits on or is blocked by the gate.
     public var evidence: Evidence {
         Evidence(
-            state: verdict.rawValue, waitsFor: kind == .offline ? "the offline gate to pass" : "the online gate to pass",
-            progress: progress, figures: criteria.flatMap(\.figures), detail: headline)
+            state: verdict.rawValue, waitsFor: "the \(kind.rawValue) gate to pass", progress: progress,
+            figures: criteria.flatMap(\.figures), detail: headline)
     }
 
     public var dependency: GateDependency { GateDependency(kind: kind, subject: subject, evidence: evidence) }

@@ -6,7 +6,8 @@ public import ExpctlModel
 ///
 /// - none (or archived) → candidate needs the offline gate's pass.
 /// - → production needs both gates' passes: a version that has not passed both is blocked with
-///   the gate it lacks, so a promotion cannot jump over the online experiment.
+///   the gate it lacks, so a promotion cannot jump over the online experiment. The first
+///   production version of a model needs the offline gate alone: nothing runs against it online.
 /// - A rollback needs no gate and is recorded as one: production → archived (or candidate),
 ///   and a version that was in production before going back to production.
 /// - Retiring a version that never reached production (→ archived) needs no gate either.
@@ -48,7 +49,11 @@ public struct ModelLifecycle: Sendable, Hashable {
     }
 
     /// The move to `target` with these gate verdicts (nil: the gate has not judged the version).
-    public func move(to target: Stage, offline: GateVerdict?, online: GateVerdict?) -> Move {
+    /// `firstProduction`: no version of the model is or was in production, so there is no
+    /// production model to run the online experiment against, and the offline gate is enough.
+    public func move(
+        to target: Stage, offline: GateVerdict?, online: GateVerdict?, firstProduction: Bool = false
+    ) -> Move {
         if target == stage { return .stay }
         switch target {
         case .none:
@@ -61,6 +66,7 @@ public struct ModelLifecycle: Sendable, Hashable {
         case .production:
             if wasProduction { return .rollback }
             guard offline == .pass else { return .blocked(missing: .offline, verdict: offline) }
+            if firstProduction { return .promote(passed: [.offline]) }
             guard online == .pass else { return .blocked(missing: .online, verdict: online) }
             return .promote(passed: [.offline, .online])
         }
