@@ -35,7 +35,9 @@ enum GateJSON {
     }
 
     static func read(_ fields: Fields) throws(PlanJSONError) -> GateReport {
-        guard let kind = GateKind(rawValue: try fields.string("gate")) else { throw fields.error("gate", "is not a gate") }
+        guard let kind = GateKind(rawValue: try fields.string("gate")) else {
+            throw fields.error("gate", "is not a gate")
+        }
         guard let verdict = GateVerdict(rawValue: try fields.string("verdict"))
         else { throw fields.error("verdict", "is not pass, fail, inconclusive, waiting or blocked") }
         var criteria: [GateCriterion] = []

@@ -14,7 +14,9 @@ enum GatePlanning {
         var subjects: [String: SubjectGate] = [:]
         var reports: [GateReport] = []
 
-        fileprivate mutating func set(_ training: String, _ subject: String, _ verdict: GateVerdict?, _ ready: Readiness) {
+        fileprivate mutating func set(
+            _ training: String, _ subject: String, _ verdict: GateVerdict?, _ ready: Readiness
+        ) {
             readiness[training] = ready
             subjects[subject] = SubjectGate(verdict: verdict, readiness: ready)
         }
@@ -54,7 +56,9 @@ enum GatePlanning {
                     detail: "waiting: the offline replay has not run yet")
                 results.set(
                     training.name, subject, .waiting,
-                    .waiting(on: dependencies + [.gate(GateDependency(kind: .offline, subject: subject, evidence: evidence))]))
+                    .waiting(
+                        on: dependencies + [.gate(GateDependency(kind: .offline, subject: subject, evidence: evidence))]
+                    ))
                 continue
             case .ready:
                 break
@@ -88,7 +92,9 @@ enum GatePlanning {
             switch action.readiness {
             case .ready: break
             case .waiting(let dependencies):
-                for case .gate(let gate) in dependencies { referenced.insert(GateSubject(kind: gate.kind, subject: gate.subject)) }
+                for case .gate(let gate) in dependencies {
+                    referenced.insert(GateSubject(kind: gate.kind, subject: gate.subject))
+                }
             case .blocked(let reason):
                 if case .gate(let gate)? = reason.dependency {
                     referenced.insert(GateSubject(kind: gate.kind, subject: gate.subject))
@@ -142,7 +148,8 @@ enum GatePlanning {
 
     private static func failed(_ report: GateReport, _ evaluation: LedgerJob) -> BlockReason {
         BlockReason(
-            kind: .gateFailed, message: "offline gate for \(report.subject) (evaluation job \(evaluation.id)): "
+            kind: .gateFailed,
+            message: "offline gate for \(report.subject) (evaluation job \(evaluation.id)): "
                 + report.headline,
             hint: "improve the model and train again under a new training name; or, if the thresholds are wrong, "
                 + "change gate profile '\(report.profile)' in git",

@@ -18,7 +18,8 @@ enum LifecyclePlanning {
         _ gates: LifecycleGates
     ) -> (readiness: Readiness, record: GateReport?) {
         let subject = "\(model)/\(number)"
-        let lifecycle = ModelLifecycle(stage: ModelLifecycle.Stage(version.stage), wasProduction: wasProduction(version))
+        let lifecycle = ModelLifecycle(
+            stage: ModelLifecycle.Stage(version.stage), wasProduction: wasProduction(version))
         let to = ModelLifecycle.Stage(target)
         let move = lifecycle.move(
             to: to, offline: gates.offline[subject]?.verdict, online: gates.online[subject]?.verdict,
@@ -27,7 +28,8 @@ enum LifecyclePlanning {
         case .stay:
             return (.ready, nil)
         case .promote(let passed):
-            let gatesText = passed.isEmpty ? "no gate needed" : passed.map { "\($0.rawValue) gate passed" }.joined(separator: ", ")
+            let gatesText =
+                passed.isEmpty ? "no gate needed" : passed.map { "\($0.rawValue) gate passed" }.joined(separator: ", ")
             let first = firstProduction && to == .production ? "; the model's first production version" : ""
             return (.ready, record(subject, model, number, lifecycle.stage, to, "promote", "\(gatesText)\(first)"))
         case .rollback:
@@ -72,14 +74,18 @@ enum LifecyclePlanning {
         let hint: String
         switch missing {
         case .offline:
-            message = "\(subject) cannot move from \(from.rawValue) to \(to.rawValue): it has not passed the offline gate, "
+            message =
+                "\(subject) cannot move from \(from.rawValue) to \(to.rawValue): it has not passed the offline gate, "
                 + "and no training of this tree registered it, so nothing evaluates it"
-            hint = "promote a version a training registered (promotion `training: NAME`); to adopt a version judged "
+            hint =
+                "promote a version a training registered (promotion `training: NAME`); to adopt a version judged "
                 + "elsewhere, set its stage tag in MLflow by hand: expctl keeps a stage that git agrees with"
         case .online, .lifecycle:
-            message = "\(subject) cannot move from \(from.rawValue) to \(to.rawValue): it has not passed the online gate, "
+            message =
+                "\(subject) cannot move from \(from.rawValue) to \(to.rawValue): it has not passed the online gate, "
                 + "and no running experiment serves it against a baseline variant"
-            hint = "run an experiment with a variant on a policy version of this model version (at most the gate "
+            hint =
+                "run an experiment with a variant on a policy version of this model version (at most the gate "
                 + "profile's max_initial_allocation) against the experiment's baseline, then promote it once it passes"
         }
         let evidence = Evidence(

@@ -53,7 +53,9 @@ enum RegistryStagePlanning {
             if let promotion = declared[number] {
                 target = promotion.stage
                 source = promotion.source
-                if let current, current != promotion.stage.rawValue { reason = Self.reason(current, version, git: promotion.stage) }
+                if let current, current != promotion.stage.rawValue {
+                    reason = Self.reason(current, version, git: promotion.stage)
+                }
                 if current != promotion.stage.rawValue {
                     (readiness, record) = LifecyclePlanning.move(
                         model, number, version, to: promotion.stage, firstProduction: firstProduction, gates.lifecycle)
@@ -75,11 +77,14 @@ enum RegistryStagePlanning {
             if let target, current != target.rawValue {
                 result.stages[number] = target.rawValue
                 changes.append(
-                    FieldChange(field: RegistryTags.stage, before: current.map(JSONValue.string), after: .string(target.rawValue)))
+                    FieldChange(
+                        field: RegistryTags.stage, before: current.map(JSONValue.string),
+                        after: .string(target.rawValue)))
                 if target == .production, version.tags[RegistryTags.wasProduction] != "true" {
                     changes.append(
                         FieldChange(
-                            field: RegistryTags.wasProduction, before: version.tags[RegistryTags.wasProduction].map(JSONValue.string),
+                            field: RegistryTags.wasProduction,
+                            before: version.tags[RegistryTags.wasProduction].map(JSONValue.string),
                             after: .string("true")))
                 }
             }
@@ -88,7 +93,8 @@ enum RegistryStagePlanning {
                 if version.tags[RegistryTags.offlineGate] != tag {
                     changes.append(
                         FieldChange(
-                            field: RegistryTags.offlineGate, before: version.tags[RegistryTags.offlineGate].map(JSONValue.string),
+                            field: RegistryTags.offlineGate,
+                            before: version.tags[RegistryTags.offlineGate].map(JSONValue.string),
                             after: .string(tag)))
                     if target == nil { reason = "the offline gate judged it: \(tag)" }
                 }
@@ -97,7 +103,8 @@ enum RegistryStagePlanning {
             result.changed = true
             builder.add(
                 PlannedAction(
-                    kind: .update, address: .modelVersion(model: model, version: number), changes: changes, reason: reason,
+                    kind: .update, address: .modelVersion(model: model, version: number), changes: changes,
+                    reason: reason,
                     source: source, after: after, readiness: readiness))
             if let record { builder.keep([record]) }
         }

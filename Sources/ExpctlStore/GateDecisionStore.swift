@@ -1,5 +1,5 @@
-public import ExpctlPlan
 import ExpctlModel
+public import ExpctlPlan
 import ExpctlPostgres
 
 extension ExpStore {
@@ -12,7 +12,8 @@ extension ExpStore {
         guard !reports.isEmpty else { return 0 }
         let latest = try GateEvidenceReader.decisions(connection)
         var recorded = 0
-        for report in reports where report.needsRecord(after: latest[GateSubject(kind: report.kind, subject: report.subject)]) {
+        for report in reports
+        where report.needsRecord(after: latest[GateSubject(kind: report.kind, subject: report.subject)]) {
             try connection.execute(
                 """
                 INSERT INTO exp.gate_decisions

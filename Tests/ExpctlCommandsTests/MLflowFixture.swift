@@ -1,5 +1,6 @@
 import ExpctlHTTP
 import ExpctlMLflow
+import ExpctlModel
 import ExpctlPlan
 import ExpctlStore
 import Foundation
@@ -19,14 +20,20 @@ func testMLflowClient() throws -> MLflowClient {
 }
 
 /// A registered model of the test's own (tests share the server), with `count` READY versions
-/// made from one run; `trainings` tags versions as registered by a training.
-func registerTestModel(versions count: Int, trainings: [String: String] = [:]) throws -> String {
+/// made from one run; `trainings` tags versions as registered by a training; `productionBefore`
+/// marks versions as having been in production (`expctl.was_production`).
+func registerTestModel(
+    versions count: Int, trainings: [String: String] = [:], productionBefore: Set<Int> = [1]
+) throws -> String {
     let mlflow = try testMLflowClient()
     let name = "planner_model_\(UInt32.random(in: .min ... .max))"
     try mlflow.ensureRegisteredModel(name)
     let run = try mlflow.createRun(experimentID: "0", name: "train", startTime: 1_736_000_000_000)
     for number in (0..<count).map({ $0 + 1 }) {
-        let tags = trainings[String(number)].map { [RegistryTags.training: $0] } ?? [:]
+        var tags = trainings[String(number)].map { [RegistryTags.training: $0] } ?? [:]
+        // Version 1 is the model a team brings to expctl: it has been in production, so putting
+        // it (back) there is a rollback, which needs no gate.
+        if productionBefore.contains(number) { tags[RegistryTags.wasProduction] = "true" }
         _ = try mlflow.createModelVersion(name, runID: run, tags: tags)
     }
     return name
@@ -50,6 +57,34 @@ func completeTrainingJob(_ database: TestDatabase, model: String, training: Stri
     let version = try mlflow.createModelVersion(model, runID: run, tags: [RegistryTags.training: training, RegistryTags.job: claim.id]).version
     #expect(try store.jobs.succeed(claim.id, owner: "test-runner", result: ["model_name": .string(model), "model_version": .string(version), "run_id": .string(run)]))
     return version
+}
+
+/// Runs the pending evaluation job the way a runner does, recording a replay of 40 rows in
+/// which the candidate scores `candidateScore` against a baseline of 0.70 in alignment and ties
+/// in the rest, with no violation (0.80 passes the offline gate, 0.60 fails it).
+func completeEvaluationJob(_ database: TestDatabase, candidateScore: Double = 0.8) throws {
+    let store = ExpStore(connection: try database.connect())
+    let claim = try #require(try store.jobs.claim(owner: "test-runner", leaseSeconds: 60, kinds: [.evaluation]))
+    func text(_ key: String) -> String? { if case .string(let value)? = claim.inputs[key] { value } else { nil } }
+    let baseline = text("baseline_version")
+    var rows: [OfflineReplayRowScores] = []
+    for row in 0..<40 {
+        let noise = Double(row % 4) * 0.01
+        rows.append(OfflineReplayRowScores(
+            role: .candidate, rowID: "r\(row)", scores: [candidateScore + noise, 0.7, 0.7, 1, 0.7, 0.7], violations: 0))
+        if baseline != nil {
+            rows.append(OfflineReplayRowScores(
+                role: .baseline, rowID: "r\(row)", scores: [0.7 + noise, 0.7, 0.7, 1, 0.7, 0.7], violations: 0))
+        }
+    }
+    let metrics: [String: JSONValue] = ["constraint_respect_score": .double(1)]
+    _ = try store.recordOfflineReplay(OfflineReplayRecord(
+        modelName: text("model_name") ?? "", modelVersion: text("model_version") ?? "", baselineVersion: baseline,
+        datasetVersion: text("dataset_version") ?? "", datasetDigest: text("dataset_digest") ?? SHA256.hex("fixture"),
+        scorerVersion: EvaluationIdentity.scorerVersion, runID: nil, jobID: claim.id, metrics: metrics,
+        offlineEvalScore: candidateScore, baselineMetrics: baseline == nil ? nil : metrics,
+        baselineScore: baseline == nil ? nil : 0.7, rows: rows))
+    #expect(try store.jobs.succeed(claim.id, owner: "test-runner", result: ["offline_eval_score": .double(candidateScore)]))
 }
 
 /// A proxy in front of the test MLflow server that answers 503 to the first `failFirst`

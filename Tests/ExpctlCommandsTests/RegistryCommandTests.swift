@@ -66,13 +66,21 @@ struct RegistryCommandTests {
             #expect(byHand.status == 0, "\(byHand.output)")
             #expect(byHand.output.contains("waits on job training planner-2025-01-10: pending"))
 
-            // The job registers version 3: the candidate promotion, the policy version and its variant apply.
+            // The job registers version 3; its offline replay against version 1 is the next job, and
+            // the candidate promotion, the policy version and its variant wait on its gate.
             #expect(try completeTrainingJob(database, model: model) == "3")
             // Someone registers a newer version with the same tag: the promotion still names the job's.
             #expect(try registerVersionByHand(of: model, training: "planner-2025-01-10") == "4")
+            let evaluating = expctl(arguments: ["apply", "--auto-approve", "--skip-jobs"] + source)
+            #expect(evaluating.status == 0, "\(evaluating.errors)")
+            #expect(evaluating.output.contains("waits on offline gate for \(model)/3: waiting"), "\(evaluating.output)")
+            #expect(try database.count("exp.variants") == 1)
+            try completeEvaluationJob(database)
             let ready = expctl(arguments: ["apply", "--auto-approve", "--skip-jobs"] + source)
             #expect(ready.status == 0, "\(ready.errors)")
+            #expect(ready.output.contains("offline gate for \(model)/3 (profile default): pass"), "\(ready.output)")
             state = try #require(try mlflow.registeredModel(model))
+            #expect(state.versions["3"]?.tags[RegistryTags.offlineGate] == "pass")
             #expect(state.versions["3"]?.stage == .candidate)
             #expect(state.versions["2"]?.stage == nil)
             #expect(state.versions["4"]?.stage == nil)
@@ -81,7 +89,14 @@ struct RegistryCommandTests {
             #expect(trained.string(0, "mlflow_model_version") == "3")
             #expect(try database.count("exp.variants") == 2)
 
-            // Git promotes the trained version to production: version 1 is archived.
+            let decisions = try database.connect().execute(
+                "SELECT gate, subject, verdict, baseline_model_version FROM exp.gate_decisions ORDER BY id")
+            #expect(decisions.rows.indices.map { "\(decisions.string($0, "gate")!) \(decisions.string($0, "subject")!) \(decisions.string($0, "verdict")!)" }
+                == ["lifecycle \(model)/1 pass", "lifecycle \(model)/3 pass", "offline \(model)/3 pass"])
+            #expect(decisions.rows.count == 3 && decisions.string(2, "baseline_model_version") == "1")
+
+            // Git promotes the trained version to production: with version 1 in production, that
+            // needs the online gate, which nothing gathers until the experiment has traffic.
             let promotions = """
                 promotions:
                   - model: \(model)
@@ -95,15 +110,13 @@ struct RegistryCommandTests {
             #expect(promote.output.contains("another version of \(model) is promoted to production"), "\(promote.output)")
             #expect(promote.output.contains("(changed in git from candidate)"))
             #expect(!promote.output.contains("drift"))
+            #expect(promote.output.contains("blocked: \(model)/3 cannot move from candidate to production"), "\(promote.output)")
             #expect(expctl(arguments: ["apply", "--auto-approve", "--skip-jobs"] + source).status == 0)
             state = try #require(try mlflow.registeredModel(model))
-            #expect(state.versions["1"]?.stage == .archived)
-            #expect(state.versions["1"]?.tags[RegistryTags.appliedStage] == "archived")
-            #expect(state.versions["1"]?.tags[RegistryTags.path] == "configs/promotions.yaml")
-            #expect(state.versions["3"]?.stage == .production)
-            #expect(state.aliases == ["production": "3"])
+            #expect(state.versions["1"]?.stage == .production)
+            #expect(state.versions["3"]?.stage == .candidate)
+            #expect(state.aliases == ["production": "1", "candidate": "3"])
             #expect(state.versions.count == 4)
-            #expect(expctl(arguments: ["plan", "--detailed-exitcode"] + source).status == 0)
         }
     }
 
@@ -204,7 +217,7 @@ struct RegistryCommandTests {
     }
 
     @Test func aProcessKilledBetweenMLflowAndPostgreSQLStepsIsCompletedByTheNextApply() throws {
-        let model = try registerTestModel(versions: 25)
+        let model = try registerTestModel(versions: 25, productionBefore: [25])
         let repository = try exampleRepository(model: model)
         var promotions = "promotions:\n"
         for version in 1...24 { promotions += "  - { model: \(model), version: \(version), stage: archived }\n" }

@@ -22,12 +22,14 @@ private func observed(
     observed.database.experiments["planner_policy_exp"]!.variants["leftovers_v2"] = nil
     let versions = [
         "1": ModelVersionState(version: "1", tags: tags1),
-        "2": ModelVersionState(version: "2", tags: tags2.merging([RegistryTags.job: "job-planner-2025-01-10"]) { a, _ in a }),
+        "2": ModelVersionState(
+            version: "2", tags: tags2.merging([RegistryTags.job: "job-planner-2025-01-10"]) { a, _ in a }),
     ]
-    observed.registry = .read(RegistryState(models: [
-        "planner_model": RegisteredModelState(
-            name: "planner_model", versions: versions, aliases: production.map { ["production": $0] } ?? [:]),
-    ]))
+    observed.registry = .read(
+        RegistryState(models: [
+            "planner_model": RegisteredModelState(
+                name: "planner_model", versions: versions, aliases: production.map { ["production": $0] } ?? [:])
+        ]))
     observed.registryModels = ["planner_model"]
     return observed
 }
@@ -52,9 +54,10 @@ struct GatePlanningTests {
         #expect(gates.first?.evidence.detail == "waiting: the offline replay has not run yet")
         #expect(PlanText.render(planned).contains("  # waits on offline gate for planner_model/2: waiting"))
         // The evaluation compares version 2 with the production version.
-        #expect(planned.action("create job.evaluation/planner-2025-01-10")?.after("inputs").flatMap {
-            if case .object(let inputs) = $0 { inputs["baseline_version"] } else { nil }
-        } == .string("1"))
+        #expect(
+            planned.action("create job.evaluation/planner-2025-01-10")?.after("inputs").flatMap {
+                if case .object(let inputs) = $0 { inputs["baseline_version"] } else { nil }
+            } == .string("1"))
         let passed = makePlan(state, observed(state).evaluated(for: state))
         #expect(passed.action(trainedVersion)?.readiness == .ready)
         #expect(passed.action(trainedVariant)?.readiness == .ready)
@@ -70,7 +73,9 @@ struct GatePlanningTests {
         let failed = makePlan(state, observed(state).evaluated(for: state, candidateScore: 0.6, baselineScore: 0.7))
         let reason = try #require(blockReason(failed.action(trainedVersion)))
         #expect(reason.kind == .gateFailed)
-        #expect(reason.message.contains("fail: offline score 0.6000 < baseline 0.7000 (version 1) + 0.00"), "\(reason.message)")
+        #expect(
+            reason.message.contains("fail: offline score 0.6000 < baseline 0.7000 (version 1) + 0.00"),
+            "\(reason.message)")
         #expect(blockReason(failed.action(trainedVariant))?.via == trainedVersion)
         guard case .gate(let gate)? = reason.dependency else {
             Issue.record("no gate evidence")
@@ -79,12 +84,15 @@ struct GatePlanningTests {
         #expect(gate.evidence.state == "fail")
         #expect(gate.evidence.figures.contains(Figure(name: "offline_eval_score", value: 0.6)))
         // No stage for a version that failed; its tag says why.
-        #expect(failed.action("update model_version.planner_model/2")?.changes == [
-            FieldChange(field: "expctl.offline_gate", before: nil, after: .string("fail: offline_eval_score")),
-        ])
+        #expect(
+            failed.action("update model_version.planner_model/2")?.changes == [
+                FieldChange(field: "expctl.offline_gate", before: nil, after: .string("fail: offline_eval_score"))
+            ])
         #expect(failed.action("update model_version.planner_model/2")?.readiness == .ready)
         let text = PlanText.render(failed)
-        #expect(text.contains("  offline gate for planner_model/2 (profile default): fail: offline score 0.6000 < baseline"))
+        #expect(
+            text.contains("  offline gate for planner_model/2 (profile default): fail: offline score 0.6000 < baseline")
+        )
         #expect(text.contains("      - offline_eval_score: offline score 0.6000 < baseline 0.7000"))
         #expect(PlanMarkdown.render(failed).contains("| offline | `planner_model/2` | default | **fail** |"))
     }
@@ -107,24 +115,33 @@ struct GatePlanningTests {
         let skipped = makePlan(handMade, observed(handMade, tags1: [:], production: nil).evaluated(for: handMade))
         let reason = try #require(blockReason(skipped.action("update model_version.planner_model/1")))
         #expect(reason.kind == .stageSkipped)
-        #expect(reason.message.hasPrefix("planner_model/1 cannot move from none to candidate: it has not passed the offline gate"))
+        #expect(
+            reason.message.hasPrefix(
+                "planner_model/1 cannot move from none to candidate: it has not passed the offline gate"))
         // The trained version passed offline; with a production version in place it needs the
         // online gate too, which nothing gathers without an experiment serving it.
-        let toProduction = tree(promotions: "  - { model: planner_model, training: planner-2025-01-10, stage: production }")
+        let toProduction = tree(
+            promotions: "  - { model: planner_model, training: planner-2025-01-10, stage: production }")
         let online = makePlan(toProduction, observed(toProduction).evaluated(for: toProduction))
         let missing = try #require(blockReason(online.action("update model_version.planner_model/2")))
         #expect(missing.kind == .stageSkipped)
         #expect(missing.message.contains("it has not passed the online gate"))
         // The archival of version 1 and the alias wait for the promotion they follow.
-        #expect(blockReason(online.action("update model_version.planner_model/1"))?.via == "update model_version.planner_model/2")
+        #expect(
+            blockReason(online.action("update model_version.planner_model/1"))?.via
+                == "update model_version.planner_model/2")
         #expect(blockReason(online.action("update model_alias.planner_model@production")) != nil)
         // The first production version of a model needs the offline pass alone.
-        let first = makePlan(toProduction, observed(toProduction, tags1: [:], production: nil).evaluated(for: toProduction))
+        let first = makePlan(
+            toProduction, observed(toProduction, tags1: [:], production: nil).evaluated(for: toProduction))
         let promote = try #require(first.action("update model_version.planner_model/2"))
         #expect(promote.readiness == .ready)
         #expect(promote.changes.map(\.field) == ["stage", "expctl.was_production", "expctl.offline_gate"])
         let record = try #require(first.gates.first { $0.kind == .lifecycle })
-        #expect(record.headline == "promote: planner_model/2 none → production (offline gate passed; the model's first production version)")
+        #expect(
+            record.headline
+                == "promote: planner_model/2 none → production (offline gate passed; the model's first production version)"
+        )
     }
 
     @Test func aRollbackNeedsNoGateAndIsRecordedAsOne() throws {
@@ -152,7 +169,9 @@ struct GatePlanningTests {
         // A new verdict on the same subject is material.
         var changed = try #require(first.gates.first)
         changed.verdict = .fail
-        #expect(changed.needsRecord(after: evaluated.gates.decisions[GateSubject(kind: .offline, subject: changed.subject)]))
+        #expect(
+            changed.needsRecord(after: evaluated.gates.decisions[GateSubject(kind: .offline, subject: changed.subject)])
+        )
         #expect(changed.materialDigest != first.gates.first?.materialDigest)
     }
 
