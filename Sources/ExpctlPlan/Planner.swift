@@ -17,12 +17,17 @@ public enum Planner {
         builder.keep(offline.reports)
         PolicyPlanning.plan(desired.policies, observed, jobs, offline, into: &builder)
         ExperimentPlanning.plan(desired.experiments, observed.database.experiments, into: &builder)
+        let served = ServedModels(desired, observed, jobs)
+        let online = OnlineGatePlanning.judge(desired, observed, served)
+        builder.keep(online.reports)
         if case .read(let registry) = observed.registry {
             let gates = RegistryGates(
-                lifecycle: LifecycleGates(offline: offline.subjects),
+                lifecycle: LifecycleGates(offline: offline.subjects, online: online.models),
                 offlineReports: Dictionary(offline.reports.map { ($0.subject, $0) }, uniquingKeysWith: { _, last in last }))
             RegistryPlanning.plan(desired, registry, jobs, gates, into: &builder)
         }
+        // Last: a raise above the cap may follow a promotion, a baseline's retirement does.
+        TrafficPlanning.plan(desired, observed, served, online, into: &builder)
         let actions = builder.ordered()
         let gates = GatePlanning.shown(builder.gateReports, actions, observed.gates.decisions)
         return Plan(
@@ -56,6 +61,15 @@ struct PlanBuilder {
 
     /// Whether this plan has an action of id `id`.
     func hasAction(_ id: String) -> Bool { actions.contains { $0.id == id } }
+
+    /// The action of id `id`, if the plan has it.
+    func action(_ id: String) -> PlannedAction? { actions.first { $0.id == id } }
+
+    /// Changes the action of id `id` (its readiness, what it comes after, its reason).
+    mutating func modify(_ id: String, _ body: (inout PlannedAction) -> Void) {
+        guard let index = actions.firstIndex(where: { $0.id == id }) else { return }
+        body(&actions[index])
+    }
 
     /// The id of the action of this plan that makes `address` exist, if any.
     func maker(of address: ResourceAddress) -> String? { makers[address] }

@@ -10,7 +10,7 @@ enum GateEvidenceReader {
     static func read(_ connection: PostgresConnection) throws -> GateObservation {
         GateObservation(
             evaluations: try evaluations(connection), online: try OnlineEvidenceQuery.read(connection),
-            decisions: try decisions(connection))
+            decisions: try decisions(connection), assigned: try assigned(connection))
     }
 
     /// The replay metrics whose per-row differences the paired tests need.
@@ -77,6 +77,26 @@ enum GateEvidenceReader {
             default: nil
             }
         }
+    }
+
+    /// Units per bucket and variant of every experiment not archived.
+    static func assigned(_ connection: PostgresConnection) throws -> [String: [AssignedUnits]] {
+        let result = try connection.execute(
+            """
+            SELECT e.name AS experiment, a.bucket, v.name AS variant, count(*) AS units
+            FROM exp.assignments a
+            JOIN exp.experiments e ON e.id = a.experiment_id AND e.archived_at IS NULL
+            JOIN exp.variants v ON v.id = a.variant_id
+            GROUP BY e.name, a.bucket, v.name
+            """)
+        var assigned: [String: [AssignedUnits]] = [:]
+        for row in result.rows.indices {
+            guard let experiment = result.string(row, "experiment"), let variant = result.string(row, "variant"),
+                let bucket = result.int(row, "bucket"), let units = result.int(row, "units")
+            else { throw StoreError.corruptRow(table: "exp.assignments", detail: "a bucket without its experiment") }
+            assigned[experiment, default: []].append(AssignedUnits(bucket: Int(bucket), variant: variant, units: Int(units)))
+        }
+        return assigned
     }
 
     static func decisions(_ connection: PostgresConnection) throws -> [GateSubject: RecordedGateDecision] {

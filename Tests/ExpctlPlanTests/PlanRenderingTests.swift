@@ -14,9 +14,12 @@ private func mixedPlan() -> Plan {
     return makePlan(changed, actual, commit: "3f2a9c1e5d7b")
 }
 
-/// MLflow with version 1 of the example's model registered, nothing else.
+/// MLflow with version 1 of the example's model registered and in production, nothing else
+/// (a version not in production could serve at most 10% of traffic).
 private let versionOneRegistered = ObservedState(
-    registry: .read(RegistryState(models: ["planner_model": RegisteredModelState(name: "planner_model", versions: ["1": ModelVersionState(version: "1")])])),
+    registry: .read(RegistryState(models: ["planner_model": RegisteredModelState(
+        name: "planner_model", versions: ["1": ModelVersionState(version: "1", tags: ["stage": "production"])],
+        aliases: ["production": "1"])])),
     registryModels: ["planner_model"])
 
 /// From empty with MLflow: the job is created, its policy version and variant wait on it.
@@ -70,11 +73,14 @@ struct PlanRenderingTests {
         // A gate verdict not recorded yet is shown until apply records it; then it is not repeated.
         var evaluated = checked.evaluated(for: desired())
         let unrecorded = makePlan(desired(), evaluated, commit: "3f2a9c1e5d7b")
-        let report = try #require(unrecorded.gates.first)
         #expect(PlanText.render(unrecorded).hasPrefix("No changes. The database and the MLflow registry match"))
-        #expect(PlanText.render(unrecorded).contains("  offline gate for planner_model/2 (profile default): pass: first model"))
-        evaluated.gates.decisions[GateSubject(kind: .offline, subject: report.subject)] = RecordedGateDecision(
-            verdict: report.verdict, evidenceDigest: report.materialDigest)
+        #expect(PlanText.render(unrecorded).contains("  offline gate for planner_model/2 (profile default): pass: offline score"))
+        #expect(PlanText.render(unrecorded).contains(
+            "  online gate for planner_policy_exp/leftovers_v2 (profile default): waiting: no units are assigned"))
+        for report in unrecorded.gates {
+            evaluated.gates.decisions[GateSubject(kind: report.kind, subject: report.subject)] = RecordedGateDecision(
+                verdict: report.verdict, evidenceDigest: report.materialDigest)
+        }
         #expect(PlanText.render(makePlan(desired(), evaluated, commit: "3f2a9c1e5d7b"))
             == "No changes. The database and the MLflow registry match the desired state at 3f2a9c1.\n")
         var completed = converged(desired())

@@ -37,8 +37,13 @@ struct ApplyTests {
             #expect(second.summary == ["create policy_version.planner_policy@2", "create experiment.planner_policy_exp/variant.leftovers_v2"])
             #expect(second.gates.map { $0.headline.hasPrefix("pass:") } == [true])
             #expect(try database.count("exp.gate_decisions") == 1)
-            #expect(try store.plan(desired()).actions.isEmpty)
+            // The variant now serves traffic: its online gate waits for units, recorded once.
+            let online = try store.plan(desired())
+            #expect(online.actions.isEmpty)
+            #expect(online.gates.map(\.headline) == ["waiting: no units are assigned to leftovers_v2 and control yet"])
+            try store.apply(online)
             #expect(try store.plan(desired()).gates.isEmpty)
+            #expect(try database.count("exp.gate_decisions") == 2)
             #expect(try store.versionsWithoutModel() == 0)
             let version = try store.connection.execute("""
                 SELECT pv.mlflow_model_version, pv.job_id::text = j.id::text AS linked
@@ -63,7 +68,7 @@ struct ApplyTests {
                        jsonb_array_length(completed_actions) AS completed, jsonb_array_length(waiting_actions) AS waiting
                 FROM exp.reconcile_runs ORDER BY id
                 """)
-            #expect(runs.rows.indices.map { runs.string($0, "outcome") } == ["applied", "applied", "applied"])
+            #expect(runs.rows.indices.map { runs.string($0, "outcome") } == ["applied", "applied", "applied", "no_changes"])
             #expect(runs.int(0, "digest") == 64)
             #expect(runs.int(0, "actions") == 5)
             #expect(runs.int(0, "completed") == 5)

@@ -51,6 +51,14 @@ struct PassTests {
             }
             #expect(second.created == 2)
             #expect(rest.isEmpty)
+            // The new variant's online gate waits for units: the next pass records that, once.
+            guard case .applied(_, let recorded, _) = reconciler.pass() else {
+                Issue.record("the online gate's first verdict was not recorded")
+                return
+            }
+            #expect(recorded.created == 0)
+            #expect(try store.connection.execute("SELECT count(*) AS n FROM exp.gate_decisions WHERE gate = 'online'")
+                .int(0, "n") == 1)
             guard case .converged = reconciler.pass() else {
                 Issue.record("not converged")
                 return

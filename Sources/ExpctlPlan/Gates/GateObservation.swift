@@ -10,14 +10,18 @@ public struct GateObservation: Sendable, Hashable {
     public var online: [String: OnlineExperimentData]
     /// The latest decision per gate and subject.
     public var decisions: [GateSubject: RecordedGateDecision]
+    /// By experiment name: how many units each bucket holds in each variant (`exp.assignments`),
+    /// for what an allocation change would move if assignment were not sticky.
+    public var assigned: [String: [AssignedUnits]]
 
     public init(
         evaluations: [OfflineEvaluation] = [], online: [String: OnlineExperimentData] = [:],
-        decisions: [GateSubject: RecordedGateDecision] = [:]
+        decisions: [GateSubject: RecordedGateDecision] = [:], assigned: [String: [AssignedUnits]] = [:]
     ) {
         self.evaluations = evaluations
         self.online = online
         self.decisions = decisions
+        self.assigned = assigned
     }
 
     public static let empty = GateObservation()
@@ -58,5 +62,18 @@ public struct RecordedGateDecision: Sendable, Hashable {
         self.verdict = verdict
         self.evidenceDigest = evidenceDigest
         self.state = state
+    }
+}
+
+/// The units of one bucket assigned to one variant.
+public struct AssignedUnits: Sendable, Hashable {
+    public var bucket: Int
+    public var variant: String
+    public var units: Int
+
+    public init(bucket: Int, variant: String, units: Int) {
+        self.bucket = bucket
+        self.variant = variant
+        self.units = units
     }
 }

@@ -1,0 +1,94 @@
+import ExpctlModel
+
+/// Judges the online gate of every live variant of a running experiment that serves a model
+/// version not in production, against the experiment's baseline variant, from the units and
+/// events the observation holds. Says what an action needing that variant's pass gets, and
+/// what a promotion of the model version to production gets (the best verdict of the variants
+/// serving it).
+enum OnlineGatePlanning {
+    struct Results {
+        /// By variant subject (`planner_policy_exp/leftovers_v2`).
+        var variants: [String: GatePlanning.SubjectGate] = [:]
+        /// By model version subject (`planner_model/3`), for the lifecycle.
+        var models: [String: GatePlanning.SubjectGate] = [:]
+        var reports: [GateReport] = []
+    }
+
+    static func judge(_ desired: DesiredState, _ observed: ObservedState, _ served: ServedModels) -> Results {
+        var results = Results()
+        var byModel: [String: [GateReport]] = [:]
+        for experiment in desired.experiments {
+            guard let actual = observed.database.experiments[experiment.name], actual.status == .running,
+                actual.archivedAt == nil, let baseline = actual.variants[experiment.baseline]
+            else { continue }
+            let live = actual.variants.values.filter { $0.allocation.buckets > 0 && $0.retiredAt == nil }
+                .sorted { ($0.position ?? .max, $0.name) < ($1.position ?? .max, $1.name) }
+            let gates = desired.gates(profile: experiment.gateProfile).online
+            let baselineModel = served.model(of: baseline.policyVersion)
+            for variant in live where variant.name != baseline.name {
+                guard let model = served.model(of: variant.policyVersion), served.isProduction(model) == false else {
+                    continue
+                }
+                let subject = "\(experiment.name)/\(variant.name)"
+                let comparison = OnlineComparison(
+                    experiment: experiment.name, candidate: variant.name, baseline: baseline.name,
+                    allocations: live.map { NamedAllocation(name: $0.name, allocation: $0.allocation) },
+                    data: observed.gates.online[experiment.name]
+                        ?? OnlineExperimentData(experiment: experiment.name, variants: [:]),
+                    identity: GateIdentity(
+                        model: model.model, version: model.version, baselineVersion: baselineModel?.version,
+                        experiment: experiment.name),
+                    previous: OnlineGateState.decode(
+                        observed.gates.decisions[GateSubject(kind: .online, subject: subject)]?.state))
+                let report = OnlineGate.judge(
+                    comparison, gates: gates, profile: experiment.gateProfile ?? GateProfile.defaultName)
+                results.reports.append(report)
+                results.variants[subject] = GatePlanning.SubjectGate(
+                    verdict: report.verdict, readiness: readiness(report))
+                byModel[model.subject, default: []].append(report)
+            }
+        }
+        for (subject, reports) in byModel {
+            let best = reports.min { rank($0.verdict) < rank($1.verdict) }!
+            results.models[subject] = GatePlanning.SubjectGate(verdict: best.verdict, readiness: readiness(best))
+        }
+        return results
+    }
+
+    /// What an action needing the pass of `report`'s subject gets: ready on a pass, waiting on
+    /// the gate while it gathers evidence (waiting, inconclusive), blocked on a failure or on
+    /// evidence that cannot be trusted.
+    static func readiness(_ report: GateReport) -> Readiness {
+        switch report.verdict {
+        case .pass:
+            return .ready
+        case .waiting, .inconclusive:
+            return .waiting(on: [.gate(report.dependency)])
+        case .fail:
+            return .blocked(
+                reason: BlockReason(
+                    kind: .gateFailed, message: "online gate for \(report.subject): \(report.headline)",
+                    hint: "the variant is worse than the baseline: lower its allocation or fix the model; "
+                        + "a failure stays until the evidence changes",
+                    dependency: .gate(report.dependency)))
+        case .blocked:
+            return .blocked(
+                reason: BlockReason(
+                    kind: .gateBlocked, message: "online gate for \(report.subject): \(report.headline)",
+                    hint: "find where units are lost (assignment, event logging, bots filtered on one side) "
+                        + "and fix it; the gate judges again once the ratio matches the allocations",
+                    dependency: .gate(report.dependency)))
+        }
+    }
+
+    /// Pass first, then what may still pass, then what cannot.
+    private static func rank(_ verdict: GateVerdict) -> Int {
+        switch verdict {
+        case .pass: 0
+        case .inconclusive: 1
+        case .waiting: 2
+        case .fail: 3
+        case .blocked: 4
+        }
+    }
+}
