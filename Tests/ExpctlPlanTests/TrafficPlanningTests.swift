@@ -1,0 +1,174 @@
+import ExpctlModel
+import ExpctlPlan
+import ExpctlStatistics
+import PlanningTestSupport
+import Testing
+
+/// The example tree judged on acceptance alone, with `leftovers_v2` at `allocation` and
+/// `promotions` appended.
+private func tree(allocation: String = "0.1", control: String = "0.9", promotions: String = "") -> DesiredState {
+    desired(
+        exampleTree
+            .replacingOccurrences(of: "allocation: 0.1, policy_version: planner_policy@2", with: "allocation: \(allocation), policy_version: planner_policy@2")
+            .replacingOccurrences(of: "allocation: 0.9", with: "allocation: \(control)")
+            + """
+
+            gates:
+              online:
+                min_units_per_variant: 1000
+                metrics:
+                  - { name: plan_acceptance_rate, direction: increase }
+
+            """ + (promotions.isEmpty ? "" : "promotions:\n" + promotions))
+}
+
+/// The converged example (leftovers_v2 live at 10% on version 2, a candidate), MLflow with
+/// version 1 in production, the offline gate passed, and `online` as the experiment's data.
+private func observed(_ state: DesiredState, online: [String: OnlineVariantData] = [:]) -> ObservedState {
+    var observed = converged(desired())
+    observed.registry = .read(RegistryState(models: [
+        "planner_model": RegisteredModelState(
+            name: "planner_model",
+            versions: [
+                "1": ModelVersionState(version: "1", tags: ["stage": "production", "expctl.stage": "production"]),
+                "2": ModelVersionState(
+                    version: "2", tags: ["stage": "candidate", "expctl.job": "job-planner-2025-01-10", "expctl.offline_gate": "pass"]),
+            ],
+            aliases: ["production": "1", "candidate": "2"]),
+    ]))
+    observed.registryModels = ["planner_model"]
+    observed = observed.evaluated(for: state)
+    if !online.isEmpty {
+        observed.gates.online["planner_policy_exp"] = OnlineExperimentData(experiment: "planner_policy_exp", variants: online)
+    }
+    return observed
+}
+
+/// Units with one plan each, `accepted` of them accepted.
+private func variant(_ name: String, units: Int, accepted: Int, phase: Int? = nil) -> OnlineVariantData {
+    OnlineVariantData(
+        variant: name, units: units, unitsThisPhase: phase ?? units, unitsLastDay: units / 7,
+        metrics: [
+            "plan_acceptance_rate": RatioSums(
+                units: units, numeratorSum: Double(accepted), denominatorSum: Double(units),
+                numeratorSumOfSquares: Double(accepted), denominatorSumOfSquares: Double(units),
+                sumOfProducts: Double(accepted)),
+        ])
+}
+
+/// A clear improvement of leftovers_v2 over control, at 9:1.
+private let improving = [
+    "control": variant("control", units: 18_000, accepted: 10_800),
+    "leftovers_v2": variant("leftovers_v2", units: 2_000, accepted: 1_400),
+]
+
+private func reason(_ action: PlannedAction?) -> BlockReason? {
+    if case .blocked(let reason)? = action?.readiness { reason } else { nil }
+}
+
+private let raise = "update experiment.planner_policy_exp/variant.leftovers_v2"
+
+@Suite("Traffic: the cap, the online gate, stickiness")
+struct TrafficPlanningTests {
+    @Test func aNewVariantAboveTheCapIsBlockedWithTheCapAsEvidence() throws {
+        let state = tree(allocation: "0.5", control: "0.5")
+        var fromScratch = observed(state)
+        fromScratch.database.experiments["planner_policy_exp"]!.variants["leftovers_v2"] = nil
+        let plan = makePlan(state, fromScratch)
+        let blocked = try #require(reason(plan.action("create experiment.planner_policy_exp/variant.leftovers_v2")))
+        #expect(blocked.kind == .trafficCap)
+        #expect(blocked.message == "variant leftovers_v2 of planner_policy_exp would give 50% of traffic to planner_model/2, "
+            + "which is not in production: above the cap of 10% (max_initial_allocation of gate profile 'default')")
+        guard case .gate(let gate)? = blocked.dependency else {
+            Issue.record("no evidence")
+            return
+        }
+        #expect(gate.evidence.figures == [
+            Figure(name: "allocation", value: 0.5), Figure(name: "max_initial_allocation", value: 0.1),
+        ])
+        // Within the cap it is ready.
+        let within = makePlan(tree(), fromScratch)
+        #expect(within.action("create experiment.planner_policy_exp/variant.leftovers_v2")?.readiness == .ready)
+    }
+
+    @Test func raisingALiveVariantAboveTheCapNeedsItsOnlineGate() throws {
+        let state = tree(allocation: "0.5", control: "0.5")
+        let waiting = makePlan(state, observed(state))
+        guard case .waiting(let dependencies)? = waiting.action(raise)?.readiness,
+            case .gate(let gate)? = dependencies.first
+        else {
+            Issue.record("the raise does not wait on the online gate: \(String(describing: waiting.action(raise)?.readiness))")
+            return
+        }
+        #expect(gate.kind == .online)
+        #expect(gate.subject == "planner_policy_exp/leftovers_v2")
+        #expect(gate.evidence.detail == "waiting: no units are assigned to leftovers_v2 and control yet")
+        // The control's lowering goes with it: applying it alone would leave the experiment short.
+        let passed = makePlan(state, observed(state, online: improving))
+        let report = try #require(passed.gates.first { $0.kind == .online })
+        #expect(report.verdict == .pass, "\(report.headline)")
+        #expect(report.headline.hasPrefix("pass: plan_acceptance_rate +16.7% ["), "\(report.headline)")
+        #expect(passed.action(raise)?.readiness == .ready)
+    }
+
+    @Test func onlineVerdictsThatDoNotPassNeverRaiseOrPromote() throws {
+        let state = tree(allocation: "0.5", control: "0.5")
+        let worse = [
+            "control": variant("control", units: 18_000, accepted: 10_800),
+            "leftovers_v2": variant("leftovers_v2", units: 2_000, accepted: 1_000),
+        ]
+        #expect(reason(makePlan(state, observed(state, online: worse)).action(raise))?.kind == .gateFailed)
+        let same = [
+            "control": variant("control", units: 18_000, accepted: 10_800),
+            "leftovers_v2": variant("leftovers_v2", units: 2_000, accepted: 1_205),
+        ]
+        let inconclusive = makePlan(state, observed(state, online: same))
+        #expect(inconclusive.gates.first { $0.kind == .online }?.verdict == .inconclusive)
+        #expect(inconclusive.action(raise)?.readiness.state == "waiting")
+        // Units lost on one side: the sample ratio no longer matches 9:1, loudly.
+        let lost = [
+            "control": variant("control", units: 18_000, accepted: 10_800),
+            "leftovers_v2": variant("leftovers_v2", units: 1_500, accepted: 1_050),
+        ]
+        let mismatch = makePlan(state, observed(state, online: lost))
+        let blocked = try #require(reason(mismatch.action(raise)))
+        #expect(blocked.kind == .gateBlocked)
+        #expect(blocked.message.contains("sample-ratio mismatch: control 18,000, leftovers_v2 1,500 units"), "\(blocked.message)")
+    }
+
+    @Test func theCandidateGoesToProductionOnceBothGatesPassedAndTheBaselineRetiresAfter() throws {
+        let promoted = tree(
+            allocation: "1", control: "0",
+            promotions: "  - { model: planner_model, training: planner-2025-01-10, stage: production }\n")
+        let waiting = makePlan(promoted, observed(promoted))
+        #expect(waiting.action("update model_version.planner_model/2")?.readiness.state == "waiting")
+        // The raise to 100% and the baseline's retirement follow the promotion.
+        #expect(waiting.action(raise)?.readiness.state == "waiting")
+        let control = try #require(waiting.action("update experiment.planner_policy_exp/variant.control"))
+        #expect(control.after.contains("update model_version.planner_model/2"))
+        #expect(control.reason.hasSuffix("; after the production promotion it makes way for"))
+        #expect(control.readiness.state == "waiting")
+        let passed = makePlan(promoted, observed(promoted, online: improving))
+        #expect(passed.action("update model_version.planner_model/2")?.readiness == .ready)
+        #expect(passed.action(raise)?.readiness == .ready)
+        #expect(passed.action("update experiment.planner_policy_exp/variant.control")?.readiness == .ready)
+        #expect(passed.action("update model_version.planner_model/1")?.after("stage") == .string("archived"))
+        let record = try #require(passed.gates.first { $0.kind == .lifecycle })
+        #expect(record.headline == "promote: planner_model/2 candidate → production (offline gate passed, online gate passed)")
+    }
+
+    @Test func anAllocationChangeSaysWhatStickinessKeeps() throws {
+        let state = tree(allocation: "0.05", control: "0.95")
+        var assigned = observed(state)
+        // Buckets 9,000 to 9,499 belong to control after the change (0.95), to leftovers_v2 before.
+        assigned.gates.assigned["planner_policy_exp"] = [
+            AssignedUnits(bucket: 100, variant: "control", units: 40),
+            AssignedUnits(bucket: 9_200, variant: "leftovers_v2", units: 3),
+            AssignedUnits(bucket: 9_700, variant: "leftovers_v2", units: 2),
+        ]
+        let plan = makePlan(state, assigned)
+        #expect(plan.action(raise)?.reason == "changed in git; 3 of 45 assigned units would land in another variant "
+            + "if assignment were not sticky: stickiness keeps each in the variant it has")
+        #expect(plan.action("update experiment.planner_policy_exp/variant.control")?.reason.hasSuffix("keeps each in the variant it has") == true)
+    }
+}
