@@ -14,7 +14,8 @@ public struct Expctl: ParsableCommand {
         version: ExpctlVersion.current,
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ReconcileCommand.self, DatasetCommand.self,
-            JobsCommand.self, ModelsCommand.self, SimulateCommand.self, MigrateCommand.self, VersionCommand.self,
+            JobsCommand.self, ModelsCommand.self, SimulateCommand.self, AggregateCommand.self, MigrateCommand.self,
+            VersionCommand.self,
         ])
 
     public init() {}
@@ -36,7 +37,8 @@ struct CommandContext {
 
 extension ConsoleCommand {
     public mutating func run() throws {
-        let status = try execute(CommandContext(console: StandardConsole(), environment: ProcessInfo.processInfo.environment))
+        let status = try execute(
+            CommandContext(console: StandardConsole(), environment: ProcessInfo.processInfo.environment))
         if status != 0 { throw ExitCode(status) }
     }
 }
@@ -55,7 +57,8 @@ public enum ExpctlCLI {
     /// `environment` is what the command may read its settings from: the process's own for the
     /// executable, an explicit one in tests.
     public static func run(
-        _ arguments: [String], console: any Console = StandardConsole(), environment: [String: String] = ProcessInfo.processInfo.environment
+        _ arguments: [String], console: any Console = StandardConsole(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> Int32 {
         do {
             var command = try Expctl.parseAsRoot(arguments)
