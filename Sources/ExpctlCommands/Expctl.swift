@@ -37,8 +37,7 @@ struct CommandContext {
 
 extension ConsoleCommand {
     public mutating func run() throws {
-        let status = try execute(
-            CommandContext(console: StandardConsole(), environment: ProcessInfo.processInfo.environment))
+        let status = try execute(CommandContext(console: StandardConsole(), environment: ProcessInfo.processInfo.environment))
         if status != 0 { throw ExitCode(status) }
     }
 }
@@ -57,8 +56,7 @@ public enum ExpctlCLI {
     /// `environment` is what the command may read its settings from: the process's own for the
     /// executable, an explicit one in tests.
     public static func run(
-        _ arguments: [String], console: any Console = StandardConsole(),
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        _ arguments: [String], console: any Console = StandardConsole(), environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> Int32 {
         do {
             var command = try Expctl.parseAsRoot(arguments)
