@@ -4,8 +4,9 @@ import ExpctlStore
 import Foundation
 
 /// `expctl-bench simulate-traffic`: the time of `expctl simulate --experiment` for `units`
-/// units (about 4.8 events each over 14 days: the default 210,000 make a million) against its floor, `psql \copy` of the same event
-/// rows from a file into `exp.events` (in a transaction rolled back), on a fresh database.
+/// units (about 4.8 events each over 14 days: the default 210,000 make a million) against its
+/// floor, `psql \copy` of the same event rows from a file into `exp.events` (in a transaction
+/// rolled back), on a fresh database.
 struct TrafficBenchmark {
     var units: Int
     var databaseURL: String?
