@@ -188,8 +188,11 @@ let package = Package(
         .testTarget(name: "ExpctlPostgresTests", dependencies: ["ExpctlPostgres", "PostgresTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ExpctlSimulationTests",
-            // ExpctlStore for the real exp migrations, which the writer needs.
-            dependencies: ["ExpctlSimulation", "ExpctlPostgres", "PostgresTestSupport", "ExpctlStore", "ExpctlModel"],
+            // ExpctlStore for the real exp migrations, which the writer needs, and the gate's read of
+            // the traffic (ExpctlPlan's types).
+            dependencies: [
+                "ExpctlSimulation", "ExpctlPostgres", "PostgresTestSupport", "ExpctlStore", "ExpctlModel", "ExpctlPlan",
+            ],
             swiftSettings: strictSettings),
     ]
 )

@@ -14,7 +14,8 @@ public struct Expctl: ParsableCommand {
         version: ExpctlVersion.current,
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ReconcileCommand.self, DatasetCommand.self,
-            JobsCommand.self, ModelsCommand.self, SimulateCommand.self, MigrateCommand.self, VersionCommand.self,
+            JobsCommand.self, ModelsCommand.self, SimulateCommand.self, AggregateCommand.self, MigrateCommand.self,
+            VersionCommand.self,
         ])
 
     public init() {}

@@ -6,6 +6,11 @@ import ExpctlPostgres
 /// its pantry at the event's time, its constraints and its previous accepted plan, each row's
 /// input, target and metadata assembled as JSON by PostgreSQL.
 ///
+/// Only acceptances that carry the accepted plan count: the target is that plan, and online
+/// traffic (`expctl simulate --experiment`, or an ingestion that logs metrics alone) records
+/// acceptances with a plan id and no plan, which must neither make a row nor stand in for the
+/// acceptance that has one.
+///
 /// COPY takes no parameters, so the window and the schema are quoted literals here.
 enum DatasetQuery {
     /// The columns of each line, in order.
@@ -32,6 +37,7 @@ enum DatasetQuery {
                 SELECT DISTINCT ON (a.payload->>'plan_id') a.payload->>'plan_id' AS plan_id, a.unit_id, a.payload
                 FROM exp.events a
                 WHERE a.event_type = 'plan_accepted' AND a.occurred_at >= \(since)::timestamptz
+                  AND a.payload ? 'plan'
                 ORDER BY a.payload->>'plan_id', a.occurred_at, a.id
             ), plans AS (
                 SELECT g.*, a.payload AS accepted,

@@ -23,7 +23,8 @@ public struct SimulationSummary: Sendable, Equatable {
 ///
 /// It refuses, writing nothing, when the tables already hold rows or `exp.events` holds events
 /// of an earlier simulate, unless `replace` is set: then those rows and events are replaced.
-/// Events it writes carry `context.source = "simulate"`; others are never touched.
+/// Events it writes carry `context.source = "simulate"`; others are never touched, nor the
+/// online traffic `TrafficWriter` writes (`context.traffic`).
 public struct SimulationWriter {
     public var schema: DomainSchema
     public var replace: Bool
@@ -61,7 +62,8 @@ public struct SimulationWriter {
         if replace {
             try connection.execute("TRUNCATE \(DomainSchema.tables.map(schema.qualified).joined(separator: ", "))")
             return try connection.execute(
-                "DELETE FROM exp.events WHERE context->>'source' = $1", [.text(EventJSON.source)]
+                "DELETE FROM exp.events WHERE context->>'source' = $1 AND NOT context ? 'traffic'",
+                [.text(EventJSON.source)]
             ).affectedRows
         }
         var tablesWithRows: [String] = []
@@ -71,7 +73,8 @@ public struct SimulationWriter {
         }
         let simulated =
             try connection.execute(
-                "SELECT count(*) AS n FROM exp.events WHERE context->>'source' = $1", [.text(EventJSON.source)]
+                "SELECT count(*) AS n FROM exp.events WHERE context->>'source' = $1 AND NOT context ? 'traffic'",
+                [.text(EventJSON.source)]
             ).int(0, "n") ?? 0
         guard tablesWithRows.isEmpty, simulated == 0 else {
             throw SimulationError.notEmpty(

@@ -24,6 +24,9 @@ struct SplitMix64 {
     enum Stream: UInt64 {
         case recipes = 1
         case popularity, affinity, household, habits, pantry, schedule, plans, noise
+        /// Online traffic (`simulate --experiment`): a unit's visits, their outcomes, the
+        /// assignment rows dropped, plan ids.
+        case trafficVisits, trafficOutcomes, trafficDrops, trafficPlanIDs
     }
 
     mutating func next() -> UInt64 {

@@ -44,6 +44,26 @@ if arguments.first == "mlflow" {
     }
     exit(0)
 }
+if arguments.first == "simulate-traffic" {
+    arguments.removeFirst()
+    var units = 210_000
+    var databaseURL: String?
+    while arguments.count >= 2, ["--units", "--database-url"].contains(arguments[0]) {
+        if arguments[0] == "--units" { units = Int(arguments[1]) ?? 0 } else { databaseURL = arguments[1] }
+        arguments.removeFirst(2)
+    }
+    guard arguments.isEmpty, units > 0 else {
+        print("usage: expctl-bench simulate-traffic [--units N] [--database-url URL]")
+        exit(2)
+    }
+    do {
+        try TrafficBenchmark(units: units, databaseURL: databaseURL).run()
+    } catch {
+        print("expctl-bench: \(error)")
+        exit(1)
+    }
+    exit(0)
+}
 if arguments.first == "jobs" {
     arguments.removeFirst()
     var options = ["--events": "1000000", "--rounds": "2"]
@@ -90,6 +110,7 @@ if arguments.first == "apply" {
 guard arguments.first == "validate" else {
     print("usage: expctl-bench validate [--files N] [--changes N] [--repetitions N] [--layout nested|flat|both]")
     print("       expctl-bench apply [--experiments N] [--variants N] [--database-url URL]")
+    print("       expctl-bench simulate-traffic [--units N] [--database-url URL]")
     print("       expctl-bench mlflow [--database-url URL] [--mlflow-url URL] [--versions N] [--requests N] [--rounds N] [--parallelism N]")
     print("       \(GateStatisticsBenchmark.usage.dropFirst("usage: ".count))")
     exit(2)

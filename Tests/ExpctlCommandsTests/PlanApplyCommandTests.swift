@@ -227,10 +227,10 @@ struct PlanApplyCommandTests {
             #expect(invalid.status == 1)
             #expect(invalid.output.contains("configs/bad.yaml:1:15: error:"))
             let migrate = expctl(arguments: ["migrate", "--database-url", database.url])
-            #expect(migrate.output == "Migrated the exp schema to version 7 (applied 1, 2, 3, 4, 5, 6, 7).\n")
+            #expect(migrate.output == "Migrated the exp schema to version 8 (applied 1, 2, 3, 4, 5, 6, 7, 8).\n")
             #expect(
                 expctl(arguments: ["migrate", "--database-url", database.url]).output
-                    == "The exp schema is up to date (version 7).\n")
+                    == "The exp schema is up to date (version 8).\n")
         }
         let unreachable = expctl(arguments: [
             "migrate", "--database-url", "postgresql://expctl:s3cret@127.0.0.1:1/x?connect_timeout=2",

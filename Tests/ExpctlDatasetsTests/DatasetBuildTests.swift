@@ -160,6 +160,41 @@ struct DatasetBuildTests {
         }
     }
 
+    /// Online traffic (`expctl simulate --experiment`) logs plan ids with metrics but no plan:
+    /// those events make no row, and an acceptance without a plan never stands in for the one
+    /// with it, so the dataset is the same as without them.
+    @Test func planEventsWithoutAPlanAreNotRows() throws {
+        try TestDatabase.with { database in
+            let connection = try database.connect()
+            try DomainFixture.create(on: connection)
+            let without = try DatasetBuilder(store: try temporaryStore(), connection: connection).build(declaration)
+            let traffic = [
+                ("plan_generated", "t1", "2025-01-07T10:00:00Z", #"{"latency_ms": 400, "cost_usd": 0.004}"#),
+                ("plan_accepted", "t1", "2025-01-07T10:05:00Z", #"{"edit_count": 1}"#),
+                // Earlier than p4's acceptance with its plan, for the same plan id.
+                ("plan_accepted", "p4", "2025-01-06T10:00:30Z", #"{"edit_count": 0}"#),
+            ]
+            for (type, plan, time, metrics) in traffic {
+                try connection.execute(
+                    """
+                    INSERT INTO exp.events (event_type, unit_type, unit_id, context, metrics, payload, occurred_at)
+                    VALUES ($1, 'household', 'h1', '{"source": "simulate", "traffic": true}', $2::jsonb,
+                            jsonb_build_object('plan_id', $3::text), $4::timestamptz)
+                    """, [.text(type), .json(metrics), .text(plan), .text(time)])
+            }
+            let with = try DatasetBuilder(store: try temporaryStore(), connection: connection).build(declaration)
+            #expect(with.rows == without.rows)
+            #expect(with.contentDigest == without.contentDigest)
+            #expect(
+                try lines(with.folder, "data.jsonl").allSatisfy { row in
+                    guard case .object(let target)? = row["target"], case .object? = target["accepted_plan"] else {
+                        return false
+                    }
+                    return true
+                })
+        }
+    }
+
     @Test func theSplitDependsOnTheSeedAndTheRowOnly() throws {
         try TestDatabase.with { database in
             let connection = try database.connect()

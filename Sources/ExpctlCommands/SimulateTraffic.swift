@@ -1,0 +1,87 @@
+import ExpctlModel
+import ExpctlSimulation
+import ExpctlStore
+
+/// `expctl simulate --experiment`: online traffic for one running experiment (docs/simulate.md).
+struct SimulateTraffic {
+    var experiment: String
+    var config: TrafficConfig
+
+    func run(_ database: DatabaseOptions, _ context: CommandContext) throws -> Int32 {
+        let clock = ContinuousClock()
+        let began = clock.now
+        let store = try database.openStore(context.environment)
+        let summary: TrafficSummary
+        do {
+            try store.migrate()
+            summary = try TrafficWriter(experiment: experiment, config: config).write(to: store.connection)
+        } catch {
+            throw ContextualError(
+                error, context: "database: \(database.settings(context.environment).redactedDescription)")
+        }
+        context.console.line(TrafficReport(summary: summary, config: config, seconds: (clock.now - began).seconds).text)
+        return ExitStatus.success
+    }
+}
+
+/// What simulate says it wrote for an experiment's traffic.
+struct TrafficReport {
+    var summary: TrafficSummary
+    var config: TrafficConfig
+    var seconds: Double
+
+    var text: String {
+        let last = config.firstUnit + config.units - 1
+        var lines = [
+            "Simulated traffic for experiment \(summary.experiment): \(grouped(config.units)) units"
+                + " (unit-\(config.firstUnit) … unit-\(last)) over \(config.days) days from \(summary.start)"
+                + " (seed \(config.seed)):"
+        ]
+        if config.replace { lines.append("  replaced \(grouped(summary.replacedEvents)) earlier traffic events") }
+        var assignments = "\(grouped(summary.newlyAssigned)) new, \(grouped(summary.alreadyAssigned)) kept (sticky"
+        if summary.stickyElsewhere > 0 {
+            assignments += "; \(grouped(summary.stickyElsewhere)) in another variant than the allocations give now"
+        }
+        var rows: [(String, String)] = [("exp.assignments", assignments + ")")]
+        let names = summary.unitsByVariant.keys.sorted()
+        for name in names {
+            var text = "\(grouped(summary.unitsByVariant[name] ?? 0)) units"
+            if let dropped = summary.droppedByVariant[name], dropped > 0 {
+                text += " (\(grouped(dropped)) assignment rows dropped)"
+            }
+            rows.append(("  " + name, text))
+        }
+        if summary.outsideAllocations > 0 {
+            rows.append(("  (no variant)", "\(grouped(summary.outsideAllocations)) units outside the allocations"))
+        }
+        if summary.onRetiredVariants > 0 {
+            rows.append(("  (retired)", "\(grouped(summary.onRetiredVariants)) units on retired variants"))
+        }
+        rows.append(
+            (
+                "exp.events",
+                "\(grouped(summary.events)) (\(grouped(summary.plansGenerated)) plan_generated,"
+                    + " \(grouped(summary.plansAccepted)) plan_accepted)"
+            ))
+        if !config.effects.isEmpty {
+            rows.append(("effects", config.effects.map(\.description).joined(separator: ", ")))
+        }
+        let width = rows.map(\.0.count).max() ?? 0
+        lines += rows.map { name, value in "  " + name + String(repeating: " ", count: width - name.count + 2) + value }
+        let rate = Int(Double(summary.events) / max(seconds, 0.001))
+        lines.append("Written in one transaction in \(seconds.tenths) s (\(grouped(rate)) events/s).")
+        if summary.start < summary.phaseStart {
+            lines.append(
+                "note: the traffic starts before the experiment's allocations were last written"
+                    + " (\(summary.phaseStart)): the online gate's sample-ratio check counts only units assigned since")
+        }
+        if !summary.variantsWithoutPolicyVersion.isEmpty {
+            lines.append(
+                "note: \(summary.variantsWithoutPolicyVersion.joined(separator: ", ")) name(s) no policy version:"
+                    + " their events carry none")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func grouped(_ value: Int) -> String { NumberText.grouped(value) }
+}
