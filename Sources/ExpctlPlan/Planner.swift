@@ -23,7 +23,8 @@ public enum Planner {
         if case .read(let registry) = observed.registry {
             let gates = RegistryGates(
                 lifecycle: LifecycleGates(offline: offline.subjects, online: online.models),
-                offlineReports: Dictionary(offline.reports.map { ($0.subject, $0) }, uniquingKeysWith: { _, last in last }))
+                offlineReports: Dictionary(
+                    offline.reports.map { ($0.subject, $0) }, uniquingKeysWith: { _, last in last }))
             RegistryPlanning.plan(desired, registry, jobs, gates, into: &builder)
         }
         // Last: a raise above the cap may follow a promotion, a baseline's retirement does.
@@ -94,9 +95,11 @@ struct PlanBuilder {
             }
         }
         // Keys built once: an address's text is made anew on each access.
-        var sorted = actions.map { (rank: rank($0.address), key: $0.address.description, kind: kindOrder($0.kind), action: $0) }
-            .sorted { ($0.rank, $0.key, $0.kind) < ($1.rank, $1.key, $1.kind) }
-            .map(\.action)
+        var sorted = actions.map {
+            (rank: rank($0.address), key: $0.address.description, kind: kindOrder($0.kind), action: $0)
+        }
+        .sorted { ($0.rank, $0.key, $0.kind) < ($1.rank, $1.key, $1.kind) }
+        .map(\.action)
         // Only what waits or is blocked passes anything on; most plans have none of it.
         guard sorted.contains(where: { !$0.readiness.isReady }) else { return sorted }
         // Plan order puts most actions after the ones they need, so one pass resolves most chains;
@@ -126,13 +129,16 @@ struct PlanBuilder {
 
     /// Ready allocation raises held back while a sibling's lowering waits or is blocked, where
     /// applying them alone would give the experiment more than 1 (a variant moving to a waiting
-    /// policy version keeps its old share until it moves). Held raises inherit the siblings'
-    /// readiness; what is left never sums to more than the experiment had.
+    /// policy version keeps its old share until it moves); and ready lowerings held back while a
+    /// sibling's raise waits or is blocked (the room they make is for it). Held actions inherit
+    /// the siblings' readiness; what is left never sums to more than the experiment had.
     private func holdingRaises(_ actions: [PlannedAction]) -> [PlannedAction] {
         var result = actions
         var index: [String: Int] = [:]
         for (position, action) in result.enumerated() { index[action.id] = position }
-        func readiness(_ share: VariantShare) -> Readiness? { share.action.flatMap { index[$0] }.map { result[$0].readiness } }
+        func readiness(_ share: VariantShare) -> Readiness? {
+            share.action.flatMap { index[$0] }.map { result[$0].readiness }
+        }
         for shares in allocationGroups {
             let unready = shares.compactMap { share -> (id: String, readiness: Readiness)? in
                 guard let id = share.action, let state = readiness(share), !state.isReady else { return nil }
@@ -141,9 +147,25 @@ struct PlanBuilder {
             guard !unready.isEmpty else { continue }
             var total = shares.reduce(0) { $0 + (readiness($1)?.isReady ?? true ? $1.next : $1.current) }
             for share in shares where total > Allocation.bucketCount && share.next > share.current {
-                guard let id = share.action, let position = index[id], result[position].readiness.isReady else { continue }
+                guard let id = share.action, let position = index[id], result[position].readiness.isReady else {
+                    continue
+                }
                 result[position].readiness = Self.inherit(.ready, from: unready)
                 total -= share.next - share.current
+            }
+            // Lowerings that make room for raises that wait go with them: applied alone they would
+            // leave units of the experiment with no variant.
+            let unreadyRaises = shares.compactMap { share -> (id: String, readiness: Readiness)? in
+                guard share.next > share.current, let id = share.action, let state = readiness(share), !state.isReady
+                else { return nil }
+                return (id, state)
+            }
+            guard !unreadyRaises.isEmpty else { continue }
+            for share in shares where share.next < share.current {
+                guard let id = share.action, let position = index[id], result[position].readiness.isReady else {
+                    continue
+                }
+                result[position].readiness = Self.inherit(.ready, from: unreadyRaises)
             }
         }
         return result
@@ -170,7 +192,9 @@ struct PlanBuilder {
         if case .waiting(let dependencies) = own { waits = dependencies }
         for (id, readiness) in needed {
             guard case .waiting(let dependencies) = readiness else { continue }
-            for dependency in [.action(id)] + dependencies where !waits.contains(dependency) { waits.append(dependency) }
+            for dependency in [.action(id)] + dependencies where !waits.contains(dependency) {
+                waits.append(dependency)
+            }
         }
         return waits.isEmpty ? .ready : .waiting(on: waits)
     }
@@ -197,7 +221,9 @@ enum PlanValues {
             ? .integer(Int64(value.buckets / Allocation.bucketCount)) : .double(value.fraction)
     }
 
-    static func timestamp(_ value: Timestamp?) -> JSONValue? { value.map { .string($0.truncatedToMicroseconds.description) } }
+    static func timestamp(_ value: Timestamp?) -> JSONValue? {
+        value.map { .string($0.truncatedToMicroseconds.description) }
+    }
 
     static func object(_ value: [String: JSONValue]) -> JSONValue { .object(value) }
 

@@ -9,37 +9,45 @@ import Testing
 private func tree(allocation: String = "0.1", control: String = "0.9", promotions: String = "") -> DesiredState {
     desired(
         exampleTree
-            .replacingOccurrences(of: "allocation: 0.1, policy_version: planner_policy@2", with: "allocation: \(allocation), policy_version: planner_policy@2")
+            .replacingOccurrences(
+                of: "allocation: 0.1, policy_version: planner_policy@2",
+                with: "allocation: \(allocation), policy_version: planner_policy@2"
+            )
             .replacingOccurrences(of: "allocation: 0.9", with: "allocation: \(control)")
-            + """
+                + """
 
-            gates:
-              online:
-                min_units_per_variant: 1000
-                metrics:
-                  - { name: plan_acceptance_rate, direction: increase }
+                gates:
+                  online:
+                    min_units_per_variant: 1000
+                    metrics:
+                      - { name: plan_acceptance_rate, direction: increase }
 
-            """ + (promotions.isEmpty ? "" : "promotions:\n" + promotions))
+                """ + (promotions.isEmpty ? "" : "promotions:\n" + promotions))
 }
 
 /// The converged example (leftovers_v2 live at 10% on version 2, a candidate), MLflow with
 /// version 1 in production, the offline gate passed, and `online` as the experiment's data.
 private func observed(_ state: DesiredState, online: [String: OnlineVariantData] = [:]) -> ObservedState {
     var observed = converged(desired())
-    observed.registry = .read(RegistryState(models: [
-        "planner_model": RegisteredModelState(
-            name: "planner_model",
-            versions: [
-                "1": ModelVersionState(version: "1", tags: ["stage": "production", "expctl.stage": "production"]),
-                "2": ModelVersionState(
-                    version: "2", tags: ["stage": "candidate", "expctl.job": "job-planner-2025-01-10", "expctl.offline_gate": "pass"]),
-            ],
-            aliases: ["production": "1", "candidate": "2"]),
-    ]))
+    observed.registry = .read(
+        RegistryState(models: [
+            "planner_model": RegisteredModelState(
+                name: "planner_model",
+                versions: [
+                    "1": ModelVersionState(version: "1", tags: ["stage": "production", "expctl.stage": "production"]),
+                    "2": ModelVersionState(
+                        version: "2",
+                        tags: [
+                            "stage": "candidate", "expctl.job": "job-planner-2025-01-10", "expctl.offline_gate": "pass",
+                        ]),
+                ],
+                aliases: ["production": "1", "candidate": "2"])
+        ]))
     observed.registryModels = ["planner_model"]
     observed = observed.evaluated(for: state)
     if !online.isEmpty {
-        observed.gates.online["planner_policy_exp"] = OnlineExperimentData(experiment: "planner_policy_exp", variants: online)
+        observed.gates.online["planner_policy_exp"] = OnlineExperimentData(
+            experiment: "planner_policy_exp", variants: online)
     }
     return observed
 }
@@ -52,7 +60,7 @@ private func variant(_ name: String, units: Int, accepted: Int, phase: Int? = ni
             "plan_acceptance_rate": RatioSums(
                 units: units, numeratorSum: Double(accepted), denominatorSum: Double(units),
                 numeratorSumOfSquares: Double(accepted), denominatorSumOfSquares: Double(units),
-                sumOfProducts: Double(accepted)),
+                sumOfProducts: Double(accepted))
         ])
 }
 
@@ -77,15 +85,18 @@ struct TrafficPlanningTests {
         let plan = makePlan(state, fromScratch)
         let blocked = try #require(reason(plan.action("create experiment.planner_policy_exp/variant.leftovers_v2")))
         #expect(blocked.kind == .trafficCap)
-        #expect(blocked.message == "variant leftovers_v2 of planner_policy_exp would give 50% of traffic to planner_model/2, "
-            + "which is not in production: above the cap of 10% (max_initial_allocation of gate profile 'default')")
+        #expect(
+            blocked.message
+                == "variant leftovers_v2 of planner_policy_exp would give 50% of traffic to planner_model/2, "
+                + "which is not in production: above the cap of 10% (max_initial_allocation of gate profile 'default')")
         guard case .gate(let gate)? = blocked.dependency else {
             Issue.record("no evidence")
             return
         }
-        #expect(gate.evidence.figures == [
-            Figure(name: "allocation", value: 0.5), Figure(name: "max_initial_allocation", value: 0.1),
-        ])
+        #expect(
+            gate.evidence.figures == [
+                Figure(name: "allocation", value: 0.5), Figure(name: "max_initial_allocation", value: 0.1),
+            ])
         // Within the cap it is ready.
         let within = makePlan(tree(), fromScratch)
         #expect(within.action("create experiment.planner_policy_exp/variant.leftovers_v2")?.readiness == .ready)
@@ -97,7 +108,8 @@ struct TrafficPlanningTests {
         guard case .waiting(let dependencies)? = waiting.action(raise)?.readiness,
             case .gate(let gate)? = dependencies.first
         else {
-            Issue.record("the raise does not wait on the online gate: \(String(describing: waiting.action(raise)?.readiness))")
+            Issue.record(
+                "the raise does not wait on the online gate: \(String(describing: waiting.action(raise)?.readiness))")
             return
         }
         #expect(gate.kind == .online)
@@ -133,7 +145,9 @@ struct TrafficPlanningTests {
         let mismatch = makePlan(state, observed(state, online: lost))
         let blocked = try #require(reason(mismatch.action(raise)))
         #expect(blocked.kind == .gateBlocked)
-        #expect(blocked.message.contains("sample-ratio mismatch: control 18,000, leftovers_v2 1,500 units"), "\(blocked.message)")
+        #expect(
+            blocked.message.contains("sample-ratio mismatch: control 18,000, leftovers_v2 1,500 units"),
+            "\(blocked.message)")
     }
 
     @Test func theCandidateGoesToProductionOnceBothGatesPassedAndTheBaselineRetiresAfter() throws {
@@ -154,7 +168,9 @@ struct TrafficPlanningTests {
         #expect(passed.action("update experiment.planner_policy_exp/variant.control")?.readiness == .ready)
         #expect(passed.action("update model_version.planner_model/1")?.after("stage") == .string("archived"))
         let record = try #require(passed.gates.first { $0.kind == .lifecycle })
-        #expect(record.headline == "promote: planner_model/2 candidate → production (offline gate passed, online gate passed)")
+        #expect(
+            record.headline
+                == "promote: planner_model/2 candidate → production (offline gate passed, online gate passed)")
     }
 
     @Test func anAllocationChangeSaysWhatStickinessKeeps() throws {
@@ -167,8 +183,11 @@ struct TrafficPlanningTests {
             AssignedUnits(bucket: 9_700, variant: "leftovers_v2", units: 2),
         ]
         let plan = makePlan(state, assigned)
-        #expect(plan.action(raise)?.reason == "changed in git; 3 of 45 assigned units would land in another variant "
-            + "if assignment were not sticky: stickiness keeps each in the variant it has")
-        #expect(plan.action("update experiment.planner_policy_exp/variant.control")?.reason.hasSuffix("keeps each in the variant it has") == true)
+        #expect(
+            plan.action(raise)?.reason == "changed in git; 3 of 45 assigned units would land in another variant "
+                + "if assignment were not sticky: stickiness keeps each in the variant it has")
+        #expect(
+            plan.action("update experiment.planner_policy_exp/variant.control")?.reason.hasSuffix(
+                "keeps each in the variant it has") == true)
     }
 }
