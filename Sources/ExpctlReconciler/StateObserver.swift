@@ -26,7 +26,7 @@ public struct StateObserver {
         let gates: GateObservation
         do {
             rows = try store.observeRows()
-            gates = try store.observeGates()
+            gates = try store.observeGates(assignmentsOf: Self.allocationsChanging(desired, rows.database))
         } catch {
             throw .database(error)
         }
@@ -48,6 +48,22 @@ public struct StateObserver {
             database: rows.database, jobs: rows.jobs, registry: observation,
             registryModels: port == nil ? [] : Array(models), datasetStore: datasetObservation(desired), gates: gates)
         return (state, port)
+    }
+
+    /// The existing experiments whose variants' allocations git changes: only their assigned
+    /// units per bucket are read, for what stickiness keeps.
+    static func allocationsChanging(_ desired: DesiredState, _ actual: ActualState) -> Set<String> {
+        var names: Set<String> = []
+        for experiment in desired.experiments {
+            guard let existing = actual.experiments[experiment.name] else { continue }
+            let wanted = Dictionary(experiment.variants.map { ($0.name, $0.allocation) }, uniquingKeysWith: { a, _ in a })
+            let changed = existing.variants.values.contains { variant in
+                (variant.retiredAt == nil ? variant.allocation : Allocation(buckets: 0))
+                    != (wanted[variant.name] ?? Allocation(buckets: 0))
+            } || wanted.keys.contains { existing.variants[$0] == nil }
+            if changed { names.insert(experiment.name) }
+        }
+        return names
     }
 
     private func datasetObservation(_ desired: DesiredState) -> DatasetStoreObservation {

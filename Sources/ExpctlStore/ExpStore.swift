@@ -47,12 +47,14 @@ public final class ExpStore {
     }
 
     /// The gates' evidence and latest decisions, in a read-only snapshot of their own (empty
-    /// before the first migration).
-    public func observeGates() throws -> GateObservation {
+    /// before the first migration). The assigned units per bucket are read only for the
+    /// experiments named in `assignmentsOf` (those whose allocations the plan may change; nil:
+    /// every experiment).
+    public func observeGates(assignmentsOf experiments: Set<String>? = nil) throws -> GateObservation {
         guard try isMigrated() else { return .empty }
         return try connection.transaction {
             try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            return try GateEvidenceReader.read(connection)
+            return try GateEvidenceReader.read(connection, assignmentsOf: experiments)
         }
     }
 

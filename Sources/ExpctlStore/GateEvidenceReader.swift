@@ -7,10 +7,10 @@ import ExpctlStatistics
 /// replays with their per-row differences reduced to (n, mean, M2) per metric, the running
 /// experiments' units and per-unit metric sums per variant, and each gate's latest decision.
 enum GateEvidenceReader {
-    static func read(_ connection: PostgresConnection) throws -> GateObservation {
+    static func read(_ connection: PostgresConnection, assignmentsOf experiments: Set<String>?) throws -> GateObservation {
         GateObservation(
             evaluations: try evaluations(connection), online: try OnlineEvidenceQuery.read(connection),
-            decisions: try decisions(connection), assigned: try assigned(connection))
+            decisions: try decisions(connection), assigned: try assigned(connection, of: experiments))
     }
 
     /// The replay metrics whose per-row differences the paired tests need.
@@ -79,16 +79,19 @@ enum GateEvidenceReader {
         }
     }
 
-    /// Units per bucket and variant of every experiment not archived.
-    static func assigned(_ connection: PostgresConnection) throws -> [String: [AssignedUnits]] {
+    /// Units per bucket and variant of the experiments named (nil: all) that are not archived.
+    static func assigned(_ connection: PostgresConnection, of experiments: Set<String>?) throws -> [String: [AssignedUnits]] {
+        if let experiments, experiments.isEmpty { return [:] }
+        let names = experiments.map { JSONValue.array($0.sorted().map(JSONValue.string)).canonicalText }
         let result = try connection.execute(
             """
             SELECT e.name AS experiment, a.bucket, v.name AS variant, count(*) AS units
             FROM exp.assignments a
             JOIN exp.experiments e ON e.id = a.experiment_id AND e.archived_at IS NULL
             JOIN exp.variants v ON v.id = a.variant_id
+            WHERE $1::jsonb IS NULL OR e.name IN (SELECT jsonb_array_elements_text($1::jsonb))
             GROUP BY e.name, a.bucket, v.name
-            """)
+            """, [names.map(PostgresValue.json) ?? .null])
         var assigned: [String: [AssignedUnits]] = [:]
         for row in result.rows.indices {
             guard let experiment = result.string(row, "experiment"), let variant = result.string(row, "variant"),
