@@ -28,7 +28,9 @@ public final class MLflowRegistryApplier: RegistryPort, @unchecked Sendable {
     ///   - models: the registered models the plan was made for (`DesiredState.registryModels`).
     ///   - makeWorkerClient: a client for each further writing thread (by default one with
     ///     `client`'s settings over a new transport).
-    public init(client: MLflowClient, models: Set<String>, parallelism: Int = 1, makeWorkerClient: (() -> MLflowClient)? = nil) {
+    public init(
+        client: MLflowClient, models: Set<String>, parallelism: Int = 1, makeWorkerClient: (() -> MLflowClient)? = nil
+    ) {
         self.client = client
         self.models = models
         self.parallelism = max(1, parallelism)
@@ -65,16 +67,12 @@ public final class MLflowRegistryApplier: RegistryPort, @unchecked Sendable {
 
     private func apply(_ action: PlannedAction, commit: String, with client: MLflowClient) throws {
         switch (action.kind, action.address) {
+        case (.update, .modelVersionTags(let model, let version)):
+            try setExpctlTags(of: action, model, version, with: client)
         case (.create, .modelVersion(let model, let version)), (.update, .modelVersion(let model, let version)):
             let known = lastRead?.models[model]?.versions[version]?.tags ?? [:]
-            // Gate tags (`expctl.offline_gate`, `expctl.was_production`) first: the stage last.
-            for change in action.changes where change.field.hasPrefix("expctl.") {
-                guard case .string(let value)? = change.after else {
-                    throw RegistryActionError(message: "\(action.id) has no value for \(change.field)")
-                }
-                try client.setModelVersionTag(model, version: version, key: change.field, value: value)
-            }
-            guard action.change(RegistryTags.stage) != nil else { return }
+            // `expctl.was_production` first: the stage last.
+            try setExpctlTags(of: action, model, version, with: client)
             let stage = try text(of: RegistryTags.stage, in: action)
             var lineage = [(RegistryTags.commit, commit)]
             if let path = action.source?.path { lineage.append((RegistryTags.path, path)) }
@@ -89,6 +87,18 @@ public final class MLflowRegistryApplier: RegistryPort, @unchecked Sendable {
             try client.deleteAlias(model, alias: alias)
         default:
             throw RegistryActionError(message: "this version of expctl cannot apply \(action.id) to MLflow")
+        }
+    }
+
+    /// Sets each `expctl.` tag the action changes (not the lineage ones, which follow the stage).
+    private func setExpctlTags(
+        of action: PlannedAction, _ model: String, _ version: String, with client: MLflowClient
+    ) throws {
+        for change in action.changes where change.field.hasPrefix("expctl.") {
+            guard case .string(let value)? = change.after else {
+                throw RegistryActionError(message: "\(action.id) has no value for \(change.field)")
+            }
+            try client.setModelVersionTag(model, version: version, key: change.field, value: value)
         }
     }
 

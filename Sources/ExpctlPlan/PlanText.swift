@@ -129,6 +129,7 @@ public enum PlanText {
         case .experiment(let name): "experiment \"\(name)\""
         case .variant(let experiment, let name): "variant \"\(name)\" in experiment \"\(experiment)\""
         case .modelVersion(let model, let version): "model_version \"\(model)\" \(version)"
+        case .modelVersionTags(let model, let version): "gate tags of model_version \"\(model)\" \(version)"
         case .modelAlias(let model, let alias): "alias \"\(alias)\" of model \"\(model)\""
         }
     }

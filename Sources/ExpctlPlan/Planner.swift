@@ -91,7 +91,8 @@ struct PlanBuilder {
             case .experiment: 3
             case .variant: 4
             case .modelVersion: 5
-            case .modelAlias: 6
+            case .modelVersionTags: 6
+            case .modelAlias: 7
             }
         }
         // Keys built once: an address's text is made anew on each access.

@@ -17,8 +17,7 @@ struct RegistryGates {
 /// once the lifecycle allows it (`LifecyclePlanning`), `archived` for a production version
 /// another declared version replaces (after that promotion), `candidate` for a trained version
 /// that passed the offline gate and that git gives no stage, and `expctl.offline_gate` with
-/// the offline verdict. A version whose stage move waits keeps its gate tag change in the
-/// same action, so that tag lands with the move.
+/// the offline verdict (an action of its own, so that it lands even while a stage move waits).
 enum RegistryStagePlanning {
     /// Every version's stage once the plan is applied (for the aliases), and whether the plan
     /// changes any.
@@ -91,12 +90,15 @@ enum RegistryStagePlanning {
             if let report = gates.offlineReports[subject] {
                 let tag = LifecyclePlanning.offlineGateTag(report)
                 if version.tags[RegistryTags.offlineGate] != tag {
-                    changes.append(
-                        FieldChange(
-                            field: RegistryTags.offlineGate,
-                            before: version.tags[RegistryTags.offlineGate].map(JSONValue.string),
-                            after: .string(tag)))
-                    if target == nil { reason = "the offline gate judged it: \(tag)" }
+                    result.changed = true
+                    let before = version.tags[RegistryTags.offlineGate].map(JSONValue.string)
+                    builder.add(
+                        PlannedAction(
+                            kind: .update, address: .modelVersionTags(model: model, version: number),
+                            changes: [
+                                FieldChange(field: RegistryTags.offlineGate, before: before, after: .string(tag))
+                            ],
+                            reason: "the offline gate judged it: \(tag)"))
                 }
             }
             guard !changes.isEmpty else { continue }

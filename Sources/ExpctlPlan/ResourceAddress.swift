@@ -10,6 +10,9 @@ public enum ResourceAddress: Sendable, Hashable, Comparable, CustomStringConvert
     case variant(experiment: String, name: String)
     /// A version of an MLflow registered model (its `stage` tag).
     case modelVersion(model: String, version: String)
+    /// The gate tags of a version (`expctl.offline_gate`): written as soon as a gate judged it,
+    /// apart from a stage move that may still wait.
+    case modelVersionTags(model: String, version: String)
     /// An alias of an MLflow registered model (`production`, `candidate`).
     case modelAlias(model: String, alias: String)
 
@@ -24,6 +27,7 @@ public enum ResourceAddress: Sendable, Hashable, Comparable, CustomStringConvert
         case .experiment(let name): "experiment.\(name)"
         case .variant(let experiment, let name): "experiment.\(experiment)/variant.\(name)"
         case .modelVersion(let model, let version): "model_version.\(model)/\(version)"
+        case .modelVersionTags(let model, let version): "model_version_tags.\(model)/\(version)"
         case .modelAlias(let model, let alias): "model_alias.\(model)@\(alias)"
         }
     }
@@ -34,7 +38,7 @@ public enum ResourceAddress: Sendable, Hashable, Comparable, CustomStringConvert
     public var system: ManagedSystem {
         switch self {
         case .job: .jobLedger
-        case .modelVersion, .modelAlias: .registry
+        case .modelVersion, .modelVersionTags, .modelAlias: .registry
         case .policy, .policyVersion, .experiment, .variant: .database
         }
     }
@@ -54,9 +58,13 @@ public enum ResourceAddress: Sendable, Hashable, Comparable, CustomStringConvert
         case "policy_version":
             guard let reference = PolicyVersionRef(parsing: parts[1]) else { return nil }
             self = .policyVersion(reference)
-        case "model_version":
+        case "model_version", "model_version_tags":
             guard let slash = parts[1].lastIndex(of: "/") else { return nil }
-            self = .modelVersion(model: String(parts[1][..<slash]), version: String(parts[1][parts[1].index(after: slash)...]))
+            let (model, version) = (String(parts[1][..<slash]), String(parts[1][parts[1].index(after: slash)...]))
+            self =
+                parts[0] == "model_version"
+                ? .modelVersion(model: model, version: version)
+                : .modelVersionTags(model: model, version: version)
         case "model_alias":
             guard let at = parts[1].lastIndex(of: "@") else { return nil }
             self = .modelAlias(model: String(parts[1][..<at]), alias: String(parts[1][parts[1].index(after: at)...]))

@@ -141,7 +141,7 @@ extension Plan {
     var registryModelsChanged: [String] {
         actions.compactMap { action in
             switch action.address {
-            case .modelVersion(let model, _), .modelAlias(let model, _): model
+            case .modelVersion(let model, _), .modelVersionTags(let model, _), .modelAlias(let model, _): model
             default: nil
             }
         }

@@ -84,11 +84,17 @@ struct GatePlanningTests {
         #expect(gate.evidence.state == "fail")
         #expect(gate.evidence.figures.contains(Figure(name: "offline_eval_score", value: 0.6)))
         // No stage for a version that failed; its tag says why.
+        #expect(failed.action("update model_version.planner_model/2") == nil)
         #expect(
-            failed.action("update model_version.planner_model/2")?.changes == [
+            failed.action("update model_version_tags.planner_model/2")?.changes == [
                 FieldChange(field: "expctl.offline_gate", before: nil, after: .string("fail: offline_eval_score"))
             ])
-        #expect(failed.action("update model_version.planner_model/2")?.readiness == .ready)
+        #expect(failed.action("update model_version_tags.planner_model/2")?.readiness == .ready)
+        // With a promotion to candidate in git, the promotion is blocked, and the tag still lands.
+        let promoted = tree(promotions: "  - { model: planner_model, training: planner-2025-01-10, stage: candidate }")
+        let gated = makePlan(promoted, observed(promoted).evaluated(for: promoted, candidateScore: 0.6, baselineScore: 0.7))
+        #expect(blockReason(gated.action("update model_version.planner_model/2"))?.kind == .gateFailed)
+        #expect(gated.action("update model_version_tags.planner_model/2")?.readiness == .ready)
         let text = PlanText.render(failed)
         #expect(
             text.contains("  offline gate for planner_model/2 (profile default): fail: offline score 0.6000 < baseline")
@@ -136,7 +142,8 @@ struct GatePlanningTests {
             toProduction, observed(toProduction, tags1: [:], production: nil).evaluated(for: toProduction))
         let promote = try #require(first.action("update model_version.planner_model/2"))
         #expect(promote.readiness == .ready)
-        #expect(promote.changes.map(\.field) == ["stage", "expctl.was_production", "expctl.offline_gate"])
+        #expect(promote.changes.map(\.field) == ["stage", "expctl.was_production"])
+        #expect(first.action("update model_version_tags.planner_model/2")?.after("expctl.offline_gate") == .string("pass"))
         let record = try #require(first.gates.first { $0.kind == .lifecycle })
         #expect(
             record.headline

@@ -91,10 +91,13 @@ struct ReadinessTests {
         let plan = makePlan(desired(), passed(job(for: training, state: .succeeded, modelVersion: "5"), version: "5"))
         // Having passed the offline gate, the version becomes a candidate, tagged with the verdict.
         #expect(plan.summary == [
-            trainedVersion, trainedVariant, "update model_version.planner_model/5", "create model_alias.planner_model@candidate",
+            trainedVersion, trainedVariant, "update model_version.planner_model/5",
+            "update model_version_tags.planner_model/5", "create model_alias.planner_model@candidate",
         ])
         #expect(plan.action("update model_version.planner_model/5")?.changes == [
             FieldChange(field: "stage", before: nil, after: .string("candidate")),
+        ])
+        #expect(plan.action("update model_version_tags.planner_model/5")?.changes == [
             FieldChange(field: "expctl.offline_gate", before: nil, after: .string("pass")),
         ])
         #expect(plan.actions.allSatisfy { $0.readiness == .ready })
