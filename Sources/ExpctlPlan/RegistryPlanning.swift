@@ -25,30 +25,43 @@ enum RegistryPlanning {
     }
 
     /// "Policies must reference registered MLflow model versions."
-    private static func checkPolicyVersions(_ policies: [Policy], _ registry: RegistryState, into builder: inout PlanBuilder) {
+    private static func checkPolicyVersions(
+        _ policies: [Policy], _ registry: RegistryState, into builder: inout PlanBuilder
+    ) {
         for policy in policies {
             for version in policy.versions {
                 guard case .registered(let number) = version.model else { continue }
-                let address = ResourceAddress.policyVersion(PolicyVersionRef(policy: policy.name, version: version.version))
+                let address = ResourceAddress.policyVersion(
+                    PolicyVersionRef(policy: policy.name, version: version.version))
                 let model = registry.models[version.mlflowModelName]
                 guard let state = model?.versions[number] else {
-                    let registered = model.map { $0.versions.keys.sorted(by: versionOrder).joined(separator: ", ") } ?? ""
-                    builder.problem(PlanProblem(
-                        address: address,
-                        message: "policy version \(policy.name)@\(version.version) points at \(version.mlflowModelName) version \(number), which is not registered in MLflow: policies must reference registered MLflow model versions",
-                        hint: model == nil
-                            ? "register the model \(version.mlflowModelName) in MLflow first, or fix mlflow_model_name"
-                            : registered.isEmpty
-                                ? "register it first: \(version.mlflowModelName) has no versions yet"
-                                : "register it first, or point at a registered version (\(registered))",
-                        source: version.origin))
+                    let registered =
+                        model.map { $0.versions.keys.sorted(by: versionOrder).joined(separator: ", ") } ?? ""
+                    builder.problem(
+                        PlanProblem(
+                            address: address,
+                            message:
+                                "policy version \(policy.name)@\(version.version) points at \(version.mlflowModelName) "
+                                + "version \(number), which is not registered in MLflow: policies must reference "
+                                + "registered MLflow model versions",
+                            hint: model == nil
+                                ? "register the model \(version.mlflowModelName) in MLflow first, "
+                                    + "or fix mlflow_model_name"
+                                : registered.isEmpty
+                                    ? "register it first: \(version.mlflowModelName) has no versions yet"
+                                    : "register it first, or point at a registered version (\(registered))",
+                            source: version.origin))
                     continue
                 }
                 if !state.isReady {
-                    builder.problem(PlanProblem(
-                        address: address,
-                        message: "policy version \(policy.name)@\(version.version) points at \(version.mlflowModelName) version \(number), which is \(state.status), not READY",
-                        hint: "wait for the registration to finish, or point at a READY version", source: version.origin))
+                    builder.problem(
+                        PlanProblem(
+                            address: address,
+                            message:
+                                "policy version \(policy.name)@\(version.version) points at \(version.mlflowModelName) "
+                                + "version \(number), which is \(state.status), not READY",
+                            hint: "wait for the registration to finish, or point at a READY version",
+                            source: version.origin))
                 }
             }
         }
@@ -62,7 +75,8 @@ enum RegistryPlanning {
     }
 
     private static func planModel(
-        _ model: String, _ promotions: [Promotion], _ state: RegisteredModelState, registered: Bool, _ jobs: TrainingJobs,
+        _ model: String, _ promotions: [Promotion], _ state: RegisteredModelState, registered: Bool,
+        _ jobs: TrainingJobs,
         _ gates: RegistryGates, into builder: inout PlanBuilder
     ) {
         let declared = resolve(model, promotions, state, registered: registered, jobs, into: &builder)
@@ -72,7 +86,8 @@ enum RegistryPlanning {
         // follows a version the offline gate made a candidate.
         guard !promotions.isEmpty || finalStages.changed else { return }
         planAliases(
-            model, declared, finalStages.stages, state, stages: promotions.isEmpty ? [.candidate] : [.candidate, .production],
+            model, declared, finalStages.stages, state,
+            stages: promotions.isEmpty ? [.candidate] : [.candidate, .production],
             into: &builder)
     }
 
@@ -81,7 +96,8 @@ enum RegistryPlanning {
     /// (a version registered by hand, a retrain's); until the job has registered it, the
     /// promotion is an action that waits on the job (or is blocked when the job failed).
     private static func resolve(
-        _ model: String, _ promotions: [Promotion], _ state: RegisteredModelState, registered: Bool, _ jobs: TrainingJobs,
+        _ model: String, _ promotions: [Promotion], _ state: RegisteredModelState, registered: Bool,
+        _ jobs: TrainingJobs,
         into builder: inout PlanBuilder
     ) -> Declared {
         var declared = Declared()
@@ -90,11 +106,16 @@ enum RegistryPlanning {
             switch promotion.target {
             case .version(let version):
                 guard let found = state.versions[version], found.isReady else {
-                    builder.problem(PlanProblem(
-                        address: .modelVersion(model: model, version: version),
-                        message: "promotion of \(model) version \(version) to \(promotion.stage.rawValue): the version is not registered and READY in MLflow",
-                        hint: registered ? "register the version first, or promote a registered one" : "the model \(model) is not registered in MLflow: register it and the version first",
-                        source: promotion.origin))
+                    builder.problem(
+                        PlanProblem(
+                            address: .modelVersion(model: model, version: version),
+                            message:
+                                "promotion of \(model) version \(version) to \(promotion.stage.rawValue): "
+                                + "the version is not registered and READY in MLflow",
+                            hint: registered
+                                ? "register the version first, or promote a registered one"
+                                : "the model \(model) is not registered in MLflow: register it and the version first",
+                            source: promotion.origin))
                     continue
                 }
                 number = version
@@ -106,21 +127,30 @@ enum RegistryPlanning {
                 guard let version = trained.version, readiness.isReady else {
                     // The stage's alias stays where it is until the version exists.
                     declared.waitingStages.insert(promotion.stage)
-                    builder.add(PlannedAction(
-                        kind: .update, address: .modelVersion(model: model, version: "(from training \(name))"),
-                        changes: [FieldChange(field: RegistryTags.stage, before: nil, after: .string(promotion.stage.rawValue))],
-                        reason: "promoted in git; the version is the one training \(name)'s job registers",
-                        source: promotion.origin, after: trained.after, readiness: readiness))
+                    builder.add(
+                        PlannedAction(
+                            kind: .update, address: .modelVersion(model: model, version: "(from training \(name))"),
+                            changes: [
+                                FieldChange(
+                                    field: RegistryTags.stage, before: nil, after: .string(promotion.stage.rawValue))
+                            ],
+                            reason: "promoted in git; the version is the one training \(name)'s job registers",
+                            source: promotion.origin, after: trained.after, readiness: readiness))
                     continue
                 }
                 number = version
             }
             if let earlier = declared.stages[number] {
-                builder.problem(PlanProblem(
-                    address: .modelVersion(model: model, version: number),
-                    message: "\(model) version \(number) is promoted twice: to \(earlier.stage.rawValue) at \(earlier.source) and to \(promotion.stage.rawValue)",
-                    hint: "keep one promotion per version (a training's promotion names the version its job registered)",
-                    source: promotion.origin))
+                builder.problem(
+                    PlanProblem(
+                        address: .modelVersion(model: model, version: number),
+                        message:
+                            "\(model) version \(number) is promoted twice: to \(earlier.stage.rawValue) at "
+                            + "\(earlier.source) and to \(promotion.stage.rawValue)",
+                        hint:
+                            "keep one promotion per version "
+                            + "(a training's promotion names the version its job registered)",
+                        source: promotion.origin))
                 continue
             }
             declared.stages[number] = DeclaredStage(stage: promotion.stage, source: promotion.origin)
@@ -144,15 +174,26 @@ enum RegistryPlanning {
             let current = state.aliases[alias]
             guard wanted != current else { continue }
             let address = ResourceAddress.modelAlias(model: model, alias: alias)
-            let change = FieldChange(field: "version", before: current.map(JSONValue.string), after: wanted.map(JSONValue.string))
+            let change = FieldChange(
+                field: "version", before: current.map(JSONValue.string), after: wanted.map(JSONValue.string))
             // An alias moves with the stage it follows: after the stage moves of this plan.
-            let after = [wanted, current].compactMap { $0 }.map { "update \(ResourceAddress.modelVersion(model: model, version: $0))" }
-                .filter(builder.hasAction)
+            let after = [wanted, current].compactMap { $0 }.map {
+                "update \(ResourceAddress.modelVersion(model: model, version: $0))"
+            }
+            .filter(builder.hasAction)
             let follows = "follows the \(stage.rawValue) stage"
             switch (current, wanted) {
-            case (nil, _?): builder.add(PlannedAction(kind: .create, address: address, changes: [change], reason: follows, after: after))
-            case (_?, _?): builder.add(PlannedAction(kind: .update, address: address, changes: [change], reason: follows, after: after))
-            case (_?, nil): builder.add(PlannedAction(kind: .retire, address: address, changes: [change], reason: "no version of \(model) is \(stage.rawValue)", after: after))
+            case (nil, _?):
+                builder.add(
+                    PlannedAction(kind: .create, address: address, changes: [change], reason: follows, after: after))
+            case (_?, _?):
+                builder.add(
+                    PlannedAction(kind: .update, address: address, changes: [change], reason: follows, after: after))
+            case (_?, nil):
+                builder.add(
+                    PlannedAction(
+                        kind: .retire, address: address, changes: [change],
+                        reason: "no version of \(model) is \(stage.rawValue)", after: after))
             case (nil, nil): break
             }
         }

@@ -88,7 +88,8 @@ enum TrafficPlanning {
         return BlockReason(
             kind: .trafficCap,
             message:
-                "variant \(variant.name) of \(experiment.name) would give \(GateNumbers.percent(of: variant.allocation.fraction)) "
+                "variant \(variant.name) of \(experiment.name) would give "
+                + "\(GateNumbers.percent(of: variant.allocation.fraction)) "
                 + "of traffic to \(what): above the cap of \(GateNumbers.percent(of: cap.fraction)) "
                 + "(max_initial_allocation of gate profile '\(profile)')",
             hint: "start it at \(GateNumbers.percent(of: cap.fraction)) or less; raise it once its online gate passes, "
@@ -134,7 +135,8 @@ enum TrafficPlanning {
         let note =
             moved == 0
             ? "; no assigned unit would change variant"
-            : "; \(NumberText.grouped(moved)) of \(NumberText.grouped(total)) assigned units would land in another variant "
+            : "; \(NumberText.grouped(moved)) of \(NumberText.grouped(total)) assigned units would land "
+                + "in another variant "
                 + "if assignment were not sticky: stickiness keeps each in the variant it has"
         for variant in experiment.variants.map(\.name) + assigned.map(\.variant) {
             guard let id = variantAction(experiment, variant, builder), builder.action(id)?.change("allocation") != nil,

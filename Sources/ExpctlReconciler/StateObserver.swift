@@ -21,7 +21,9 @@ public struct StateObserver {
 
     /// The observed state for `desired`, and the registry port it was read through (nil when
     /// the registry was not read).
-    public func observe(_ desired: DesiredState) throws(PassError) -> (state: ObservedState, registry: (any RegistryPort)?) {
+    public func observe(_ desired: DesiredState) throws(PassError) -> (
+        state: ObservedState, registry: (any RegistryPort)?
+    ) {
         let rows: (database: ActualState, jobs: JobLedgerState)
         let gates: GateObservation
         do {
@@ -56,11 +58,13 @@ public struct StateObserver {
         var names: Set<String> = []
         for experiment in desired.experiments {
             guard let existing = actual.experiments[experiment.name] else { continue }
-            let wanted = Dictionary(experiment.variants.map { ($0.name, $0.allocation) }, uniquingKeysWith: { a, _ in a })
-            let changed = existing.variants.values.contains { variant in
-                (variant.retiredAt == nil ? variant.allocation : Allocation(buckets: 0))
-                    != (wanted[variant.name] ?? Allocation(buckets: 0))
-            } || wanted.keys.contains { existing.variants[$0] == nil }
+            let wanted = Dictionary(
+                experiment.variants.map { ($0.name, $0.allocation) }, uniquingKeysWith: { a, _ in a })
+            let changed =
+                existing.variants.values.contains { variant in
+                    (variant.retiredAt == nil ? variant.allocation : Allocation(buckets: 0))
+                        != (wanted[variant.name] ?? Allocation(buckets: 0))
+                } || wanted.keys.contains { existing.variants[$0] == nil }
             if changed { names.insert(experiment.name) }
         }
         return names

@@ -7,7 +7,9 @@ import ExpctlStatistics
 /// replays with their per-row differences reduced to (n, mean, M2) per metric, the running
 /// experiments' units and per-unit metric sums per variant, and each gate's latest decision.
 enum GateEvidenceReader {
-    static func read(_ connection: PostgresConnection, assignmentsOf experiments: Set<String>?) throws -> GateObservation {
+    static func read(_ connection: PostgresConnection, assignmentsOf experiments: Set<String>?) throws
+        -> GateObservation
+    {
         GateObservation(
             evaluations: try evaluations(connection), online: try OnlineEvidenceQuery.read(connection),
             decisions: try decisions(connection), assigned: try assigned(connection, of: experiments))
@@ -80,7 +82,9 @@ enum GateEvidenceReader {
     }
 
     /// Units per bucket and variant of the experiments named (nil: all) that are not archived.
-    static func assigned(_ connection: PostgresConnection, of experiments: Set<String>?) throws -> [String: [AssignedUnits]] {
+    static func assigned(_ connection: PostgresConnection, of experiments: Set<String>?) throws -> [String:
+        [AssignedUnits]]
+    {
         if let experiments, experiments.isEmpty { return [:] }
         let names = experiments.map { JSONValue.array($0.sorted().map(JSONValue.string)).canonicalText }
         let result = try connection.execute(
@@ -97,7 +101,8 @@ enum GateEvidenceReader {
             guard let experiment = result.string(row, "experiment"), let variant = result.string(row, "variant"),
                 let bucket = result.int(row, "bucket"), let units = result.int(row, "units")
             else { throw StoreError.corruptRow(table: "exp.assignments", detail: "a bucket without its experiment") }
-            assigned[experiment, default: []].append(AssignedUnits(bucket: Int(bucket), variant: variant, units: Int(units)))
+            assigned[experiment, default: []].append(
+                AssignedUnits(bucket: Int(bucket), variant: variant, units: Int(units)))
         }
         return assigned
     }
@@ -112,12 +117,16 @@ enum GateEvidenceReader {
             """)
         var decisions: [GateSubject: RecordedGateDecision] = [:]
         for row in result.rows.indices {
-            guard let subject = result.string(row, "subject"), let gate = result.string(row, "gate").flatMap(GateKind.init),
+            guard let subject = result.string(row, "subject"),
+                let gate = result.string(row, "gate").flatMap(GateKind.init),
                 let verdict = result.string(row, "verdict").flatMap(GateVerdict.init),
                 let digest = result.string(row, "evidence_digest")
-            else { throw StoreError.corruptRow(table: "exp.gate_decisions", detail: "a row lacks its subject or verdict") }
+            else {
+                throw StoreError.corruptRow(table: "exp.gate_decisions", detail: "a row lacks its subject or verdict")
+            }
             decisions[GateSubject(kind: gate, subject: subject)] = RecordedGateDecision(
-                verdict: verdict, evidenceDigest: digest, state: result.string(row, "state").flatMap { JSONValue(parsing: $0) })
+                verdict: verdict, evidenceDigest: digest,
+                state: result.string(row, "state").flatMap { JSONValue(parsing: $0) })
         }
         return decisions
     }
