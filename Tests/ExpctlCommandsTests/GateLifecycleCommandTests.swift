@@ -209,4 +209,81 @@ struct GateLifecycleCommandTests {
                     == ["control 0.9000", "leftovers_v2 0.1000"])
         }
     }
+
+    @Test func aCandidateFailingTheOfflineGateIsNeverWrittenAndItsEvidenceIsKept() throws {
+        try TestDatabase.with { database in
+            let model = try registerTestModel(versions: 1)
+            let repository = try exampleRepository(model: model)
+            let source = try arguments(repository, database)
+            _ = apply(source)
+            #expect(try completeTrainingJob(database, model: model) == "2")
+            _ = apply(source)
+            try completeEvaluationJob(database, candidateScore: 0.6)
+            let failed = apply(source)
+            #expect(
+                failed.contains("offline gate for \(model)/2 (profile default): fail: offline score 0.6"), "\(failed)")
+            #expect(failed.contains("blocked: offline gate for \(model)/2 (evaluation job "), "\(failed)")
+            #expect(try database.count("exp.policy_versions") == 1)
+            #expect(try database.count("exp.variants") == 1)
+            let state = try #require(try testMLflowClient().registeredModel(model))
+            #expect(
+                state.versions["2"]?.tags["expctl.offline_gate"]
+                    == "fail: offline_eval_score, no_degradation.plan_alignment_score")
+            #expect(state.versions["2"]?.stage == nil)
+            let decision = try database.connect().execute(
+                """
+                SELECT verdict, baseline_model_version, dataset_digest, evidence->>'headline' AS headline,
+                       jsonb_array_length(evidence->'criteria') AS criteria
+                FROM exp.gate_decisions WHERE gate = 'offline'
+                """)
+            #expect(decision.rows.count == 1)
+            #expect(decision.rows.count == 1 && decision.string(0, "verdict") == "fail")
+            #expect(decision.rows.count == 1 && decision.string(0, "baseline_model_version") == "1")
+            #expect(
+                decision.rows.count == 1 && decision.string(0, "headline")?.hasPrefix("fail: offline score 0.6") == true
+            )
+            #expect(decision.rows.count == 1 && (decision.int(0, "criteria") ?? 0) >= 3)
+            // Applying again records nothing new and writes nothing.
+            let recorded = try database.count("exp.gate_decisions")
+            _ = apply(source)
+            #expect(try database.count("exp.gate_decisions") == recorded)
+            #expect(expctl(arguments: ["plan", "--detailed-exitcode"] + source).status == 0)
+        }
+    }
+
+    @Test func theFirstModelIsJudgedAloneAndGoesToProductionWithTheOfflineGate() throws {
+        try TestDatabase.with { database in
+            // Version 1 exists but was never in production: the trained version is the model's first.
+            let model = try registerTestModel(versions: 1, productionBefore: [])
+            let repository = try exampleRepository(model: model)
+            try repository.write(
+                ExampleTree.promotionsFile,
+                """
+                promotions:
+                  - { model: \(model), training: planner-2025-01-10, stage: production }
+
+                """)
+            try repository.commitAll("The trained planner is the first in production")
+            let source = try arguments(repository, database)
+            _ = apply(source)
+            #expect(try completeTrainingJob(database, model: model) == "2")
+            _ = apply(source)
+            try completeEvaluationJob(database)
+            let promoted = apply(source)
+            #expect(promoted.contains("pass: first model: no production version to compare with"), "\(promoted)")
+            let state = try #require(try testMLflowClient().registeredModel(model))
+            #expect(state.versions["2"]?.stage == .production)
+            #expect(state.aliases["production"] == "2")
+            let evaluation = try database.connect().execute(
+                "SELECT baseline_model_version FROM exp.gate_decisions WHERE gate = 'offline'")
+            #expect(evaluation.rows.count == 1 && evaluation.string(0, "baseline_model_version") == nil)
+            let record = try database.connect().execute(
+                "SELECT evidence->>'headline' AS headline FROM exp.gate_decisions WHERE gate = 'lifecycle'")
+            #expect(
+                record.rows.indices.contains {
+                    record.string($0, "headline") == "promote: \(model)/2 none → production "
+                        + "(offline gate passed; the model's first production version)"
+                })
+        }
+    }
 }
