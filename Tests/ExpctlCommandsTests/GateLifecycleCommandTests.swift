@@ -35,6 +35,18 @@ struct GateLifecycleCommandTests {
         return applied.output
     }
 
+    /// Applies, runs the training job (version 2), applies, runs its evaluation with the candidate
+    /// scoring `candidateScore`, and applies again; returns that last apply's output.
+    private func trainAndEvaluate(
+        _ database: TestDatabase, _ model: String, _ source: [String], candidateScore: Double = 0.8
+    ) throws -> String {
+        _ = apply(source)
+        #expect(try completeTrainingJob(database, model: model) == "2")
+        _ = apply(source)
+        try completeEvaluationJob(database, candidateScore: candidateScore)
+        return apply(source)
+    }
+
     /// The example with version 1 in production and the trained version 2 a candidate that passed
     /// the offline gate, its variant live at 10%.
     private func candidateLive(_ database: TestDatabase) throws -> (GitFixture, String, [String]) {
@@ -43,11 +55,7 @@ struct GateLifecycleCommandTests {
         try repository.write("configs/gates.yaml", Self.gates)
         try repository.commitAll("Gate on acceptance and latency")
         let source = try arguments(repository, database)
-        _ = apply(source)
-        #expect(try completeTrainingJob(database, model: model) == "2")
-        _ = apply(source)
-        try completeEvaluationJob(database)
-        let live = apply(source)
+        let live = try trainAndEvaluate(database, model, source)
         #expect(live.contains("offline gate for \(model)/2 (profile default): pass"), "\(live)")
         #expect(try database.count("exp.variants") == 2)
         return (repository, model, source)
@@ -215,11 +223,7 @@ struct GateLifecycleCommandTests {
             let model = try registerTestModel(versions: 1)
             let repository = try exampleRepository(model: model)
             let source = try arguments(repository, database)
-            _ = apply(source)
-            #expect(try completeTrainingJob(database, model: model) == "2")
-            _ = apply(source)
-            try completeEvaluationJob(database, candidateScore: 0.6)
-            let failed = apply(source)
+            let failed = try trainAndEvaluate(database, model, source, candidateScore: 0.6)
             #expect(
                 failed.contains("offline gate for \(model)/2 (profile default): fail: offline score 0.6"), "\(failed)")
             #expect(failed.contains("blocked: offline gate for \(model)/2 (evaluation job "), "\(failed)")
@@ -265,11 +269,7 @@ struct GateLifecycleCommandTests {
                 """)
             try repository.commitAll("The trained planner is the first in production")
             let source = try arguments(repository, database)
-            _ = apply(source)
-            #expect(try completeTrainingJob(database, model: model) == "2")
-            _ = apply(source)
-            try completeEvaluationJob(database)
-            let promoted = apply(source)
+            let promoted = try trainAndEvaluate(database, model, source)
             #expect(promoted.contains("pass: first model: no production version to compare with"), "\(promoted)")
             let state = try #require(try testMLflowClient().registeredModel(model))
             #expect(state.versions["2"]?.stage == .production)
