@@ -34,6 +34,8 @@ struct ServedModels {
 
     func model(of policyVersion: PolicyVersionRef?) -> ModelVersionRef? { policyVersion.flatMap { models[$0] } }
 
+    var registryWasRead: Bool { registry != nil }
+
     /// Whether MLflow has the version in production (its stage tag or the production alias);
     /// nil when the registry was not read.
     func isProduction(_ model: ModelVersionRef) -> Bool? {

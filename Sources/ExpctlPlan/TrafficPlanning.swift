@@ -49,12 +49,11 @@ enum TrafficPlanning {
         _ id: String, _ experiment: Experiment, _ variant: Variant, cap: Allocation, _ served: ServedModels,
         _ online: OnlineGatePlanning.Results, into builder: inout PlanBuilder
     ) {
+        // Without the registry, whether any version is in production is not known.
+        guard served.registryWasRead else { return }
         let model = served.model(of: variant.policyVersion)
         if let model {
-            switch served.isProduction(model) {
-            case true?, nil: return
-            case false?: break
-            }
+            guard served.isProduction(model) == false else { return }
             let promotion = "update \(ResourceAddress.modelVersion(model: model.model, version: model.version))"
             if case .string(ModelStage.production.rawValue)? = builder.action(promotion)?.after(RegistryTags.stage) {
                 builder.modify(id) { $0.after.append(promotion) }

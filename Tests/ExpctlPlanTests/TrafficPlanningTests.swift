@@ -97,6 +97,18 @@ struct TrafficPlanningTests {
             gate.evidence.figures == [
                 Figure(name: "allocation", value: 0.5), Figure(name: "max_initial_allocation", value: 0.1),
             ])
+        // On a version its training has not registered yet, the cap is known now: blocked, not waiting.
+        var untrained = fromScratch.with(job: job(for: state.trainings[0], state: .pending))
+        untrained.database.policies["planner_policy"]!.versions[2] = nil
+        let early = try #require(
+            reason(makePlan(state, untrained).action("create experiment.planner_policy_exp/variant.leftovers_v2")))
+        #expect(early.kind == .trafficCap)
+        #expect(early.message.contains("a model version not registered yet"))
+        // Without the registry nothing is known to be in production, and the cap is not applied.
+        var skipped = fromScratch
+        skipped.registry = .skipped
+        #expect(
+            reason(makePlan(state, skipped).action("create experiment.planner_policy_exp/variant.leftovers_v2")) == nil)
         // Within the cap it is ready.
         let within = makePlan(tree(), fromScratch)
         #expect(within.action("create experiment.planner_policy_exp/variant.leftovers_v2")?.readiness == .ready)
