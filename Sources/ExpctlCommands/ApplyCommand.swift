@@ -139,7 +139,9 @@ struct ApplyCommand: ConsoleCommand {
         guard totals.applied || !totals.jobs.isEmpty else { return ExitStatus.success }
         if totals.applied {
             console.line("\nApply complete! Resources: \(totals.created) added, \(totals.updated) changed, "
-                + "\(totals.retired) retired.")
+                + "\(totals.retired) retired."
+                + (totals.gateDecisions == 0
+                    ? "" : " Gate decisions recorded: \(totals.gateDecisions) (exp.gate_decisions)."))
         }
         if !totals.jobs.isEmpty {
             let succeeded = totals.jobs.count - totals.failedJobs
@@ -180,6 +182,7 @@ private struct ApplyTotals {
     var created = 0
     var updated = 0
     var retired = 0
+    var gateDecisions = 0
     var applied = false
     var jobs: [JobOutcome] = []
     /// The plan of the last round: what still waits or is blocked.
@@ -191,6 +194,7 @@ private struct ApplyTotals {
         created += report.created
         updated += report.updated
         retired += report.retired
+        gateDecisions += report.gateDecisions
         applied = true
         last = plan
     }

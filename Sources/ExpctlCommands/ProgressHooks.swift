@@ -49,13 +49,18 @@ final class TextHook: ReconcileHook {
         console.line(line(outcome))
     }
 
+    /// `, 1 gate decision recorded`, or nothing.
+    static func decisions(_ count: Int) -> String {
+        count == 0 ? "" : ", \(count) gate decision\(count == 1 ? "" : "s") recorded"
+    }
+
     func line(_ outcome: PassOutcome) -> String {
         switch outcome {
         case .converged(let revision):
             return "reconcile: \(revision): no changes"
         case .applied(let revision, let report, let remaining):
             return "reconcile: \(revision): applied \(report.created) to add, \(report.updated) to change, "
-                + "\(report.retired) to retire" + Self.remainder(remaining)
+                + "\(report.retired) to retire" + Self.decisions(report.gateDecisions) + Self.remainder(remaining)
         case .waiting(let revision, let remaining):
             return "reconcile: \(revision): nothing ready to apply" + Self.remainder(remaining)
         case .stalled(let revision, .invalidDesiredState(let diagnostics)):

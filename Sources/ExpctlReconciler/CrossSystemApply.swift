@@ -88,9 +88,10 @@ public struct CrossSystemApply {
                     try? run.fail("\(error)")
                     throw error
                 }
+                var gateDecisions = 0
                 do {
                     try hook.timed(.applyDatabase, on: clock) {
-                        try store.applyDatabaseActions(
+                        gateDecisions = try store.applyDatabaseActions(
                             databaseActions, gates: plan.gates, commit: plan.commit, run: run,
                             outcome: ready.isEmpty ? "no_changes" : "applied"
                         ) {
@@ -118,7 +119,7 @@ public struct CrossSystemApply {
                 return ApplyReport(
                     runID: run.id, ledgerActions: ledgerActions.count, registryActions: registryActions.count,
                     databaseActions: databaseActions.count, created: plan.count(.create), updated: plan.count(.update),
-                    retired: plan.count(.retire))
+                    retired: plan.count(.retire), gateDecisions: gateDecisions)
             }
         } catch let error as ApplyError {
             throw error

@@ -80,10 +80,12 @@ public struct ApplyReport: Sendable, Hashable {
     public var created: Int
     public var updated: Int
     public var retired: Int
+    /// Gate decisions recorded in `exp.gate_decisions` (new verdicts or evidence).
+    public var gateDecisions: Int
 
     public init(
         runID: Int64, ledgerActions: Int, registryActions: Int, databaseActions: Int,
-        created: Int, updated: Int, retired: Int
+        created: Int, updated: Int, retired: Int, gateDecisions: Int = 0
     ) {
         self.runID = runID
         self.ledgerActions = ledgerActions
@@ -92,6 +94,7 @@ public struct ApplyReport: Sendable, Hashable {
         self.created = created
         self.updated = updated
         self.retired = retired
+        self.gateDecisions = gateDecisions
     }
 
     public var total: Int { ledgerActions + registryActions + databaseActions }

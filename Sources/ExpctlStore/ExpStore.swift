@@ -92,15 +92,18 @@ public final class ExpStore {
     /// decisions and finishes `run` with `outcome`: all of them or none. `check` runs first inside
     /// the transaction (the stale check, under the writers' lock, so nothing changes between it
     /// and the writes). Decisions go last: an experiment a decision names may be created here.
+    /// Returns how many gate decisions it recorded.
+    @discardableResult
     public func applyDatabaseActions(
         _ actions: [PlannedAction], gates: [GateReport] = [], commit: String, run: RunRecord, outcome: String,
         check: () throws -> Void
-    ) throws {
+    ) throws -> Int {
         try connection.transaction {
             try check()
             try BatchWrites(single: PlanApplier(connection: connection, commit: commit)).apply(actions)
-            try recordGateDecisions(gates, commit: commit)
+            let recorded = try recordGateDecisions(gates, commit: commit)
             try run.finish(outcome: outcome, completed: actions.map(\.id))
+            return recorded
         }
     }
 

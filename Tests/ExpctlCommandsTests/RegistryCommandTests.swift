@@ -283,7 +283,7 @@ struct RegistryCommandTests {
             let pass = ["reconcile", "--once", "--skip-jobs"] + (try arguments(repository, database))
             let first = expctl(arguments: pass)
             #expect(first.status == 0, "\(first.output)")
-            #expect(first.output.contains("applied 6 to add, 1 to change, 0 to retire; 3 waiting on jobs or gates (waits on job training"), "\(first.output)")
+            #expect(first.output.contains("applied 6 to add, 1 to change, 0 to retire, 1 gate decision recorded; 3 waiting on jobs or gates (waits on job training"), "\(first.output)")
             #expect(try testMLflowClient().registeredModel(model)?.aliases == ["production": "1"])
             // A run a killed process left behind (its backend gone) is marked even with nothing to apply.
             try database.connect().execute("""
