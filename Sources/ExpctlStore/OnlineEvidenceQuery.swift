@@ -16,7 +16,10 @@ import ExpctlStatistics
 /// | cost_usd | Σ `cost_usd` | plans generated |
 ///
 /// One statement: per-unit values first, then per-variant sums, so that a later issue can
-/// read the same sums from per-unit aggregates kept up to date at scale.
+/// read the same sums from per-unit aggregates kept up to date at scale. The events are
+/// aggregated per unit before they meet the assignments: joined the other way round, a table
+/// not analyzed yet (right after a burst of ingestion) made the planner loop over the events
+/// once per unit, 7 s instead of 70 ms for 4,000 units.
 enum OnlineEvidenceQuery {
     /// (metric, numerator column, denominator column) of the per-unit values.
     static let metrics: [(name: String, numerator: String, denominator: String)] = [
@@ -38,10 +41,10 @@ enum OnlineEvidenceQuery {
                 SELECT e.id, e.name, (SELECT max(v.updated_at) FROM exp.variants v WHERE v.experiment_id = e.id) AS phase
                 FROM exp.experiments e
                 WHERE e.status = 'running' AND e.archived_at IS NULL
-            ), per_unit AS (
-                SELECT a.experiment_id, a.variant_id, a.unit_id, a.assigned_at,
-                       count(ev.id) FILTER (WHERE ev.event_type = 'plan_generated')::float8 AS generated,
-                       count(ev.id) FILTER (WHERE ev.event_type = 'plan_accepted')::float8 AS accepted,
+            ), unit_events AS (
+                SELECT ev.experiment_id, ev.unit_id,
+                       count(*) FILTER (WHERE ev.event_type = 'plan_generated')::float8 AS generated,
+                       count(*) FILTER (WHERE ev.event_type = 'plan_accepted')::float8 AS accepted,
                        coalesce(sum((ev.metrics->>'edit_count')::float8)
                                 FILTER (WHERE ev.event_type = 'plan_accepted'), 0) AS edits,
                        coalesce(sum((ev.metrics->>'validator_interventions')::float8)
@@ -50,12 +53,18 @@ enum OnlineEvidenceQuery {
                                 FILTER (WHERE ev.event_type = 'plan_generated'), 0) AS latency,
                        coalesce(sum((ev.metrics->>'cost_usd')::float8)
                                 FILTER (WHERE ev.event_type = 'plan_generated'), 0) AS cost
+                FROM exp.events ev
+                WHERE ev.experiment_id IN (SELECT id FROM running)
+                  AND ev.event_type IN ('plan_generated', 'plan_accepted')
+                GROUP BY ev.experiment_id, ev.unit_id
+            ), per_unit AS (
+                SELECT a.experiment_id, a.variant_id, a.unit_id, a.assigned_at,
+                       coalesce(u.generated, 0) AS generated, coalesce(u.accepted, 0) AS accepted,
+                       coalesce(u.edits, 0) AS edits, coalesce(u.interventions, 0) AS interventions,
+                       coalesce(u.latency, 0) AS latency, coalesce(u.cost, 0) AS cost
                 FROM exp.assignments a
                 JOIN running r ON r.id = a.experiment_id
-                LEFT JOIN exp.events ev
-                       ON ev.experiment_id = a.experiment_id AND ev.unit_id = a.unit_id
-                      AND ev.event_type IN ('plan_generated', 'plan_accepted')
-                GROUP BY a.experiment_id, a.variant_id, a.unit_id, a.assigned_at
+                LEFT JOIN unit_events u ON u.experiment_id = a.experiment_id AND u.unit_id = a.unit_id
             ), latest AS (
                 SELECT experiment_id, max(assigned_at) AS last_assigned FROM per_unit GROUP BY experiment_id
             )
