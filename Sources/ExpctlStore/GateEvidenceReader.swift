@@ -7,6 +7,16 @@ import ExpctlStatistics
 /// replays with their per-row differences reduced to (n, mean, M2) per metric, the running
 /// experiments' units and per-unit metric sums per variant, and each gate's latest decision.
 enum GateEvidenceReader {
+    /// The statements `read` runs, in its order, with their parameters.
+    static var statements: [(name: String, sql: String, parameters: [PostgresValue])] {
+        [
+            ("offline evaluations", evaluationsSQL, [.text(EvaluationIdentity.scorerVersion)]),
+            ("online evidence", OnlineEvidenceQuery.sql, []),
+            ("decisions", decisionsSQL, []),
+            ("assigned units per bucket", assignedSQL, []),
+        ]
+    }
+
     static func read(_ connection: PostgresConnection) throws -> GateObservation {
         GateObservation(
             evaluations: try evaluations(connection), online: try OnlineEvidenceQuery.read(connection),
@@ -16,15 +26,15 @@ enum GateEvidenceReader {
     /// The replay metrics whose per-row differences the paired tests need.
     static let replayMetrics = OfflineGates.replayMetrics
 
-    static func evaluations(_ connection: PostgresConnection) throws -> [OfflineEvaluation] {
+    /// The offline replays of the current scorer (`$1`), each with its per-row differences reduced.
+    static var evaluationsSQL: String {
         let differences = replayMetrics.map { metric in
             """
             avg(c.\(metric) - b.\(metric)) AS \(metric)_mean,
                        coalesce(var_samp(c.\(metric) - b.\(metric)), 0) * (count(*) - 1) AS \(metric)_m2
             """
         }.joined(separator: ",\n           ")
-        let result = try connection.execute(
-            """
+        return """
             SELECT r.mlflow_model_name, r.mlflow_model_version, r.baseline_model_version, r.dataset_version,
                    r.dataset_digest, r.rows, r.offline_eval_score, r.baseline_offline_eval_score, r.metrics::text,
                    r.baseline_metrics::text, d.*
@@ -39,7 +49,11 @@ enum GateEvidenceReader {
             ) d ON true
             WHERE r.scorer_version = $1
             ORDER BY r.created_at, r.id
-            """, [.text(EvaluationIdentity.scorerVersion)])
+            """
+    }
+
+    static func evaluations(_ connection: PostgresConnection) throws -> [OfflineEvaluation] {
+        let result = try connection.execute(evaluationsSQL, [.text(EvaluationIdentity.scorerVersion)])
         return try result.rows.indices.map { row in
             func text(_ column: String) throws -> String {
                 guard let value = result.string(row, column) else {
@@ -80,41 +94,48 @@ enum GateEvidenceReader {
     }
 
     /// Units per bucket and variant of every experiment not archived.
+    static let assignedSQL = """
+        SELECT e.name AS experiment, a.bucket, v.name AS variant, count(*) AS units
+        FROM exp.assignments a
+        JOIN exp.experiments e ON e.id = a.experiment_id AND e.archived_at IS NULL
+        JOIN exp.variants v ON v.id = a.variant_id
+        GROUP BY e.name, a.bucket, v.name
+        """
+
     static func assigned(_ connection: PostgresConnection) throws -> [String: [AssignedUnits]] {
-        let result = try connection.execute(
-            """
-            SELECT e.name AS experiment, a.bucket, v.name AS variant, count(*) AS units
-            FROM exp.assignments a
-            JOIN exp.experiments e ON e.id = a.experiment_id AND e.archived_at IS NULL
-            JOIN exp.variants v ON v.id = a.variant_id
-            GROUP BY e.name, a.bucket, v.name
-            """)
+        let result = try connection.execute(assignedSQL)
         var assigned: [String: [AssignedUnits]] = [:]
         for row in result.rows.indices {
             guard let experiment = result.string(row, "experiment"), let variant = result.string(row, "variant"),
                 let bucket = result.int(row, "bucket"), let units = result.int(row, "units")
             else { throw StoreError.corruptRow(table: "exp.assignments", detail: "a bucket without its experiment") }
-            assigned[experiment, default: []].append(AssignedUnits(bucket: Int(bucket), variant: variant, units: Int(units)))
+            assigned[experiment, default: []].append(
+                AssignedUnits(bucket: Int(bucket), variant: variant, units: Int(units)))
         }
         return assigned
     }
 
+    static let decisionsSQL = """
+        SELECT DISTINCT ON (subject, gate) subject, gate, verdict, evidence_digest, evidence->'state' AS state
+        FROM exp.gate_decisions
+        WHERE gate IN ('offline', 'online', 'lifecycle')
+        ORDER BY subject, gate, id DESC
+        """
+
     static func decisions(_ connection: PostgresConnection) throws -> [GateSubject: RecordedGateDecision] {
-        let result = try connection.execute(
-            """
-            SELECT DISTINCT ON (subject, gate) subject, gate, verdict, evidence_digest, evidence->'state' AS state
-            FROM exp.gate_decisions
-            WHERE gate IN ('offline', 'online', 'lifecycle')
-            ORDER BY subject, gate, id DESC
-            """)
+        let result = try connection.execute(decisionsSQL)
         var decisions: [GateSubject: RecordedGateDecision] = [:]
         for row in result.rows.indices {
-            guard let subject = result.string(row, "subject"), let gate = result.string(row, "gate").flatMap(GateKind.init),
+            guard let subject = result.string(row, "subject"),
+                let gate = result.string(row, "gate").flatMap(GateKind.init),
                 let verdict = result.string(row, "verdict").flatMap(GateVerdict.init),
                 let digest = result.string(row, "evidence_digest")
-            else { throw StoreError.corruptRow(table: "exp.gate_decisions", detail: "a row lacks its subject or verdict") }
+            else {
+                throw StoreError.corruptRow(table: "exp.gate_decisions", detail: "a row lacks its subject or verdict")
+            }
             decisions[GateSubject(kind: gate, subject: subject)] = RecordedGateDecision(
-                verdict: verdict, evidenceDigest: digest, state: result.string(row, "state").flatMap { JSONValue(parsing: $0) })
+                verdict: verdict, evidenceDigest: digest,
+                state: result.string(row, "state").flatMap { JSONValue(parsing: $0) })
         }
         return decisions
     }
