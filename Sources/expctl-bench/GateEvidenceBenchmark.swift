@@ -24,6 +24,8 @@ struct GateEvidenceBenchmark {
     var unitsPerExperiment: Int
     var seed: UInt64
     var databaseURL: String?
+    /// Where to write each statement's `EXPLAIN (ANALYZE, BUFFERS)` plan, if anywhere.
+    var explainFile: String?
     var runs = 3
     var days = 14
 
@@ -78,6 +80,7 @@ struct GateEvidenceBenchmark {
             executions.append((statement.name, rows, client, server))
         }
         let psql = try median { try psqlRun(url: url, statements) }
+        if let explainFile { try writePlans(statements, connection, to: explainFile) }
         let serverTotal = executions.reduce(0) { $0 + $1.server }
         print("  median of \(runs) after a warm-up:")
         print(
@@ -230,6 +233,22 @@ struct GateEvidenceBenchmark {
             if let milliseconds = Double(number) { return milliseconds / 1000 }
         }
         throw BenchmarkErrorText("EXPLAIN ANALYZE of \(statement.name) printed no execution time")
+    }
+
+    private func writePlans(
+        _ statements: [(name: String, sql: String, parameters: [PostgresValue])], _ connection: PostgresConnection,
+        to path: String
+    ) throws {
+        var text = ""
+        for statement in statements {
+            let plan = try connection.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement.sql, statement.parameters)
+            text +=
+                "-- \(statement.name)\n"
+                + plan.rows.indices.compactMap { plan.string($0, "QUERY PLAN") }
+                .joined(separator: "\n") + "\n\n"
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        print("  plans written to \(path)")
     }
 
     /// `psql` running the statements (parameters spelt as literals) with its output thrown away.

@@ -18,15 +18,18 @@ struct GatePassBenchmark {
     /// Units per experiment written to PostgreSQL.
     var sqlUnits: Int
     var databaseURL: String?
+    var explainFile: String?
     var seed: UInt64 = 1
     var warmUps = 2
     var runs = 9
 
     static let usage =
         "usage: expctl-bench gates-pass [--experiments N] [--units N] [--sql-units N] [--database-url URL]"
+        + " [--explain FILE]"
 
     static let gatesUsage =
         "usage: expctl-bench gates [--experiments N] [--seed N] [--units N] [--sql-units N] [--database-url URL]"
+        + " [--explain FILE]"
 
     /// Parses the arguments after `gates-pass`, runs, and returns the exit status.
     static func main(_ arguments: [String]) -> Int32 {
@@ -54,12 +57,14 @@ struct GatePassBenchmark {
         return pass.runReporting()
     }
 
-    /// `--name value` pairs of the names in `defaults` (and `--database-url`), over the defaults;
+    /// `--name value` pairs of the names in `defaults` (and `--database-url`, `--explain`), over the defaults;
     /// nil on anything else.
     private static func parse(_ arguments: [String], _ defaults: [String: String]) -> [String: String]? {
         var options = defaults
         var rest = arguments[...]
-        while rest.count >= 2, let name = rest.first, options[name] != nil || name == "--database-url" {
+        while rest.count >= 2, let name = rest.first,
+            options[name] != nil || ["--database-url", "--explain"].contains(name)
+        {
             options[name] = rest[rest.startIndex + 1]
             rest = rest.dropFirst(2)
         }
@@ -74,6 +79,7 @@ struct GatePassBenchmark {
         self.units = units
         self.sqlUnits = sqlUnits
         databaseURL = options["--database-url"]
+        explainFile = options["--explain"]
         if let seed = options["--seed"].flatMap(UInt64.init) { self.seed = seed }
     }
 
@@ -150,7 +156,7 @@ struct GatePassBenchmark {
         print("")
         try GateEvidenceBenchmark(
             fixture: fixture, desired: desired, recorded: recorded, unitsPerExperiment: sqlUnits, seed: seed,
-            databaseURL: databaseURL
+            databaseURL: databaseURL, explainFile: explainFile
         ).run()
     }
 
