@@ -58,6 +58,12 @@ public final class ExpStore {
         }
     }
 
+    /// The statements `observeGates` runs, in its order, with their parameters: for a benchmark
+    /// to time them on their own (psql, `EXPLAIN ANALYZE`) against the whole read.
+    public static var gateEvidenceStatements: [(name: String, sql: String, parameters: [PostgresValue])] {
+        GateEvidenceReader.statements
+    }
+
     /// The actual state alone (tests and benchmarks).
     public func actualState() throws -> ActualState { try observeRows().database }
 

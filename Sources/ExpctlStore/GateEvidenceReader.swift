@@ -7,6 +7,17 @@ import ExpctlStatistics
 /// replays with their per-row differences reduced to (n, mean, M2) per metric, the running
 /// experiments' units and per-unit metric sums per variant, and each gate's latest decision.
 enum GateEvidenceReader {
+    /// The statements `read` runs, in its order, with their parameters (every experiment's
+    /// assigned units).
+    static var statements: [(name: String, sql: String, parameters: [PostgresValue])] {
+        [
+            ("offline evaluations", evaluationsSQL, [.text(EvaluationIdentity.scorerVersion)]),
+            ("online evidence", OnlineEvidenceQuery.sql, []),
+            ("decisions", decisionsSQL, []),
+            ("assigned units per bucket", assignedSQL, [.null]),
+        ]
+    }
+
     static func read(_ connection: PostgresConnection, assignmentsOf experiments: Set<String>?) throws
         -> GateObservation
     {
@@ -18,15 +29,15 @@ enum GateEvidenceReader {
     /// The replay metrics whose per-row differences the paired tests need.
     static let replayMetrics = OfflineGates.replayMetrics
 
-    static func evaluations(_ connection: PostgresConnection) throws -> [OfflineEvaluation] {
+    /// The offline replays of the current scorer (`$1`), each with its per-row differences reduced.
+    static var evaluationsSQL: String {
         let differences = replayMetrics.map { metric in
             """
             avg(c.\(metric) - b.\(metric)) AS \(metric)_mean,
                        coalesce(var_samp(c.\(metric) - b.\(metric)), 0) * (count(*) - 1) AS \(metric)_m2
             """
         }.joined(separator: ",\n           ")
-        let result = try connection.execute(
-            """
+        return """
             SELECT r.mlflow_model_name, r.mlflow_model_version, r.baseline_model_version, r.dataset_version,
                    r.dataset_digest, r.rows, r.offline_eval_score, r.baseline_offline_eval_score, r.metrics::text,
                    r.baseline_metrics::text, d.*
@@ -41,7 +52,11 @@ enum GateEvidenceReader {
             ) d ON true
             WHERE r.scorer_version = $1
             ORDER BY r.created_at, r.id
-            """, [.text(EvaluationIdentity.scorerVersion)])
+            """
+    }
+
+    static func evaluations(_ connection: PostgresConnection) throws -> [OfflineEvaluation] {
+        let result = try connection.execute(evaluationsSQL, [.text(EvaluationIdentity.scorerVersion)])
         return try result.rows.indices.map { row in
             func text(_ column: String) throws -> String {
                 guard let value = result.string(row, column) else {
@@ -81,21 +96,24 @@ enum GateEvidenceReader {
         }
     }
 
+    /// Units per bucket and variant of the experiments named in the JSON array `$1` (NULL: all)
+    /// that are not archived.
+    static let assignedSQL = """
+        SELECT e.name AS experiment, a.bucket, v.name AS variant, count(*) AS units
+        FROM exp.assignments a
+        JOIN exp.experiments e ON e.id = a.experiment_id AND e.archived_at IS NULL
+        JOIN exp.variants v ON v.id = a.variant_id
+        WHERE $1::jsonb IS NULL OR e.name IN (SELECT jsonb_array_elements_text($1::jsonb))
+        GROUP BY e.name, a.bucket, v.name
+        """
+
     /// Units per bucket and variant of the experiments named (nil: all) that are not archived.
-    static func assigned(_ connection: PostgresConnection, of experiments: Set<String>?) throws -> [String:
-        [AssignedUnits]]
+    static func assigned(_ connection: PostgresConnection, of experiments: Set<String>?) throws
+        -> [String: [AssignedUnits]]
     {
         if let experiments, experiments.isEmpty { return [:] }
         let names = experiments.map { JSONValue.array($0.sorted().map(JSONValue.string)).canonicalText }
-        let result = try connection.execute(
-            """
-            SELECT e.name AS experiment, a.bucket, v.name AS variant, count(*) AS units
-            FROM exp.assignments a
-            JOIN exp.experiments e ON e.id = a.experiment_id AND e.archived_at IS NULL
-            JOIN exp.variants v ON v.id = a.variant_id
-            WHERE $1::jsonb IS NULL OR e.name IN (SELECT jsonb_array_elements_text($1::jsonb))
-            GROUP BY e.name, a.bucket, v.name
-            """, [names.map(PostgresValue.json) ?? .null])
+        let result = try connection.execute(assignedSQL, [names.map(PostgresValue.json) ?? .null])
         var assigned: [String: [AssignedUnits]] = [:]
         for row in result.rows.indices {
             guard let experiment = result.string(row, "experiment"), let variant = result.string(row, "variant"),
@@ -107,14 +125,15 @@ enum GateEvidenceReader {
         return assigned
     }
 
+    static let decisionsSQL = """
+        SELECT DISTINCT ON (subject, gate) subject, gate, verdict, evidence_digest, evidence->'state' AS state
+        FROM exp.gate_decisions
+        WHERE gate IN ('offline', 'online', 'lifecycle')
+        ORDER BY subject, gate, id DESC
+        """
+
     static func decisions(_ connection: PostgresConnection) throws -> [GateSubject: RecordedGateDecision] {
-        let result = try connection.execute(
-            """
-            SELECT DISTINCT ON (subject, gate) subject, gate, verdict, evidence_digest, evidence->'state' AS state
-            FROM exp.gate_decisions
-            WHERE gate IN ('offline', 'online', 'lifecycle')
-            ORDER BY subject, gate, id DESC
-            """)
+        let result = try connection.execute(decisionsSQL)
         var decisions: [GateSubject: RecordedGateDecision] = [:]
         for row in result.rows.indices {
             guard let subject = result.string(row, "subject"),

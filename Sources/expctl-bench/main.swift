@@ -4,12 +4,22 @@
 //   swift run -c release expctl-bench apply [--experiments N] [--variants N] [--database-url URL]
 //   swift run -c release expctl-bench jobs [--events N] [--rounds N] [--database-url URL]
 //   swift run -c release expctl-bench mlflow --database-url URL --mlflow-url URL [--versions N] [--requests N] [--rounds N] [--parallelism N]
+//   swift run -c release expctl-bench gates [--experiments N] [--seed N] [--units N] [--sql-units N]
+//       [--database-url URL]
 //   swift run -c release expctl-bench gates-aa [--experiments K] [--seed N]
+//   swift run -c release expctl-bench gates-pass [--experiments N] [--units N] [--sql-units N]
+//       [--database-url URL]
+//
+// `gates` is `gates-aa` (the online gate's error rates under repeated looks) then `gates-pass`
+// (one gate evaluation pass over N running experiments in memory, then the SQL that reads
+// their evidence, given a database; `--sql-units 0` skips it).
 import BenchmarkSupport
 import Foundation
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "gates-aa" { exit(GateStatisticsBenchmark.main(Array(arguments.dropFirst()))) }
+if arguments.first == "gates-pass" { exit(GatePassBenchmark.main(Array(arguments.dropFirst()))) }
+if arguments.first == "gates" { exit(GatePassBenchmark.gatesMain(Array(arguments.dropFirst()))) }
 if arguments.first == "mlflow" {
     arguments.removeFirst()
     var options = ["--versions": "1000", "--requests": "500", "--rounds": "3", "--parallelism": "4"]
@@ -113,6 +123,8 @@ guard arguments.first == "validate" else {
     print("       expctl-bench simulate-traffic [--units N] [--database-url URL]")
     print("       expctl-bench mlflow [--database-url URL] [--mlflow-url URL] [--versions N] [--requests N] [--rounds N] [--parallelism N]")
     print("       \(GateStatisticsBenchmark.usage.dropFirst("usage: ".count))")
+    print("       \(GatePassBenchmark.usage.dropFirst("usage: ".count))")
+    print("       \(GatePassBenchmark.gatesUsage.dropFirst("usage: ".count))")
     exit(2)
 }
 arguments.removeFirst()
