@@ -1,4 +1,5 @@
 import ExpctlModel
+import ExpctlStatistics
 
 /// A gate report as the JSON plan's `gates` array holds it (docs/plan-and-apply.md), and read
 /// back from a plan file, strictly: apply records what the plan showed.
@@ -34,6 +35,16 @@ enum GateJSON {
         ])
     }
 
+    /// The always-valid states, which must read back whole: a plan file's state is recorded.
+    private static func onlineStates(_ fields: Fields) throws(PlanJSONError) -> [String: AlwaysValidState] {
+        guard let value = try fields.value("state") else { return [:] }
+        let states = OnlineGateState.decode(value)
+        guard !states.isEmpty, OnlineGateState.encode(states)?.canonicalText == value.canonicalText else {
+            throw fields.error("state", "is not the always-valid state of the online tests")
+        }
+        return states
+    }
+
     static func read(_ fields: Fields) throws(PlanJSONError) -> GateReport {
         guard let kind = GateKind(rawValue: try fields.string("gate")) else {
             throw fields.error("gate", "is not a gate")
@@ -63,7 +74,7 @@ enum GateJSON {
                 baselineVersion: try identity.optionalString("baseline_version"),
                 datasetDigest: try identity.optionalString("dataset_digest"),
                 experiment: try identity.optionalString("experiment")),
-            state: try fields.value("state"))
+            onlineStates: try onlineStates(fields))
         guard try fields.string("evidence_digest") == report.materialDigest else {
             throw fields.error("evidence_digest", "does not match the report's evidence")
         }

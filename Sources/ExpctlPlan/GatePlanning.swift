@@ -101,11 +101,14 @@ enum GatePlanning {
                 }
             }
         }
-        let fresh = reports.filter { $0.needsRecord(after: decisions[GateSubject(kind: $0.kind, subject: $0.subject)]) }
+        var fresh = 0
         let shown = reports.filter { report in
-            referenced.contains(GateSubject(kind: report.kind, subject: report.subject)) || fresh.contains(report)
+            let key = GateSubject(kind: report.kind, subject: report.subject)
+            guard report.needsRecord(after: decisions[key]) else { return referenced.contains(key) }
+            fresh += 1
+            return true
         }.sorted { GateSubject(kind: $0.kind, subject: $0.subject) < GateSubject(kind: $1.kind, subject: $1.subject) }
-        return (shown, fresh.count)
+        return (shown, fresh)
     }
 
     /// The replay the evaluation job of `request` recorded, matched on what identifies it.

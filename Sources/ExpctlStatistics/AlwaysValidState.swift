@@ -27,6 +27,30 @@ public struct AlwaysValidState: Sendable, Hashable, Codable {
         self.guardrail = guardrail
     }
 
+    /// A state as a decision recorded it; nil when the numbers cannot be one (a negative count,
+    /// a p-value outside [0, 1], bounds the wrong way round), so a damaged record starts the
+    /// test afresh, which stays valid.
+    public init?(
+        restoring test: AlwaysValidTest, guardrail: NonInferiorityMargin, looks: Int, lastTotalUnits: Int,
+        minimumPValue: Double, maximumLogLikelihoodRatio: Double?, largestLower: Double?, smallestUpper: Double?,
+        failed: Bool
+    ) {
+        guard looks >= 0, lastTotalUnits >= 0, (0...1).contains(minimumPValue),
+            (largestLower ?? -.infinity) <= (smallestUpper ?? .infinity)
+        else { return nil }
+        self.init(test: test, guardrail: guardrail)
+        self.looks = looks
+        self.lastTotalUnits = lastTotalUnits
+        self.minimumPValue = minimumPValue
+        self.maximumLogLikelihoodRatio = maximumLogLikelihoodRatio
+        self.largestLower = largestLower
+        self.smallestUpper = smallestUpper
+        self.failed = failed
+    }
+
+    /// The intersected bounds as kept (nil before the first look), for a record.
+    public var recordedBounds: (lower: Double?, upper: Double?) { (largestLower, smallestUpper) }
+
     /// Counts `look` if it has new units and enough of them in each arm, and returns its own
     /// result; returns nil (and changes nothing) otherwise.
     @discardableResult

@@ -1,4 +1,5 @@
 public import ExpctlModel
+public import ExpctlStatistics
 
 /// The five verdicts of a gate (docs/gates.md). Only `pass` lets a change through.
 public enum GateVerdict: String, Sendable, Hashable, CaseIterable, Codable {
@@ -74,12 +75,13 @@ public struct GateReport: Sendable, Hashable {
     /// For `waiting`: how far the evidence is (640 of 1,000 units per variant).
     public var progress: Progress?
     public var identity: GateIdentity
-    /// What the gate keeps between passes (the online tests' running bounds), as recorded.
-    public var state: JSONValue?
+    /// What the online gate keeps between passes: each metric's always-valid state.
+    public var onlineStates: [String: AlwaysValidState]
 
     public init(
         kind: GateKind, subject: String, profile: String, verdict: GateVerdict, headline: String,
-        criteria: [GateCriterion], progress: Progress? = nil, identity: GateIdentity, state: JSONValue? = nil
+        criteria: [GateCriterion], progress: Progress? = nil, identity: GateIdentity,
+        onlineStates: [String: AlwaysValidState] = [:]
     ) {
         self.kind = kind
         self.subject = subject
@@ -89,8 +91,12 @@ public struct GateReport: Sendable, Hashable {
         self.criteria = criteria
         self.progress = progress
         self.identity = identity
-        self.state = state
+        self.onlineStates = onlineStates
     }
+
+    /// `onlineStates` as recorded (`evidence.state`); encoded only when a plan is written as JSON
+    /// or a decision recorded, not on every pass.
+    public var state: JSONValue? { onlineStates.isEmpty ? nil : OnlineGateState.encode(onlineStates) }
 
     /// The report as the evidence of an action that waits on or is blocked by the gate.
     public var evidence: Evidence {

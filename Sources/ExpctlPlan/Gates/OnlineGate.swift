@@ -19,7 +19,7 @@ public enum OnlineGate {
             GateReport(
                 kind: .online, subject: comparison.subject, profile: profile, verdict: verdict,
                 headline: "\(verdict.rawValue): \(headline)", criteria: criteria, progress: progress,
-                identity: comparison.identity, state: states.isEmpty ? nil : OnlineGateState.encode(states))
+                identity: comparison.identity, onlineStates: states)
         }
         let data = comparison.data.variants
         guard let candidate = data[comparison.candidate], let baseline = data[comparison.baseline] else {
