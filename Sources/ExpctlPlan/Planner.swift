@@ -140,33 +140,41 @@ struct PlanBuilder {
         func readiness(_ share: VariantShare) -> Readiness? {
             share.action.flatMap { index[$0] }.map { result[$0].readiness }
         }
-        for shares in allocationGroups {
-            let unready = shares.compactMap { share -> (id: String, readiness: Readiness)? in
-                guard let id = share.action, let state = readiness(share), !state.isReady else { return nil }
-                return (id, state)
-            }
-            guard !unready.isEmpty else { continue }
-            var total = shares.reduce(0) { $0 + (readiness($1)?.isReady ?? true ? $1.next : $1.current) }
-            for share in shares where total > Allocation.bucketCount && share.next > share.current {
-                guard let id = share.action, let position = index[id], result[position].readiness.isReady else {
-                    continue
-                }
-                result[position].readiness = Self.inherit(.ready, from: unready)
-                total -= share.next - share.current
-            }
-            // Lowerings that make room for raises that wait go with them: applied alone they would
-            // leave units of the experiment with no variant.
-            let unreadyRaises = shares.compactMap { share -> (id: String, readiness: Readiness)? in
-                guard share.next > share.current, let id = share.action, let state = readiness(share), !state.isReady
+        func unready(_ shares: [VariantShare], raises: Bool) -> [(id: String, readiness: Readiness)] {
+            shares.compactMap { share in
+                guard !raises || share.next > share.current, let id = share.action, let state = readiness(share),
+                    !state.isReady
                 else { return nil }
                 return (id, state)
             }
-            guard !unreadyRaises.isEmpty else { continue }
-            for share in shares where share.next < share.current {
-                guard let id = share.action, let position = index[id], result[position].readiness.isReady else {
-                    continue
+        }
+        func hold(_ share: VariantShare, with siblings: [(id: String, readiness: Readiness)]) -> Bool {
+            guard let id = share.action, let position = index[id], result[position].readiness.isReady else { return false }
+            result[position].readiness = Self.inherit(.ready, from: siblings)
+            return true
+        }
+        // Each hold can call for another (a held lowering leaves less room for a raise), so the
+        // rules repeat until nothing more is held.
+        for shares in allocationGroups {
+            var changed = true
+            while changed {
+                changed = false
+                let waiting = unready(shares, raises: false)
+                guard !waiting.isEmpty else { break }
+                // Lowerings that make room for raises that wait go with them: applied alone they
+                // would leave units of the experiment with no variant.
+                let waitingRaises = unready(shares, raises: true)
+                if !waitingRaises.isEmpty {
+                    for share in shares where share.next < share.current && hold(share, with: waitingRaises) {
+                        changed = true
+                    }
                 }
-                result[position].readiness = Self.inherit(.ready, from: unreadyRaises)
+                var total = shares.reduce(0) { $0 + (readiness($1)?.isReady ?? true ? $1.next : $1.current) }
+                for share in shares where total > Allocation.bucketCount && share.next > share.current {
+                    guard hold(share, with: unready(shares, raises: false)) else { continue }
+                    total -= share.next - share.current
+                    changed = true
+                }
             }
         }
         return result

@@ -202,4 +202,22 @@ struct TrafficPlanningTests {
             plan.action("update experiment.planner_policy_exp/variant.control")?.reason.hasSuffix(
                 "keeps each in the variant it has") == true)
     }
+
+    @Test func heldChangesNeverLeaveTheExperimentAboveOne() throws {
+        // control 0.9 → 0.8 makes room for leftovers_v2 0.1 → 0.15 (waiting on its online gate)
+        // and a new pantry_first at 0.05: the lowering waits with the raise, so the new variant
+        // must wait too, or the experiment would hold 1.05.
+        let text = exampleTree
+            .replacingOccurrences(of: "allocation: 0.9", with: "allocation: 0.8")
+            .replacingOccurrences(
+                of: "      - { name: leftovers_v2, allocation: 0.1, policy_version: planner_policy@2 }\n",
+                with: "      - { name: leftovers_v2, allocation: 0.15, policy_version: planner_policy@2 }\n"
+                    + "      - { name: pantry_first, allocation: 0.05, policy_version: planner_policy@2 }\n")
+        let state = desired(text)
+        let plan = makePlan(state, observed(state))
+        #expect(plan.action(raise)?.readiness.state == "waiting")
+        #expect(plan.action("update experiment.planner_policy_exp/variant.control")?.readiness.state == "waiting")
+        #expect(plan.action("create experiment.planner_policy_exp/variant.pantry_first")?.readiness.state == "waiting")
+        #expect(plan.readyActions.allSatisfy { if case .variant = $0.address { false } else { true } })
+    }
 }
