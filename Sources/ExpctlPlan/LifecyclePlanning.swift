@@ -56,6 +56,13 @@ enum LifecyclePlanning {
         return report.verdict.rawValue + (missed.isEmpty ? "" : ": " + missed.joined(separator: ", "))
     }
 
+    /// The record of a production version archived because another replaces it.
+    static func replaced(_ model: String, _ number: String, by successor: String) -> GateReport {
+        record(
+            "\(model)/\(number)", model, number, .production, .archived, "retire",
+            "\(model)/\(successor) replaces it in production")
+    }
+
     private static func record(
         _ subject: String, _ model: String, _ number: String, _ from: ModelLifecycle.Stage, _ to: ModelLifecycle.Stage,
         _ kind: String, _ why: String

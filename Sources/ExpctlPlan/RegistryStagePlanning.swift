@@ -35,7 +35,9 @@ enum RegistryStagePlanning {
         let firstProduction =
             !state.versions.values.contains(where: LifecyclePlanning.wasProduction)
             && state.aliases[EvaluationIdentity.productionAlias] == nil
-        // The new production version first: archiving the one it replaces comes after its move.
+        // The new production version first: archiving the one it replaces comes after its move,
+        // and is recorded only if that move happens in this plan (or has happened).
+        var productionMoveReady = true
         let numbers = state.versions.keys.sorted(by: RegistryPlanning.versionOrder)
         for number in numbers.filter({ $0 == production?.key }) + numbers.filter({ $0 != production?.key }) {
             let version = state.versions[number]!
@@ -58,6 +60,7 @@ enum RegistryStagePlanning {
                 if current != promotion.stage.rawValue {
                     (readiness, record) = LifecyclePlanning.move(
                         model, number, version, to: promotion.stage, firstProduction: firstProduction, gates.lifecycle)
+                    if promotion.stage == .production { productionMoveReady = readiness.isReady }
                 }
             } else if managed, version.stage == .production, let production {
                 target = .archived
@@ -66,6 +69,7 @@ enum RegistryStagePlanning {
                 reason = "another version of \(model) is promoted to production"
                 let promotion = "update \(ResourceAddress.modelVersion(model: model, version: production.key))"
                 if builder.hasAction(promotion) { after = [promotion] }
+                if productionMoveReady { record = LifecyclePlanning.replaced(model, number, by: production.key) }
             } else if current == nil, gates.offlineReports[subject]?.verdict == .pass {
                 target = .candidate
                 reason = "passed the offline gate"

@@ -179,7 +179,12 @@ struct TrafficPlanningTests {
         #expect(passed.action(raise)?.readiness == .ready)
         #expect(passed.action("update experiment.planner_policy_exp/variant.control")?.readiness == .ready)
         #expect(passed.action("update model_version.planner_model/1")?.after("stage") == .string("archived"))
-        let record = try #require(passed.gates.first { $0.kind == .lifecycle })
+        let record = try #require(passed.gates.first { $0.kind == .lifecycle && $0.subject == "planner_model/2" })
+        #expect(
+            passed.gates.first { $0.kind == .lifecycle && $0.subject == "planner_model/1" }?.headline
+                == "retire: planner_model/1 production → archived (planner_model/2 replaces it in production)")
+        // While the promotion waits, the archival it causes is not recorded.
+        #expect(!waiting.gates.contains { $0.kind == .lifecycle })
         #expect(
             record.headline
                 == "promote: planner_model/2 candidate → production (offline gate passed, online gate passed)")
