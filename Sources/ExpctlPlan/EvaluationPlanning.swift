@@ -21,6 +21,7 @@ enum EvaluationPlanning {
             case .version(let number): baseline = String(number)
             case .production:
                 guard case .read(let registry) = observed.registry else { return nil }
+                if let kept = keptEvaluation(of: training, version: version, registry, observed) { return kept }
                 let current = registry.models[training.modelName]?.aliases[EvaluationIdentity.productionAlias]
                 if let next = productionDeclared(for: training.modelName, desired, trainings), next != current,
                     next != version
@@ -37,6 +38,25 @@ enum EvaluationPlanning {
                 kind: .evaluation, name: training.name, inputs: inputs,
                 digest: SHA256.hex(JSONValue.object(inputs).canonicalText), origin: training.origin)
         }
+    }
+
+    /// The evaluation a version keeps once its lifecycle moved past the offline gate (it is or
+    /// was in production, or it was archived): its last succeeded evaluation, so that a new
+    /// production version does not replay it again (against itself, or against its successor)
+    /// and overwrite the verdict it was promoted on.
+    private static func keptEvaluation(
+        of training: TrainingConfig, version: String, _ registry: RegistryState, _ observed: ObservedState
+    ) -> JobPlanning.JobRequest? {
+        guard let state = registry.models[training.modelName]?.versions[version],
+            LifecyclePlanning.wasProduction(state) || state.stage == .archived,
+            let last = observed.jobs.jobs.last(where: { job in
+                job.key.kind == .evaluation && job.key.name == training.name && job.state == .succeeded
+                    && job.inputs["model_version"] == .string(version)
+            })
+        else { return nil }
+        return JobPlanning.JobRequest(
+            kind: .evaluation, name: training.name, inputs: last.inputs, digest: last.key.inputsDigest,
+            origin: training.origin)
     }
 
     static func jobInputs(

@@ -87,7 +87,7 @@ enum JobPlanning {
                 continue
             }
             let reason = ledger.jobs.contains { $0.key.kind == kind && $0.key.name == request.name }
-                ? "the \(kind.configPhrase) changed in git: a new job" : "not in the job ledger"
+                ? kind.changedPhrase : "not in the job ledger"
             let create = PlannedAction(
                 kind: .create, address: address,
                 changes: [
@@ -172,6 +172,14 @@ struct EvaluationJobs {
 }
 
 extension JobKind {
+    /// Why a job of a name the ledger knows is new: `the training config changed in git: a new job`.
+    var changedPhrase: String {
+        switch self {
+        case .dataset, .training: "the \(configPhrase) changed in git: a new job"
+        case .evaluation: "its model version, baseline, dataset or scorer changed: a new evaluation"
+        }
+    }
+
     /// What git declares for a job of this kind, for reasons: `training config`, `dataset`.
     var configPhrase: String {
         switch self {

@@ -56,8 +56,18 @@ struct EvaluationPlanningTests {
             }())
         #expect(moved.action(createEvaluation) != nil)
         #expect(
-            moved.action(createEvaluation)?.reason == "the evaluation (model version, baseline, dataset or scorer) "
-                + "changed in git: a new job")
+            moved.action(createEvaluation)?.reason
+                == "its model version, baseline, dataset or scorer changed: a new evaluation")
+        // A version that is (or was) in production keeps the evaluation it was promoted on.
+        var promoted = evaluated
+        promoted.registry = registry(production: "2")
+        if case .read(var state) = promoted.registry {
+            state.models["planner_model"]!.versions["2"]!.tags["stage"] = "production"
+            promoted.registry = .read(state)
+        }
+        let kept = makePlan(desired(), promoted)
+        #expect(kept.action(createEvaluation) == nil)
+        #expect(kept.gates.first { $0.kind == .offline }?.identity.baselineVersion == "1")
     }
 
     @Test func withoutTheRegistryOrWhileThePlanMovesProductionNoEvaluationIsPlanned() {
