@@ -75,9 +75,10 @@ public enum PlanMarkdown {
                 case .unknown: ":grey_question:"
                 }
                 return "\(mark) \(escape(criterion.text))"
-            }.joined(separator: "<br>")
+            }
+            let evidence = ([escape(report.headline)] + criteria).joined(separator: "<br>")
             output += "| \(report.kind.rawValue) | `\(report.subject)` | \(escape(report.profile)) "
-                + "| **\(report.verdict.rawValue)** | \(criteria) |\n"
+                + "| **\(report.verdict.rawValue)** | \(evidence) |\n"
         }
         return output
     }

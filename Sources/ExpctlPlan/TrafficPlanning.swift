@@ -30,7 +30,7 @@ enum TrafficPlanning {
                 guard variant.allocation.buckets > cap.buckets,
                     variant.allocation.buckets > (current?.buckets ?? 0)
                 else { continue }
-                capped(id, experiment, variant, cap: cap, served, online, into: &builder)
+                capped(id, experiment, variant, cap: cap, served, online, promoted(variant, desired), into: &builder)
             }
             if let actual {
                 retireBaselineLast(experiment, actual, served, into: &builder)
@@ -45,13 +45,25 @@ enum TrafficPlanning {
         return ["create \(address)", "update \(address)", "retire \(address)"].first(where: builder.hasAction)
     }
 
+    /// Whether git promotes to production the version the training behind the variant's policy
+    /// version registers: until it has, the variant waits on it, and the cap is judged then.
+    private static func promoted(_ variant: Variant, _ desired: DesiredState) -> Bool {
+        let version = desired.policies.first { $0.name == variant.policyVersion.policy }?.versions
+            .first { $0.version == variant.policyVersion.version }
+        guard case .training(let training)? = version?.model else { return false }
+        return desired.promotions.contains { promotion in
+            promotion.stage == .production && promotion.target == .training(training)
+        }
+    }
+
     private static func capped(
         _ id: String, _ experiment: Experiment, _ variant: Variant, cap: Allocation, _ served: ServedModels,
-        _ online: OnlineGatePlanning.Results, into builder: inout PlanBuilder
+        _ online: OnlineGatePlanning.Results, _ promotedLater: Bool, into builder: inout PlanBuilder
     ) {
         // Without the registry, whether any version is in production is not known.
         guard served.registryWasRead else { return }
         let model = served.model(of: variant.policyVersion)
+        if model == nil, promotedLater { return }
         if let model {
             guard served.isProduction(model) == false else { return }
             let promotion = "update \(ResourceAddress.modelVersion(model: model.model, version: model.version))"
