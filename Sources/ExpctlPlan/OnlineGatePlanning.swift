@@ -59,25 +59,27 @@ enum OnlineGatePlanning {
     /// the gate while it gathers evidence (waiting, inconclusive), blocked on a failure or on
     /// evidence that cannot be trusted.
     static func readiness(_ report: GateReport) -> Readiness {
+        func blocked(_ kind: BlockReason.Kind, hint: String) -> Readiness {
+            .blocked(
+                reason: BlockReason(
+                    kind: kind, message: "online gate for \(report.subject): \(report.headline)", hint: hint,
+                    dependency: .gate(report.dependency)))
+        }
         switch report.verdict {
         case .pass:
             return .ready
         case .waiting, .inconclusive:
             return .waiting(on: [.gate(report.dependency)])
         case .fail:
-            return .blocked(
-                reason: BlockReason(
-                    kind: .gateFailed, message: "online gate for \(report.subject): \(report.headline)",
-                    hint: "the variant is worse than the baseline: lower its allocation or fix the model; "
-                        + "a failure stays until the evidence changes",
-                    dependency: .gate(report.dependency)))
+            return blocked(
+                .gateFailed,
+                hint: "the variant is worse than the baseline: lower its allocation or fix the model; "
+                    + "a failure stays until the evidence changes")
         case .blocked:
-            return .blocked(
-                reason: BlockReason(
-                    kind: .gateBlocked, message: "online gate for \(report.subject): \(report.headline)",
-                    hint: "find where units are lost (assignment, event logging, bots filtered on one side) "
-                        + "and fix it; the gate judges again once the ratio matches the allocations",
-                    dependency: .gate(report.dependency)))
+            return blocked(
+                .gateBlocked,
+                hint: "find where units are lost (assignment, event logging, bots filtered on one side) "
+                    + "and fix it; the gate judges again once the ratio matches the allocations")
         }
     }
 
