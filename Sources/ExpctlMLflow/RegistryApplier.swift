@@ -44,9 +44,16 @@ public final class MLflowRegistryApplier: RegistryPort, @unchecked Sendable {
     }
 
     public func apply(_ actions: [PlannedAction], commit: String, completed: ([String]) throws -> Void) throws {
-        let versions = actions.filter { if case .modelVersion = $0.address { true } else { false } }
-        let others = actions.filter { if case .modelVersion = $0.address { false } else { true } }
-        for group in [versions, others] where !group.isEmpty {
+        // Stage moves first, then those that come after one (an archival after the promotion
+        // that replaces it), then tags and aliases: a failed promotion leaves the old production
+        // version in place.
+        func isVersion(_ action: PlannedAction) -> Bool { if case .modelVersion = action.address { true } else { false } }
+        let versions = actions.filter(isVersion)
+        let ids = Set(versions.map(\.id))
+        let first = versions.filter { !$0.after.contains(where: ids.contains) }
+        let following = versions.filter { $0.after.contains(where: ids.contains) }
+        let others = actions.filter { !isVersion($0) }
+        for group in [first, following, others] where !group.isEmpty {
             let writes = ConcurrentWrites(group) { [self] client, action in
                 do {
                     try apply(action, commit: commit, with: client)

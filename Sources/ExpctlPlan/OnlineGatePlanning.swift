@@ -3,7 +3,7 @@ import ExpctlModel
 /// Judges the online gate of every live variant of a running experiment that serves a model
 /// version not in production, against the experiment's baseline variant, from the units and
 /// events the observation holds. Says what an action needing that variant's pass gets, and
-/// what a promotion of the model version to production gets (the best verdict of the variants
+/// what a promotion of the model version to production gets (the worst verdict of the variants
 /// serving it).
 enum OnlineGatePlanning {
     struct Results {
@@ -48,9 +48,11 @@ enum OnlineGatePlanning {
                 byModel[model.subject, default: []].append(report)
             }
         }
+        // A model version served in several experiments is judged by its worst verdict: a
+        // regression in one is not outweighed by a pass in another.
         for (subject, reports) in byModel {
-            let best = reports.min { rank($0.verdict) < rank($1.verdict) }!
-            results.models[subject] = GatePlanning.SubjectGate(verdict: best.verdict, readiness: readiness(best))
+            let worst = reports.min { rank($0.verdict) < rank($1.verdict) }!
+            results.models[subject] = GatePlanning.SubjectGate(verdict: worst.verdict, readiness: readiness(worst))
         }
         return results
     }
@@ -83,14 +85,14 @@ enum OnlineGatePlanning {
         }
     }
 
-    /// Pass first, then what may still pass, then what cannot.
+    /// The worst first: evidence that cannot be trusted, a failure, then what may still pass.
     private static func rank(_ verdict: GateVerdict) -> Int {
         switch verdict {
-        case .pass: 0
-        case .inconclusive: 1
+        case .blocked: 0
+        case .fail: 1
         case .waiting: 2
-        case .fail: 3
-        case .blocked: 4
+        case .inconclusive: 3
+        case .pass: 4
         }
     }
 }

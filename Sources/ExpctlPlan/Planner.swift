@@ -122,7 +122,12 @@ struct PlanBuilder {
                         changed = true
                     }
                 }
-                if !sorted[index].readiness.isReady { unready[action.id] = sorted[index].readiness }
+                // A readiness new to the map may be needed by an action already passed (one that
+                // comes after an action sorted later): that calls for another pass.
+                if !sorted[index].readiness.isReady, unready[action.id] != sorted[index].readiness {
+                    unready[action.id] = sorted[index].readiness
+                    changed = true
+                }
             }
         }
         return holdingRaises(sorted)

@@ -11,8 +11,16 @@ import ExpctlStatistics
 public enum OfflineGate {
     public static func judge(_ evaluation: OfflineEvaluation, gates: OfflineGates, profile: String) -> GateReport {
         var criteria: [GateCriterion] = []
-        if let baseline = evaluation.baselineScore, let baselineVersion = evaluation.baselineVersion {
-            criteria.append(scoreCriterion(evaluation.candidateScore, baseline, version: baselineVersion, gates))
+        if let baselineVersion = evaluation.baselineVersion {
+            if let baseline = evaluation.baselineScore {
+                criteria.append(scoreCriterion(evaluation.candidateScore, baseline, version: baselineVersion, gates))
+            } else {
+                // A replay against a baseline that recorded no baseline score cannot pass as a first model.
+                criteria.append(
+                    GateCriterion(
+                        name: "offline_eval_score", outcome: .unknown,
+                        text: "the replay against version \(baselineVersion) recorded no baseline score"))
+            }
         } else {
             criteria.append(
                 GateCriterion(
