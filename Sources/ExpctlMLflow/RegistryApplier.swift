@@ -47,7 +47,9 @@ public final class MLflowRegistryApplier: RegistryPort, @unchecked Sendable {
         // Stage moves first, then those that come after one (an archival after the promotion
         // that replaces it), then tags and aliases: a failed promotion leaves the old production
         // version in place.
-        func isVersion(_ action: PlannedAction) -> Bool { if case .modelVersion = action.address { true } else { false } }
+        func isVersion(_ action: PlannedAction) -> Bool {
+            if case .modelVersion = action.address { true } else { false }
+        }
         let versions = actions.filter(isVersion)
         let ids = Set(versions.map(\.id))
         let first = versions.filter { !$0.after.contains(where: ids.contains) }

@@ -120,7 +120,8 @@ enum GatePlanning {
         // The request's own dataset: a kept evaluation may be of a dataset git no longer names.
         var dataset = training.evaluation.datasetVersion
         if case .string(let name)? = request.inputs["dataset_version"] { dataset = name }
-        return observed.gates.evaluation(model: training.modelName, version: version, baseline: baseline, dataset: dataset)
+        return observed.gates.evaluation(
+            model: training.modelName, version: version, baseline: baseline, dataset: dataset)
     }
 
     /// The gate of a version whose evaluation cannot be asked for yet: its baseline is the

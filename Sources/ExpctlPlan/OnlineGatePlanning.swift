@@ -1,4 +1,5 @@
 import ExpctlModel
+import ExpctlStatistics
 
 /// Judges the online gate of every live variant of a running experiment that serves a model
 /// version not in production, against the experiment's baseline variant, from the units and
@@ -38,8 +39,8 @@ enum OnlineGatePlanning {
                     identity: GateIdentity(
                         model: model.model, version: model.version, baselineVersion: baselineModel?.version,
                         experiment: experiment.name),
-                    previous: OnlineGateState.decode(
-                        observed.gates.decisions[GateSubject(kind: .online, subject: subject)]?.state))
+                    previous: previousStates(
+                        observed.gates.decisions[GateSubject(kind: .online, subject: subject)], model))
                 let report = OnlineGate.judge(
                     comparison, gates: gates, profile: experiment.gateProfile ?? GateProfile.defaultName)
                 results.reports.append(report)
@@ -55,6 +56,15 @@ enum OnlineGatePlanning {
             results.models[subject] = GatePlanning.SubjectGate(verdict: worst.verdict, readiness: readiness(worst))
         }
         return results
+    }
+
+    /// The always-valid states the variant's last decision left, if it judged the same model
+    /// version: a variant moved to another version starts its tests afresh.
+    private static func previousStates(_ decision: RecordedGateDecision?, _ model: ModelVersionRef)
+        -> [String: AlwaysValidState]
+    {
+        guard let decision, decision.version == model.version else { return [:] }
+        return OnlineGateState.decode(decision.state)
     }
 
     /// What an action needing the pass of `report`'s subject gets: ready on a pass, waiting on

@@ -154,7 +154,9 @@ struct PlanBuilder {
             }
         }
         func hold(_ share: VariantShare, with siblings: [(id: String, readiness: Readiness)]) -> Bool {
-            guard let id = share.action, let position = index[id], result[position].readiness.isReady else { return false }
+            guard let id = share.action, let position = index[id], result[position].readiness.isReady else {
+                return false
+            }
             result[position].readiness = Self.inherit(.ready, from: siblings)
             return true
         }

@@ -24,13 +24,17 @@ enum TrafficPlanning {
             let cap = desired.gates(profile: experiment.gateProfile).online.maxInitialAllocation
             for variant in experiment.variants {
                 guard let id = variantAction(experiment, variant.name, builder) else { continue }
-                let current = actual?.variants[variant.name].map {
-                    $0.retiredAt == nil ? $0.allocation : Allocation(buckets: 0)
-                }
+                let live = actual?.variants[variant.name]
+                let current = live.map { $0.retiredAt == nil ? $0.allocation : Allocation(buckets: 0) }
+                // A variant moved to another model version is that version's first traffic, raised or not.
+                let liveModel = served.model(of: live?.policyVersion)
+                let swapsModel = live != nil && liveModel != served.model(of: variant.policyVersion)
                 guard variant.allocation.buckets > cap.buckets,
-                    variant.allocation.buckets > (current?.buckets ?? 0)
+                    variant.allocation.buckets > (current?.buckets ?? 0) || swapsModel
                 else { continue }
-                capped(id, experiment, variant, cap: cap, served, online, promoted(variant, desired), into: &builder)
+                capped(
+                    id, experiment, variant, cap: cap, served, online, promoted(variant, desired),
+                    judged: swapsModel ? nil : liveModel, into: &builder)
             }
             if let actual {
                 retireBaselineLast(experiment, actual, served, into: &builder)
@@ -58,7 +62,8 @@ enum TrafficPlanning {
 
     private static func capped(
         _ id: String, _ experiment: Experiment, _ variant: Variant, cap: Allocation, _ served: ServedModels,
-        _ online: OnlineGatePlanning.Results, _ promotedLater: Bool, into builder: inout PlanBuilder
+        _ online: OnlineGatePlanning.Results, _ promotedLater: Bool, judged: ModelVersionRef?,
+        into builder: inout PlanBuilder
     ) {
         // Without the registry, whether any version is in production is not known.
         guard served.registryWasRead else { return }
@@ -74,8 +79,9 @@ enum TrafficPlanning {
         }
         let subject = "\(experiment.name)/\(variant.name)"
         let gate: Readiness
-        if let judged = online.variants[subject] {
-            gate = judged.readiness
+        // The variant's online verdict counts only for the model it was judged on.
+        if let verdict = online.variants[subject], judged != nil, judged == model {
+            gate = verdict.readiness
         } else {
             gate = .blocked(reason: overCap(experiment, variant, model, cap: cap))
         }

@@ -126,7 +126,8 @@ enum GateEvidenceReader {
     }
 
     static let decisionsSQL = """
-        SELECT DISTINCT ON (subject, gate) subject, gate, verdict, evidence_digest, evidence->'state' AS state
+        SELECT DISTINCT ON (subject, gate) subject, gate, verdict, evidence_digest, evidence->'state' AS state,
+               mlflow_model_version
         FROM exp.gate_decisions
         WHERE gate IN ('offline', 'online', 'lifecycle')
         ORDER BY subject, gate, id DESC
@@ -145,7 +146,8 @@ enum GateEvidenceReader {
             }
             decisions[GateSubject(kind: gate, subject: subject)] = RecordedGateDecision(
                 verdict: verdict, evidenceDigest: digest,
-                state: result.string(row, "state").flatMap { JSONValue(parsing: $0) })
+                state: result.string(row, "state").flatMap { JSONValue(parsing: $0) },
+                version: result.string(row, "mlflow_model_version"))
         }
         return decisions
     }

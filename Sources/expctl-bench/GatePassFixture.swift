@@ -146,7 +146,8 @@ struct GatePassFixture {
                     model: "model_\(index)", version: "2", baselineVersion: "1", experiment: experiment.name))
             let report = OnlineGate.judge(earlier, gates: gates, profile: GateProfile.defaultName)
             observation.decisions[GateSubject(kind: .online, subject: earlier.subject)] = RecordedGateDecision(
-                verdict: report.verdict, evidenceDigest: report.materialDigest, state: report.state)
+                verdict: report.verdict, evidenceDigest: report.materialDigest, state: report.state,
+                version: report.identity.version)
             recorded.append(report)
         }
         return (observation, recorded)

@@ -212,7 +212,8 @@ struct TrafficPlanningTests {
         // control 0.9 → 0.8 makes room for leftovers_v2 0.1 → 0.15 (waiting on its online gate)
         // and a new pantry_first at 0.05: the lowering waits with the raise, so the new variant
         // must wait too, or the experiment would hold 1.05.
-        let text = exampleTree
+        let text =
+            exampleTree
             .replacingOccurrences(of: "allocation: 0.9", with: "allocation: 0.8")
             .replacingOccurrences(
                 of: "      - { name: leftovers_v2, allocation: 0.1, policy_version: planner_policy@2 }\n",
@@ -224,5 +225,34 @@ struct TrafficPlanningTests {
         #expect(plan.action("update experiment.planner_policy_exp/variant.control")?.readiness.state == "waiting")
         #expect(plan.action("create experiment.planner_policy_exp/variant.pantry_first")?.readiness.state == "waiting")
         #expect(plan.readyActions.allSatisfy { if case .variant = $0.address { false } else { true } })
+    }
+
+    @Test func aVariantMovedToAnotherModelVersionIsThatVersionsFirstTraffic() throws {
+        // leftovers_v2 passed its online gate on version 2 and was raised to 50%; git now moves it
+        // to version 3 at the same 50%: version 3 has no evidence, so the cap applies to it.
+        let text =
+            exampleTree
+            .replacingOccurrences(of: "allocation: 0.9", with: "allocation: 0.5")
+            .replacingOccurrences(
+                of: "allocation: 0.1, policy_version: planner_policy@2",
+                with: "allocation: 0.5, policy_version: planner_policy@3"
+            )
+            .replacingOccurrences(
+                of: "      - { version: 2, mlflow_model_name: planner_model, training: planner-2025-01-10 }\n",
+                with: "      - { version: 2, mlflow_model_name: planner_model, training: planner-2025-01-10 }\n"
+                    + "      - { version: 3, mlflow_model_name: planner_model, mlflow_model_version: 3 }\n")
+        let state = desired(text)
+        var live = observed(state, online: improving)
+        live.database.experiments["planner_policy_exp"]!.variants["leftovers_v2"]!.allocation = Allocation(
+            buckets: 5_000)
+        live.database.experiments["planner_policy_exp"]!.variants["control"]!.allocation = Allocation(buckets: 5_000)
+        if case .read(var registry) = live.registry {
+            registry.models["planner_model"]!.versions["3"] = ModelVersionState(version: "3")
+            live.registry = .read(registry)
+        }
+        let plan = makePlan(state, live)
+        let swap = try #require(reason(plan.action(raise)))
+        #expect(swap.kind == .trafficCap, "\(swap.message)")
+        #expect(swap.message.contains("planner_model/3, which is not in production"))
     }
 }

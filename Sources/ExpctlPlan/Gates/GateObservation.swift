@@ -57,11 +57,14 @@ public struct RecordedGateDecision: Sendable, Hashable {
     public var evidenceDigest: String
     /// The online tests' state the decision left.
     public var state: JSONValue?
+    /// The model version the decision judged: an online state carries over only to the same one.
+    public var version: String?
 
-    public init(verdict: GateVerdict, evidenceDigest: String, state: JSONValue? = nil) {
+    public init(verdict: GateVerdict, evidenceDigest: String, state: JSONValue? = nil, version: String? = nil) {
         self.verdict = verdict
         self.evidenceDigest = evidenceDigest
         self.state = state
+        self.version = version
     }
 }
 
