@@ -130,10 +130,11 @@ struct ApplyTests {
             let changed = desired(exampleTree
                 .replacingOccurrences(of: "status: running", with: "status: paused")
                 .replacingOccurrences(of: "Weekly meal planner", with: "Weekly planner")
+                // Within the 10% cap a version not in production may have (planner_policy@2 serves a candidate).
                 .replacingOccurrences(of: "allocation: 0.9, policy_version: planner_policy@1, params: { exploration_rate: 0.15 }",
-                    with: "allocation: 0.85, policy_version: planner_policy@2, params: { exploration_rate: 0.3 }")
+                    with: "allocation: 0.1, policy_version: planner_policy@2, params: { exploration_rate: 0.3 }")
                 .replacingOccurrences(of: "      - { name: leftovers_v2, allocation: 0.1, policy_version: planner_policy@2 }\n",
-                    with: "      - { name: pantry_first, allocation: 0.1, policy_version: planner_policy@1 }\n"))
+                    with: "      - { name: pantry_first, allocation: 0.85, policy_version: planner_policy@1 }\n"))
             let plan = try store.converge(changed, commit: "c2")
             #expect(plan.summary == [
                 "update policy.planner_policy", "update experiment.planner_policy_exp",
