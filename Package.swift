@@ -157,7 +157,9 @@ let package = Package(
             name: "PlanningTestSupport", dependencies: ["ExpctlDesiredState", "ExpctlModel", "ExpctlPlan", "ExpctlStatistics"],
             path: "Tests/PlanningTestSupport"),
         // A fresh database per test on the server scripts/test starts.
-        .target(name: "PostgresTestSupport", dependencies: ["ExpctlPostgres"], path: "Tests/PostgresTestSupport"),
+        .target(
+            name: "PostgresTestSupport", dependencies: ["ExpctlPostgres", "ExpctlStore", "ExpctlModel"],
+            path: "Tests/PostgresTestSupport"),
         .testTarget(
             name: "ExpctlStoreTests",
             dependencies: [

@@ -36,7 +36,7 @@ enum GatePlanning {
             guard let trained = trainings.dependency(of: training.name, model: training.modelName),
                 let version = trained.version
             else { continue }
-            let subject = "\(training.modelName)/\(version)"
+            let subject = ModelVersionRef(model: training.modelName, version: version).subject
             guard let request = evaluations.requests[training.name], let status = evaluations.statuses[training.name]
             else {
                 results.set(training.name, subject, nil, .waiting(on: [.gate(unknownBaseline(subject, observed))]))

@@ -17,7 +17,7 @@ enum LifecyclePlanning {
         _ model: String, _ number: String, _ version: ModelVersionState, to target: ModelStage, firstProduction: Bool,
         _ gates: LifecycleGates
     ) -> (readiness: Readiness, record: GateReport?) {
-        let subject = "\(model)/\(number)"
+        let subject = ModelVersionRef(model: model, version: number).subject
         let lifecycle = ModelLifecycle(
             stage: ModelLifecycle.Stage(version.stage), wasProduction: wasProduction(version))
         let to = ModelLifecycle.Stage(target)
@@ -59,8 +59,8 @@ enum LifecyclePlanning {
     /// The record of a production version archived because another replaces it.
     static func replaced(_ model: String, _ number: String, by successor: String) -> GateReport {
         record(
-            "\(model)/\(number)", model, number, .production, .archived, "retire",
-            "\(model)/\(successor) replaces it in production")
+            ModelVersionRef(model: model, version: number).subject, model, number, .production, .archived, "retire",
+            "\(ModelVersionRef(model: model, version: successor).subject) replaces it in production")
     }
 
     private static func record(

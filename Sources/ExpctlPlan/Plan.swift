@@ -21,7 +21,8 @@ public struct Plan: Sendable, Hashable {
     public var newGateDecisions: Int
 
     public init(
-        commit: String, actions: [PlannedAction] = [], problems: [PlanProblem] = [], registry: RegistryCoverage = .checked,
+        commit: String, actions: [PlannedAction] = [], problems: [PlanProblem] = [],
+        registry: RegistryCoverage = .checked,
         gates: [GateReport] = [], newGateDecisions: Int = 0
     ) {
         self.commit = commit
@@ -39,15 +40,21 @@ public struct Plan: Sendable, Hashable {
 
     /// Actions apply carries out now, in plan order.
     public var readyActions: [PlannedAction] { actions.filter(\.readiness.isReady) }
-    public var waitingActions: [PlannedAction] { actions.filter { if case .waiting = $0.readiness { true } else { false } } }
-    public var blockedActions: [PlannedAction] { actions.filter { if case .blocked = $0.readiness { true } else { false } } }
+    public var waitingActions: [PlannedAction] {
+        actions.filter { if case .waiting = $0.readiness { true } else { false } }
+    }
+    public var blockedActions: [PlannedAction] {
+        actions.filter { if case .blocked = $0.readiness { true } else { false } }
+    }
 
     /// Whether apply has anything to do (a plan of waiting and blocked actions only has not).
     public var hasReadyChanges: Bool { actions.contains { $0.readiness.isReady } }
 
     /// How many ready actions of each kind, for the summary line; waiting and blocked ones
     /// are counted apart.
-    public func count(_ kind: ActionKind) -> Int { actions.reduce(0) { $0 + ($1.kind == kind && $1.readiness.isReady ? 1 : 0) } }
+    public func count(_ kind: ActionKind) -> Int {
+        actions.reduce(0) { $0 + ($1.kind == kind && $1.readiness.isReady ? 1 : 0) }
+    }
 }
 
 public enum ActionKind: String, Sendable, Hashable, Codable, CaseIterable {
@@ -74,7 +81,10 @@ public struct FieldChange: Sendable, Hashable {
 
 public struct PlannedAction: Sendable, Hashable, Identifiable {
     /// Stable within a plan: `create experiment.x/variant.control`.
-    public var id: String { "\(kind.rawValue) \(address)" }
+    public var id: String { Self.id(kind, address) }
+
+    /// The id an action of `kind` on `address` has, for the actions that refer to one.
+    public static func id(_ kind: ActionKind, _ address: ResourceAddress) -> String { "\(kind.rawValue) \(address)" }
     public var kind: ActionKind
     public var address: ResourceAddress
     public var changes: [FieldChange]

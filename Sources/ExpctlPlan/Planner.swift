@@ -63,6 +63,13 @@ struct PlanBuilder {
     /// Whether this plan has an action of id `id`.
     func hasAction(_ id: String) -> Bool { actions.contains { $0.id == id } }
 
+    /// The id of this plan's promotion of `model` to production, if it has one.
+    func productionPromotion(of model: ModelVersionRef) -> String? {
+        let id = PlannedAction.id(.update, .modelVersion(model: model.model, version: model.version))
+        guard case .string(ModelStage.production.rawValue)? = action(id)?.after(RegistryTags.stage) else { return nil }
+        return id
+    }
+
     /// The action of id `id`, if the plan has it.
     func action(_ id: String) -> PlannedAction? { actions.first { $0.id == id } }
 

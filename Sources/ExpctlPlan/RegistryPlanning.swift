@@ -177,10 +177,8 @@ enum RegistryPlanning {
             let change = FieldChange(
                 field: "version", before: current.map(JSONValue.string), after: wanted.map(JSONValue.string))
             // An alias moves with the stage it follows: after the stage moves of this plan.
-            let after = [wanted, current].compactMap { $0 }.map {
-                "update \(ResourceAddress.modelVersion(model: model, version: $0))"
-            }
-            .filter(builder.hasAction)
+            let after = [wanted, current].compactMap { $0 }
+                .map { PlannedAction.id(.update, .modelVersion(model: model, version: $0)) }.filter(builder.hasAction)
             let follows = "follows the \(stage.rawValue) stage"
             switch (current, wanted) {
             case (nil, _?):

@@ -41,7 +41,7 @@ enum RegistryStagePlanning {
         let numbers = state.versions.keys.sorted(by: RegistryPlanning.versionOrder)
         for number in numbers.filter({ $0 == production?.key }) + numbers.filter({ $0 != production?.key }) {
             let version = state.versions[number]!
-            let subject = "\(model)/\(number)"
+            let subject = ModelVersionRef(model: model, version: number).subject
             // The raw tag: a value expctl does not know (`Production`) is shown as it is.
             let current = version.tags[RegistryTags.stage]
             result.stages[number] = current
@@ -67,7 +67,7 @@ enum RegistryStagePlanning {
                 // Caused by the new production version's promotion: its file is the lineage.
                 source = production.value.source
                 reason = "another version of \(model) is promoted to production"
-                let promotion = "update \(ResourceAddress.modelVersion(model: model, version: production.key))"
+                let promotion = PlannedAction.id(.update, .modelVersion(model: model, version: production.key))
                 if builder.hasAction(promotion) { after = [promotion] }
                 if productionMoveReady { record = LifecyclePlanning.replaced(model, number, by: production.key) }
             } else if current == nil, gates.offlineReports[subject]?.verdict == .pass {

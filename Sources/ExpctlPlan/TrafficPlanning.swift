@@ -46,7 +46,7 @@ enum TrafficPlanning {
     /// The id of the action of this plan that creates or updates the variant, if any.
     private static func variantAction(_ experiment: Experiment, _ name: String, _ builder: PlanBuilder) -> String? {
         let address = ResourceAddress.variant(experiment: experiment.name, name: name)
-        return ["create \(address)", "update \(address)", "retire \(address)"].first(where: builder.hasAction)
+        return ActionKind.allCases.map { PlannedAction.id($0, address) }.first(where: builder.hasAction)
     }
 
     /// Whether git promotes to production the version the training behind the variant's policy
@@ -71,8 +71,7 @@ enum TrafficPlanning {
         if model == nil, promotedLater { return }
         if let model {
             guard served.isProduction(model) == false else { return }
-            let promotion = "update \(ResourceAddress.modelVersion(model: model.model, version: model.version))"
-            if case .string(ModelStage.production.rawValue)? = builder.action(promotion)?.after(RegistryTags.stage) {
+            if let promotion = builder.productionPromotion(of: model) {
                 builder.modify(id) { $0.after.append(promotion) }
                 return
             }
@@ -125,13 +124,8 @@ enum TrafficPlanning {
             current.allocation.buckets > 0,
             (experiment.variants.first { $0.name == experiment.baseline }?.allocation.buckets ?? 0) == 0
         else { return }
-        let promotions = experiment.variants.filter { $0.name != experiment.baseline }.compactMap {
-            variant -> String? in
-            guard let model = served.model(of: variant.policyVersion) else { return nil }
-            let promotion = "update \(ResourceAddress.modelVersion(model: model.model, version: model.version))"
-            guard case .string(ModelStage.production.rawValue)? = builder.action(promotion)?.after(RegistryTags.stage)
-            else { return nil }
-            return promotion
+        let promotions = experiment.variants.filter { $0.name != experiment.baseline }.compactMap { variant in
+            served.model(of: variant.policyVersion).flatMap(builder.productionPromotion)
         }
         guard !promotions.isEmpty else { return }
         builder.modify(id) { action in

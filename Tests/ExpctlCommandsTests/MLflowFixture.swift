@@ -59,31 +59,13 @@ func completeTrainingJob(_ database: TestDatabase, model: String, training: Stri
     return version
 }
 
-/// Runs the pending evaluation job the way a runner does, recording a replay of 40 rows in
-/// which the candidate scores `candidateScore` against a baseline of 0.70 in alignment and ties
-/// in the rest, with no violation (0.80 passes the offline gate, 0.60 fails it).
+/// Runs the pending evaluation job the way a runner does, recording `OfflineReplayRecord.forTest`
+/// (0.80 passes the offline gate, 0.60 fails it).
 func completeEvaluationJob(_ database: TestDatabase, candidateScore: Double = 0.8) throws {
     let store = ExpStore(connection: try database.connect())
     let claim = try #require(try store.jobs.claim(owner: "test-runner", leaseSeconds: 60, kinds: [.evaluation]))
-    func text(_ key: String) -> String? { if case .string(let value)? = claim.inputs[key] { value } else { nil } }
-    let baseline = text("baseline_version")
-    var rows: [OfflineReplayRowScores] = []
-    for row in 0..<40 {
-        let noise = Double(row % 4) * 0.01
-        rows.append(OfflineReplayRowScores(
-            role: .candidate, rowID: "r\(row)", scores: [candidateScore + noise, 0.7, 0.7, 1, 0.7, 0.7], violations: 0))
-        if baseline != nil {
-            rows.append(OfflineReplayRowScores(
-                role: .baseline, rowID: "r\(row)", scores: [0.7 + noise, 0.7, 0.7, 1, 0.7, 0.7], violations: 0))
-        }
-    }
-    let metrics: [String: JSONValue] = ["constraint_respect_score": .double(1)]
-    _ = try store.recordOfflineReplay(OfflineReplayRecord(
-        modelName: text("model_name") ?? "", modelVersion: text("model_version") ?? "", baselineVersion: baseline,
-        datasetVersion: text("dataset_version") ?? "", datasetDigest: text("dataset_digest") ?? SHA256.hex("fixture"),
-        scorerVersion: EvaluationIdentity.scorerVersion, runID: nil, jobID: claim.id, metrics: metrics,
-        offlineEvalScore: candidateScore, baselineMetrics: baseline == nil ? nil : metrics,
-        baselineScore: baseline == nil ? nil : 0.7, rows: rows))
+    _ = try store.recordOfflineReplay(
+        .forTest(inputs: claim.inputs, jobID: claim.id, candidateScore: candidateScore))
     #expect(try store.jobs.succeed(claim.id, owner: "test-runner", result: ["offline_eval_score": .double(candidateScore)]))
 }
 

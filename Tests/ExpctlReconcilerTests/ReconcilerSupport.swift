@@ -74,8 +74,8 @@ extension ExpStore {
     }
 
     /// Every pending job succeeds as a runner would finish it: a training registering `version`,
-    /// an evaluation recording a replay in which the candidate scores `candidateScore` against
-    /// the baseline's 0.70 (0.80 passes the offline gate). Returns how many jobs it finished.
+    /// an evaluation recording `OfflineReplayRecord.forTest` (0.80 passes the offline gate).
+    /// Returns how many jobs it finished.
     @discardableResult
     func finishJobs(version: String = "2", candidateScore: Double = 0.8) throws -> Int {
         var finished = 0
@@ -85,39 +85,13 @@ extension ExpStore {
             ]
             if claim.key.kind == .evaluation {
                 result = ["offline_eval_score": .double(candidateScore)]
-                try recordOfflineReplay(replay(of: claim, candidateScore: candidateScore))
+                try recordOfflineReplay(
+                    .forTest(inputs: claim.inputs, jobID: claim.id, candidateScore: candidateScore))
             }
             _ = try jobs.succeed(claim.id, owner: "test-runner", result: result)
             finished += 1
         }
         return finished
-    }
-
-    /// The replay an evaluation job with `claim`'s inputs records: 50 rows on which the candidate
-    /// is `candidateScore − 0.70` better than the baseline in every metric, with no violation.
-    private func replay(of claim: JobLedger.Claim, candidateScore: Double) -> OfflineReplayRecord {
-        func text(_ key: String) -> String? { if case .string(let value)? = claim.inputs[key] { value } else { nil } }
-        let baseline = text("baseline_version")
-        let delta = candidateScore - 0.7
-        var rows: [OfflineReplayRowScores] = []
-        for row in 0..<50 {
-            let noise = Double(row % 5) * 0.01
-            rows.append(OfflineReplayRowScores(
-                role: .candidate, rowID: "row-\(row)", scores: [0.7 + delta + noise, 0.7 + noise, 0.7 + noise, 1, 0.7, 0.7],
-                violations: 0))
-            if baseline != nil {
-                rows.append(OfflineReplayRowScores(
-                    role: .baseline, rowID: "row-\(row)", scores: [0.7 + noise, 0.7 + noise, 0.7 + noise, 1, 0.7, 0.7],
-                    violations: 0))
-            }
-        }
-        let metrics: [String: JSONValue] = ["constraint_respect_score": .double(1)]
-        return OfflineReplayRecord(
-            modelName: text("model_name") ?? "planner_model", modelVersion: text("model_version") ?? "2",
-            baselineVersion: baseline, datasetVersion: text("dataset_version") ?? "",
-            datasetDigest: text("dataset_digest") ?? SHA256.hex("test dataset"), scorerVersion: EvaluationIdentity.scorerVersion,
-            runID: nil, jobID: claim.id, metrics: metrics, offlineEvalScore: candidateScore,
-            baselineMetrics: baseline == nil ? nil : metrics, baselineScore: baseline == nil ? nil : 0.7, rows: rows)
     }
 
     /// Converges and runs the jobs that asked for until no job is left: the whole tree applied.

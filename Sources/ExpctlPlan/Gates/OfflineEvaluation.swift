@@ -38,5 +38,5 @@ public struct OfflineEvaluation: Sendable, Hashable {
     }
 
     /// `planner_model/2`: the offline gate's subject.
-    public var subject: String { "\(model)/\(version)" }
+    public var subject: String { ModelVersionRef(model: model, version: version).subject }
 }
