@@ -24,6 +24,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // System libraries, found through pkg-config.
@@ -36,7 +42,10 @@ let package = Package(
         // A small, strict YAML reader with source positions and resource limits. Pure.
         .target(name: "ExpctlYAML", swiftSettings: strictSettings),
         // The desired-state model: experiments, policies, training, promotions, gates. Pure.
-        .target(name: "ExpctlModel", swiftSettings: strictSettings),
+        // SHA-256 through swift-crypto (digests of plans, states, datasets; the assignment hash).
+        .target(
+            name: "ExpctlModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings),
         // Decoding YAML into the model, validation, and the blob-cached loader. Pure.
         .target(
             name: "ExpctlDesiredState",
@@ -95,12 +104,34 @@ let package = Package(
                 "ExpctlDatasets", "ExpctlJobs",
             ],
             swiftSettings: strictSettings),
+        // What `expctl serve` answers besides the loop, without HTTP: the in-memory snapshot of the
+        // applied state, sticky assignment (002 §5), validated event ingestion (002 §6), and the
+        // bounded pool of libpq connections on dedicated threads that the async handlers await.
+        .target(
+            name: "ExpctlServing", dependencies: ["ExpctlModel", "ExpctlPostgres", "ExpctlStore"],
+            swiftSettings: strictSettings),
+        // The status page: server-rendered HTML and inline SVG from a status model. Pure.
+        .target(name: "ExpctlStatusPage", dependencies: ["ExpctlModel", "ExpctlPlan"], swiftSettings: strictSettings),
+        // `expctl serve`: the loop as a service, webhooks, health, metrics, the status page and
+        // the two APIs, on Hummingbird 2 and swift-service-lifecycle.
+        .target(
+            name: "ExpctlService",
+            dependencies: [
+                "ExpctlModel", "ExpctlPlan", "ExpctlReconciler", "ExpctlStore", "ExpctlServing", "ExpctlStatusPage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings),
         // The commands (validate, version, ...) as a library that tests call.
         .target(
             name: "ExpctlCommands",
             dependencies: [
                 "ExpctlModel", "ExpctlDesiredState", "ExpctlGit", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlHTTP",
-                "ExpctlMLflow", "ExpctlReconciler", "ExpctlDatasets", "ExpctlJobs", "ExpctlSimulation",
+                "ExpctlMLflow", "ExpctlReconciler", "ExpctlDatasets", "ExpctlJobs", "ExpctlSimulation", "ExpctlService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
@@ -194,6 +225,20 @@ let package = Package(
             // the traffic (ExpctlPlan's types).
             dependencies: [
                 "ExpctlSimulation", "ExpctlPostgres", "PostgresTestSupport", "ExpctlStore", "ExpctlModel", "ExpctlPlan",
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "ExpctlServingTests",
+            dependencies: ["ExpctlServing", "ExpctlStore", "ExpctlModel", "ExpctlPostgres", "PostgresTestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "ExpctlStatusPageTests", dependencies: ["ExpctlStatusPage", "ExpctlPlan", "ExpctlModel"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "ExpctlServiceTests",
+            dependencies: [
+                "ExpctlService", "ExpctlServing", "ExpctlReconciler", "ExpctlStore", "ExpctlModel", "PostgresTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings),
     ]

@@ -41,12 +41,12 @@ public struct DatasetMetadata: Sendable, Hashable {
         guard case .string(let version)? = members["dataset_version"], version == name else {
             throw DatasetBuildError.unreadableDataset(name: name, reason: "metadata.json names another dataset_version")
         }
-        guard case .string(let digest)? = members["content_digest"], SHA256.isHexDigest(digest) else {
+        guard case .string(let digest)? = members["content_digest"], ContentHash.isHexDigest(digest) else {
             throw DatasetBuildError.unreadableDataset(
                 name: name, reason: "metadata.json lacks a SHA-256 content_digest")
         }
         var inputsDigest: String?
-        if case .string(let inputs)? = members["inputs_digest"], SHA256.isHexDigest(inputs) { inputsDigest = inputs }
+        if case .string(let inputs)? = members["inputs_digest"], ContentHash.isHexDigest(inputs) { inputsDigest = inputs }
         var config: [String: JSONValue] = [:]
         if case .object(let members)? = members["build_config"] { config = members }
         let metadata = DatasetMetadata(
@@ -91,7 +91,7 @@ public enum DatasetFiles {
             throw .fileSystem(path: path, reason: String(cString: strerror(errno)))
         }
         defer { fclose(handle) }
-        var hasher = SHA256.Hasher()
+        var hasher = ContentHash.Hasher()
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var total: Int64 = 0
         while true {

@@ -73,7 +73,7 @@ final class ParquetRowsFile: DatasetRowSink {
 /// A Parquet output into a buffered file, hashed on the way.
 private final class HashingFileOutput: ParquetOutput {
     private let file: BufferedFile
-    private var hasher = SHA256.Hasher()
+    private var hasher = ContentHash.Hasher()
     private var bytes: Int64 = 0
     private(set) var facts = FileFacts(sha256: "", bytes: 0)
 

@@ -8,7 +8,7 @@ enum Split: String {
     /// Validation when the first 8 bytes of SHA-256(`"<seed>:<row_id>"`), big-endian, modulo
     /// 10,000 fall below `share × 10,000`: a function of the row and the seed, never of order.
     static func of(rowID: [UInt8], seed: Int, validationShare: Double) -> Split {
-        var hasher = SHA256.Hasher()
+        var hasher = ContentHash.Hasher()
         hasher.update(Array("\(seed):".utf8))
         hasher.update(rowID)
         let digest = hasher.finalize()
@@ -28,7 +28,7 @@ protocol DatasetRowSink: AnyObject {
 /// that order, hashed as it is written (the hash is the dataset's content digest).
 final class RowsFile: DatasetRowSink {
     private let file: BufferedFile
-    private var hasher = SHA256.Hasher()
+    private var hasher = ContentHash.Hasher()
     private var line: [UInt8] = []
     private var bytes: Int64 = 0
 

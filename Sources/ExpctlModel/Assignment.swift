@@ -10,7 +10,7 @@
 public enum Assignment {
     /// The unit's bucket in 0..<10,000.
     public static func bucket(salt: String, unitID: String) -> Int {
-        var hasher = SHA256.Hasher()
+        var hasher = ContentHash.Hasher()
         hasher.update(Array(salt.utf8))
         hasher.update([UInt8(ascii: ":")])
         hasher.update(Array(unitID.utf8))

@@ -58,7 +58,7 @@ extension DatasetConfig {
     }
 
     /// SHA-256 (hex) of the canonical text of `jobInputs`.
-    public var inputsDigest: String { SHA256.hex(JSONValue.object(jobInputs).canonicalText) }
+    public var inputsDigest: String { ContentHash.hex(JSONValue.object(jobInputs).canonicalText) }
 }
 
 extension DatasetConfig {

@@ -41,7 +41,7 @@ extension TrainingConfig {
     }
 
     /// SHA-256 (hex) of the canonical text of `jobInputs`.
-    public var inputsDigest: String { SHA256.hex(JSONValue.object(jobInputs).canonicalText) }
+    public var inputsDigest: String { ContentHash.hex(JSONValue.object(jobInputs).canonicalText) }
 }
 
 extension CommandSpec {

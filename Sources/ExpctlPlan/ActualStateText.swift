@@ -48,5 +48,5 @@ extension ActualState {
 
 extension ActualState {
     /// SHA-256 (hex) of `canonicalText`.
-    public var digest: String { SHA256.hex(canonicalText) }
+    public var digest: String { ContentHash.hex(canonicalText) }
 }

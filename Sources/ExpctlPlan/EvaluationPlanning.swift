@@ -36,7 +36,7 @@ enum EvaluationPlanning {
                 weights: desired.gates(for: training).offline.weights)
             return JobPlanning.JobRequest(
                 kind: .evaluation, name: training.name, inputs: inputs,
-                digest: SHA256.hex(JSONValue.object(inputs).canonicalText), origin: training.origin)
+                digest: ContentHash.hex(JSONValue.object(inputs).canonicalText), origin: training.origin)
         }
     }
 

@@ -134,5 +134,5 @@ public struct JobLedgerState: Sendable, Hashable {
     }
 
     /// SHA-256 (hex) of `canonicalText`.
-    public var digest: String { SHA256.hex(canonicalText) }
+    public var digest: String { ContentHash.hex(canonicalText) }
 }

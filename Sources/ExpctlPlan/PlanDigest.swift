@@ -22,6 +22,6 @@ extension Plan {
         }
         for gate in gates { text += "gate \(gate.kind.rawValue) \(gate.subject)\t\(gate.verdict.rawValue)\t\(gate.materialDigest)\n" }
         text += "gate decisions \(newGateDecisions)\n"
-        return SHA256.hex(text)
+        return ContentHash.hex(text)
     }
 }

@@ -36,7 +36,7 @@ public struct PlanFile: Sendable, Hashable {
 
     /// SHA-256 of the canonical text (sorted keys, no spaces) of the file's members.
     private static func fileDigest(of members: [String: JSONValue]) -> String {
-        SHA256.hex(JSONValue.object(members).canonicalText)
+        ContentHash.hex(JSONValue.object(members).canonicalText)
     }
 
     /// Reads a plan file back; refuses one of another format version, one whose content does

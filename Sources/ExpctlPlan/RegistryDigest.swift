@@ -18,7 +18,7 @@ extension RegistryState {
     }
 
     /// SHA-256 (hex) of `canonicalText`.
-    public var digest: String { SHA256.hex(canonicalText) }
+    public var digest: String { ContentHash.hex(canonicalText) }
 }
 
 extension DesiredState {

@@ -48,7 +48,7 @@ public struct JobLedger {
                 attempts: Int(rows.int(row, "attempts") ?? 0), inputs: inputs, result: result, error: rows.string(row, "error"),
                 provenance: Provenance(commit: try text("source_commit"), path: try text("source_path")))
             if kind == .dataset, state == .succeeded {
-                guard case .string(let digest)? = result?[DatasetResultKeys.contentDigest], SHA256.isHexDigest(digest) else {
+                guard case .string(let digest)? = result?[DatasetResultKeys.contentDigest], ContentHash.isHexDigest(digest) else {
                     throw corrupt("a succeeded dataset build must record content_digest as a SHA-256")
                 }
             }

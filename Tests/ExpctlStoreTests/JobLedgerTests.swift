@@ -11,7 +11,7 @@ private func jobCreate(_ name: String, inputs: [String: JSONValue] = ["learning_
     PlannedAction(
         kind: .create, address: .job(kind: .training, name: name),
         changes: [
-            FieldChange(field: "inputs_digest", before: nil, after: .string(SHA256.hex(JSONValue.object(inputs).canonicalText))),
+            FieldChange(field: "inputs_digest", before: nil, after: .string(ContentHash.hex(JSONValue.object(inputs).canonicalText))),
             FieldChange(field: "inputs", before: nil, after: .object(inputs)),
             FieldChange(field: "state", before: nil, after: .string("pending")),
         ],

@@ -251,7 +251,7 @@ struct SyntheticPlanner {
     /// The dataset rule: validation when the first 8 bytes of SHA-256("<seed>:<row_id>") mod
     /// 10,000 are below share × 10,000.
     static func split(_ rowID: String, _ share: Double) -> DatasetSplit {
-        let digest = SHA256.hex("0:\(rowID)")
+        let digest = ContentHash.hex("0:\(rowID)")
         let value = UInt64(digest.prefix(16), radix: 16)!
         return Double(value % 10_000) < share * 10_000 ? .validation : .train
     }

@@ -27,7 +27,7 @@ extension OfflineReplayRecord {
         return OfflineReplayRecord(
             modelName: text("model_name") ?? "", modelVersion: text("model_version") ?? "", baselineVersion: baseline,
             datasetVersion: text("dataset_version") ?? "",
-            datasetDigest: text("dataset_digest") ?? SHA256.hex("fixture"),
+            datasetDigest: text("dataset_digest") ?? ContentHash.hex("fixture"),
             scorerVersion: EvaluationIdentity.scorerVersion, runID: nil, jobID: jobID, metrics: metrics,
             offlineEvalScore: candidateScore, baselineMetrics: baseline == nil ? nil : metrics,
             baselineScore: baseline == nil ? nil : 0.7, rows: rows)

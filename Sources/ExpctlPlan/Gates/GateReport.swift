@@ -124,7 +124,7 @@ extension GateReport {
             ]),
             "criteria": .array(criteria.map { .array([.string($0.name), .string($0.outcome.rawValue)]) }),
         ])
-        return SHA256.hex(material.canonicalText)
+        return ContentHash.hex(material.canonicalText)
     }
 
     /// Whether apply records this report: the subject has no decision yet, or the latest one

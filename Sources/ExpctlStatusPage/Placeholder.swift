@@ -1,0 +1,1 @@
+// The status page target: see Package.swift. Its files land with issue 12.

@@ -1,0 +1,1 @@
+// Tests of ExpctlService land with issue 12.

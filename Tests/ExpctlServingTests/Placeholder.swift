@@ -1,0 +1,1 @@
+// Tests of ExpctlServing land with issue 12.

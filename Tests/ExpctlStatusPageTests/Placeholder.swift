@@ -1,0 +1,1 @@
+// Tests of ExpctlStatusPage land with issue 12.
