@@ -67,8 +67,12 @@ let package = Package(
         .target(name: "ExpctlRedaction", swiftSettings: strictSettings),
         // A streaming Parquet writer for flat columns (PLAIN, uncompressed), to a file or to memory.
         .target(name: "ExpctlParquet", swiftSettings: strictSettings),
+        // How long calls to PostgreSQL and MLflow take, for whoever listens (the service's metrics). Pure.
+        .target(name: "ExpctlInstrumentation", swiftSettings: strictSettings),
         // The PostgreSQL adapter over libpq.
-        .target(name: "ExpctlPostgres", dependencies: ["CLibPQ", "ExpctlRedaction"], swiftSettings: strictSettings),
+        .target(
+            name: "ExpctlPostgres", dependencies: ["CLibPQ", "ExpctlRedaction", "ExpctlInstrumentation"],
+            swiftSettings: strictSettings),
         // The `exp` schema as expctl's state store: migrations, actual state, transactional apply.
         .target(
             name: "ExpctlStore", dependencies: ["ExpctlPostgres", "ExpctlPlan", "ExpctlModel", "ExpctlStatistics"],
@@ -90,7 +94,8 @@ let package = Package(
         .target(name: "ExpctlSimulation", dependencies: ["ExpctlPostgres", "ExpctlModel"], swiftSettings: strictSettings),
         // The HTTP transport over libcurl.
         .target(
-            name: "ExpctlHTTP", dependencies: ["CCurl", "CCurlShim", "ExpctlRedaction"], swiftSettings: strictSettings),
+            name: "ExpctlHTTP", dependencies: ["CCurl", "CCurlShim", "ExpctlRedaction", "ExpctlInstrumentation"],
+            swiftSettings: strictSettings),
         // The MLflow REST client (tracking, artifacts, model registry) over the HTTP transport.
         .target(
             name: "ExpctlMLflow", dependencies: ["ExpctlHTTP", "ExpctlModel", "ExpctlPlan"], swiftSettings: strictSettings),
@@ -118,6 +123,7 @@ let package = Package(
             name: "ExpctlService",
             dependencies: [
                 "ExpctlModel", "ExpctlPlan", "ExpctlReconciler", "ExpctlStore", "ExpctlServing", "ExpctlStatusPage",
+                "ExpctlInstrumentation", "ExpctlJobs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -133,6 +139,7 @@ let package = Package(
                 "ExpctlModel", "ExpctlDesiredState", "ExpctlGit", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlHTTP",
                 "ExpctlMLflow", "ExpctlReconciler", "ExpctlDatasets", "ExpctlJobs", "ExpctlSimulation", "ExpctlService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
         // The executable: only the entry point.
@@ -237,8 +244,8 @@ let package = Package(
         .testTarget(
             name: "ExpctlServiceTests",
             dependencies: [
-                "ExpctlService", "ExpctlServing", "ExpctlReconciler", "ExpctlStore", "ExpctlModel", "PostgresTestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "ExpctlService", "ExpctlServing", "ExpctlReconciler", "ExpctlStore", "ExpctlModel", "ExpctlPlan", "ExpctlGit",
+                "ExpctlHTTP", "PostgresTestSupport",
             ],
             swiftSettings: strictSettings),
     ]

@@ -15,6 +15,7 @@ public struct Expctl: ParsableCommand {
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ReconcileCommand.self, DatasetCommand.self,
             JobsCommand.self, ModelsCommand.self, SimulateCommand.self, AggregateCommand.self, MigrateCommand.self,
+            ServeCommand.self,
             VersionCommand.self,
         ])
 

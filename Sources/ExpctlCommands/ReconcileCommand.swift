@@ -56,32 +56,19 @@ struct ReconcileCommand: ConsoleCommand {
 
     private func run(_ context: CommandContext, clock: SystemClock, json: JSONLinesHook?) throws -> Int32 {
         let console = context.console
-        // Connecting can hang on an unreachable host: until then Ctrl-C keeps its default.
-        let store = try database.openStore(context.environment)
-        let wakeup = Wakeup()
+        let lines = LockedConsole(console, json: json)
+        let assembly = try ReconcilerAssembly(
+            context, source: source, database: database, mlflow: mlflow, datasets: datasets, jobs: jobs,
+            parallelism: parallelism, waitForLock: wait, clock: clock,
+            hook: { mlflowLabel, databaseLabel in
+                if let json { return json }
+                return TextHook(console: console, passLines: true, mlflowLabel: mlflowLabel, databaseLabel: databaseLabel)
+            },
+            say: { lines.say($0) })
+        let (session, worker, wakeup) = (assembly.session, assembly.worker, assembly.wakeup)
         let stop = StopSignal.install(stopping: wakeup)
         defer { stop.uninstall() }
-        let gitSource = try source.gitSource()
-        let datasetStore = try datasets.store(context.environment)
-        let (access, settings) = mlflow.access(context.environment, parallelism: parallelism.parallelism)
-        if case .notConfigured = access {
-            say(console, json, "reconcile: MLflow is not configured (MLFLOW_TRACKING_URI or --mlflow-url): "
-                + "policy versions are blocked; pass --skip-registry to write them unchecked")
-        }
-        let databaseLabel = database.settings(context.environment).redactedDescription
-        let hook: any ReconcileHook = json
-            ?? TextHook(console: console, passLines: true, mlflowLabel: settings?.redactedURI, databaseLabel: databaseLabel)
-        let session = ReconcilerSession(
-            store: store, connect: { try database.openStore(context.environment) }, waitForLock: wait,
-            clock: clock, wakeup: wakeup,
-            waitingForLock: { holder in
-                say(console, json, "reconcile: waiting for the lock, held by \(holder ?? "another session")")
-            },
-            makeReconciler: { store in
-                Reconciler(source: gitSource, store: store, registry: access, hook: hook, clock: clock, datasets: datasetStore)
-            })
         // With --once, the jobs the pass recorded run after it, in the foreground.
-        let worker = jobs.skipJobs ? nil : jobWorker(context, datasets: datasetStore, wakeup: wakeup, console: console, json: json)
         if !once { worker?.start() }
         defer { if !once { worker?.stop() } }
         let loop = ReconcileLoop(interval: interval.seconds, clock: clock, wakeup: wakeup)
@@ -106,27 +93,6 @@ struct ReconcileCommand: ConsoleCommand {
             say(console, json, "reconcile: stopped")
             return ExitStatus.success
         }
-    }
-
-    /// The job runner beside the loop: each job that finishes wakes the loop for a pass.
-    private func jobWorker(
-        _ context: CommandContext, datasets: DatasetStore, wakeup: Wakeup, console: any Console, json: JSONLinesHook?
-    ) -> JobWorker {
-        let settings = database.settings(context.environment)
-        let runner = JobRunner(
-            settings: settings,
-            executors: JobExecution.executors(
-                database: settings, datasets: datasets, mlflow: mlflow.settings(context.environment),
-                environment: context.environment),
-            leaseSeconds: jobs.leaseSeconds)
-        let lines = LockedConsole(console, json: json)
-        return JobWorker(
-            runner: runner,
-            finished: { outcome in
-                lines.say(JobExecution.describe(outcome))
-                wakeup.wake()
-            },
-            failed: { error in lines.say("reconcile: jobs: \(ErrorReport(error).message)") })
     }
 
     /// A line for people, or a `message` event in JSON lines.
@@ -155,7 +121,7 @@ struct ReconcileInterval: ExpressibleByArgument {
 }
 
 /// A console the job thread and the loop both write to, a line at a time.
-private final class LockedConsole: @unchecked Sendable {
+final class LockedConsole: @unchecked Sendable {
     private let console: any Console
     private let json: JSONLinesHook?
     private let lock = NSLock()

@@ -1,4 +1,5 @@
 import CCurl
+public import ExpctlInstrumentation
 import Foundation
 
 /// The HTTP transport over libcurl: one easy handle reused for every request, so connections
@@ -27,6 +28,8 @@ public final class CurlTransport: HTTPTransport {
     private let settings: TransferSettings
     /// Created on first use and kept; nil until then, or while libcurl cannot be initialised.
     private var handle: CurlEasyHandle?
+    /// The server each attempt is reported as to `CallTimings`; nil: not reported.
+    private let timedAs: CallTimings.Server?
 
     /// - Parameters:
     ///   - sleep: waits between attempts, in seconds; tests inject one that records and returns.
@@ -39,8 +42,9 @@ public final class CurlTransport: HTTPTransport {
     public init(
         connectTimeout: Double = 10, totalTimeout: Double = 60, retry: RetryPolicy = .init(),
         sleep: @escaping (Double) -> Void = CurlTransport.sleepThread,
-        credentials: HTTPCredentials? = nil, caBundle: String? = nil
+        credentials: HTTPCredentials? = nil, caBundle: String? = nil, timedAs: CallTimings.Server? = nil
     ) {
+        self.timedAs = timedAs
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
         self.retry = retry
@@ -81,7 +85,9 @@ public final class CurlTransport: HTTPTransport {
             requestCount += 1
             let outcome: AttemptOutcome
             do {
-                outcome = try handle.transfer(prepared, headers: headers, settings: settings)
+                outcome = try timed { () throws(CurlCallError) in
+                    try handle.transfer(prepared, headers: headers, settings: settings)
+                }
             } catch {
                 throw failure.error(error, attempts: attempt)
             }
@@ -113,6 +119,34 @@ public final class CurlTransport: HTTPTransport {
                 sleep(delay)
             }
         }
+    }
+}
+
+extension CurlTransport {
+    /// One attempt, reported to `CallTimings` when the transport is timed; an answer with a
+    /// server error status counts as failed.
+    private func timed(_ attempt: () throws(CurlCallError) -> AttemptOutcome) throws(CurlCallError) -> AttemptOutcome {
+        guard let timedAs else { return try attempt() }
+        let started = ContinuousClock.now
+        let outcome: AttemptOutcome
+        do {
+            outcome = try attempt()
+        } catch {
+            CallTimings.record(timedAs, nanoseconds: Self.nanoseconds(since: started), failed: true)
+            throw error
+        }
+        let failed: Bool
+        switch outcome {
+        case .response(let response, _): failed = response.status >= 500
+        case .failure: failed = true
+        }
+        CallTimings.record(timedAs, nanoseconds: Self.nanoseconds(since: started), failed: failed)
+        return outcome
+    }
+
+    private static func nanoseconds(since start: ContinuousClock.Instant) -> Int64 {
+        let elapsed = (ContinuousClock.now - start).components
+        return elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000
     }
 }
 

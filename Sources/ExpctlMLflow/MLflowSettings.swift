@@ -34,7 +34,7 @@ public struct MLflowSettings: Sendable {
     /// A client over a new libcurl transport with these credentials and CAs, the transport's
     /// default timeouts and retries.
     public func makeClient() -> MLflowClient {
-        MLflowClient(settings: self, transport: CurlTransport(credentials: credentials, caBundle: caBundle))
+        MLflowClient(settings: self, transport: CurlTransport(credentials: credentials, caBundle: caBundle, timedAs: .mlflow))
     }
 
     /// The URI with any `user:password@` masked, for messages.

@@ -1,4 +1,5 @@
 import CLibPQ
+import ExpctlInstrumentation
 
 /// One connection to PostgreSQL.
 ///
@@ -71,11 +72,16 @@ public final class PostgresConnection {
                 function: "PQexecParams")
         }
         statementObserver?(sql)
+        let started = ContinuousClock.now
         let result = withCStringArray(texts) { values in
             PQexecParams(handle.pointer, sql, Int32(texts.count), nil, values, nil, nil, 0)
         }
         defer { PQclear(result) }  // PQclear(NULL) does nothing
         let completed = result.map { [PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY].contains(PQresultStatus($0)) }
+        let elapsed = (ContinuousClock.now - started).components
+        CallTimings.record(
+            .postgres, nanoseconds: elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000,
+            failed: completed != true)
         try check(
             completed ?? false, "PQexecParams", kind, connection: handle.pointer, result: result,
             scrubbing: scrubber)

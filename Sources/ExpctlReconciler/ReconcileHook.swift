@@ -23,6 +23,9 @@ public protocol ReconcileHook: AnyObject {
     /// Actions carried out: ledger and database ones when their transaction commits, registry
     /// ones as each completes.
     func actionsCompleted(_ actions: [PlannedAction], system: ManagedSystem)
+    /// The plan a pass made and the state it was made from (the service's status page and
+    /// metrics show them); not called when the tree is invalid or observing failed.
+    func planned(_ plan: Plan, observed: ObservedState)
     func passFinished(_ outcome: PassOutcome)
 }
 
@@ -31,6 +34,7 @@ extension ReconcileHook {
     public func stepStarted(_ step: PassStep) {}
     public func stepFinished(_ step: PassStep, seconds: Double) {}
     public func actionsCompleted(_ actions: [PlannedAction], system: ManagedSystem) {}
+    public func planned(_ plan: Plan, observed: ObservedState) {}
     public func passFinished(_ outcome: PassOutcome) {}
 }
 
@@ -66,6 +70,9 @@ public final class HookGroup: ReconcileHook {
     }
     public func actionsCompleted(_ actions: [PlannedAction], system: ManagedSystem) {
         for hook in hooks { hook.actionsCompleted(actions, system: system) }
+    }
+    public func planned(_ plan: Plan, observed: ObservedState) {
+        for hook in hooks { hook.planned(plan, observed: observed) }
     }
     public func passFinished(_ outcome: PassOutcome) { for hook in hooks { hook.passFinished(outcome) } }
 }

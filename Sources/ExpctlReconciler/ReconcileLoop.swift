@@ -11,12 +11,22 @@ public final class ReconcileLoop {
     public let firstRetry: Double
     public let clock: any ReconcileClock
     public let wakeup: Wakeup
+    /// Up to this fraction of the interval is added at random to each wait between passes,
+    /// so that replicas started together do not pass in step (Argo CD's jitter).
+    public let jitter: Double
+    /// A number in 0..<1 for the jitter; tests inject a fixed one.
+    private let random: () -> Double
 
-    public init(interval: Double, firstRetry: Double = 1, clock: any ReconcileClock = SystemClock(), wakeup: Wakeup = Wakeup()) {
+    public init(
+        interval: Double, firstRetry: Double = 1, jitter: Double = 0, clock: any ReconcileClock = SystemClock(),
+        wakeup: Wakeup = Wakeup(), random: @escaping () -> Double = { Double.random(in: 0..<1) }
+    ) {
         self.interval = interval
         self.firstRetry = min(firstRetry, interval)
+        self.jitter = max(0, jitter)
         self.clock = clock
         self.wakeup = wakeup
+        self.random = random
     }
 
     /// How a loop ended.
@@ -41,7 +51,7 @@ public final class ReconcileLoop {
             last = outcome
             if once { return .once(outcome) }
             if case .transient = outcome { failures += 1 } else { failures = 0 }
-            let delay = self.delay(afterFailures: failures)
+            let delay = self.delay(afterFailures: failures) + (failures == 0 ? interval * jitter * random() : 0)
             let reason = clock.wait(until: clock.now().addingTimeInterval(delay), on: wakeup)
             waited(delay, reason)
             if reason == .stopped { return .stopped(last: last) }

@@ -65,6 +65,7 @@ public final class Reconciler {
         let plan = hook.timed(.plan, on: clock) {
             Planner.plan(desired: desired, observed: observed, commit: snapshot.revision.commit)
         }
+        hook.planned(plan, observed: observed)
         return .planned(Prepared(snapshot: snapshot, observed: observed, plan: plan, registryPort: port))
     }
 

@@ -1,5 +1,6 @@
 import ExpctlCommands
 import Foundation
+import PostgresTestSupport
 
 /// The example tree the command tests use: the planner of configs/, as the tests' own copy, so
 /// that changing configs/ (the demo's) changes no test's commit ids or counts.

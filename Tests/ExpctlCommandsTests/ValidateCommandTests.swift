@@ -1,5 +1,6 @@
 import ExpctlCommands
 import Foundation
+import PostgresTestSupport
 import Testing
 
 @Suite("expctl validate")

@@ -38,6 +38,27 @@ public struct TestDatabase {
         return try body(TestDatabase(name: name, url: try replacingDatabase(in: serverURL, with: name)))
     }
 
+    /// `with` for async tests: the database is made before `body` runs and dropped after it,
+    /// however it ends.
+    public static func withAsync<R>(_ body: (TestDatabase) async throws -> R) async throws -> R {
+        let serverURL = try serverURL()
+        let admin = try PostgresConnection(.resolve(databaseURL: serverURL, environment: [:]))
+        let name = "expctl_test_" + String(UInt64.random(in: .min ... .max), radix: 16)
+        try admin.execute("CREATE DATABASE \(name)")
+        let result: Result<R, any Error>
+        do {
+            result = .success(try await body(TestDatabase(name: name, url: try replacingDatabase(in: serverURL, with: name))))
+        } catch {
+            result = .failure(error)
+        }
+        do {
+            try admin.execute("DROP DATABASE \(name) WITH (FORCE)")
+        } catch {
+            Issue.record("could not drop the test database \(name): \(error)")
+        }
+        return try result.get()
+    }
+
     /// Settings for this database.
     public func settings() -> ConnectionSettings {
         .resolve(databaseURL: url, environment: [:])

@@ -1,13 +1,13 @@
-import Foundation
+public import Foundation
 import Testing
 
 /// A throwaway git repository made with the `git` command line, removed on deinit.
 /// Commits use fixed names and dates so their ids are the same on every run.
-final class GitFixture {
-    let directory: URL
+public final class GitFixture {
+    public let directory: URL
     private var commitCount = 0
 
-    init() throws {
+    public init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("expctl-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try git("init", "-q", "-b", "main")
@@ -15,26 +15,26 @@ final class GitFixture {
 
     deinit { try? FileManager.default.removeItem(at: directory) }
 
-    var path: String { directory.path }
+    public var path: String { directory.path }
 
     /// Copies a directory of the expctl source tree (e.g. `configs`) into the repository.
-    func copyFromSourceTree(_ relativePath: String, to destination: String) throws {
+    public func copyFromSourceTree(_ relativePath: String, to destination: String) throws {
         let source = GitFixture.sourceRoot.appendingPathComponent(relativePath)
         try FileManager.default.copyItem(at: source, to: directory.appendingPathComponent(destination))
     }
 
-    func write(_ relativePath: String, _ text: String) throws {
+    public func write(_ relativePath: String, _ text: String) throws {
         let url = directory.appendingPathComponent(relativePath)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: url)
     }
 
-    func read(_ relativePath: String) throws -> String {
+    public func read(_ relativePath: String) throws -> String {
         try String(contentsOf: directory.appendingPathComponent(relativePath), encoding: .utf8)
     }
 
     @discardableResult
-    func commitAll(_ message: String) throws -> String {
+    public func commitAll(_ message: String) throws -> String {
         commitCount += 1
         let date = "2025-01-0\(min(commitCount, 9))T12:00:00Z"
         try git("add", "-A")
@@ -43,7 +43,7 @@ final class GitFixture {
     }
 
     @discardableResult
-    func git(_ arguments: String..., environment: [String: String] = [:]) throws -> String {
+    public func git(_ arguments: String..., environment: [String: String] = [:]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git", "-C", directory.path, "-c", "user.name=expctl tests", "-c", "user.email=tests@expctl.invalid",
@@ -61,9 +61,11 @@ final class GitFixture {
     }
 
     /// The root of the expctl package, found from this file's path.
-    static let sourceRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let sourceRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }
 
-struct FixtureError: Error {
-    var message: String
+public struct FixtureError: Error {
+    public var message: String
+
+    public init(message: String) { self.message = message }
 }

@@ -1,1 +1,0 @@
-// Tests of ExpctlService land with issue 12.
