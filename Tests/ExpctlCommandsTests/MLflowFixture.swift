@@ -78,11 +78,13 @@ final class FlakyMLflowProxy {
     let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("flaky-\(UUID().uuidString).log")
     private(set) var url = ""
 
-    init(failFirst: Int, failAfter: Int = -1, killAfter: (path: String, pidFile: String)? = nil) throws {
+    /// - Parameter delay: seconds every request is held before it is answered (a slow server).
+    init(failFirst: Int, failAfter: Int = -1, killAfter: (path: String, pidFile: String)? = nil, delay: Double = 0) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("flaky_proxy.py")
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script.path, try testMLflowURI(), String(failFirst), String(failAfter), logURL.path]
             + (killAfter.map { [$0.path, $0.pidFile] } ?? [])
+        process.environment = ProcessInfo.processInfo.environment.merging(["FLAKY_PROXY_DELAY": String(delay)]) { $1 }
         let output = Pipe()
         process.standardOutput = output
         try process.run()

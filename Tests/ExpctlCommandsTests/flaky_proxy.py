@@ -8,6 +8,8 @@ usage: flaky_proxy.py UPSTREAM FAIL_FIRST FAIL_AFTER LOG [KILL_AFTER PID_FILE]
   KILL_AFTER  once a request to this path has been answered, the next request SIGKILLs the
               process whose id is in PID_FILE before anything is forwarded: the client died
               after reading the answer and before doing anything else with it
+The environment variable FLAKY_PROXY_DELAY (seconds) holds every request that long first: a
+slow server, for tests that need a pass under way.
 Prints the port it listens on (127.0.0.1), then serves until killed.
 """
 import http.server
@@ -15,6 +17,7 @@ import os
 import signal
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -23,6 +26,7 @@ kill_after, pid_file = (sys.argv[5], sys.argv[6]) if len(sys.argv) > 6 else (Non
 count = 0
 answered_kill_path = False
 lock = threading.Lock()
+delay = float(os.environ.get("FLAKY_PROXY_DELAY", "0"))
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -37,6 +41,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 with open(pid_file) as pid:
                     os.kill(int(pid.read()), signal.SIGKILL)
                 answered_kill_path = False
+        with lock, open(log_path, "a") as log:
+            log.write(f"received {self.command} {self.path.split('?')[0]}\n") if delay else None
+        time.sleep(delay)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
         if number <= fail_first or (fail_after >= 0 and number > fail_after):
