@@ -33,6 +33,23 @@ struct LoopTests {
         #expect(passTimes[3].timeIntervalSince(passTimes[2]) == 30)
     }
 
+    @Test func jitterAddsUpToItsShareOfTheIntervalToEachWaitButNotToBackoff() {
+        let clock = TestClock()
+        let wakeup = Wakeup()
+        var draws = [0.5, 0.0, 0.999].makeIterator()
+        let loop = ReconcileLoop(
+            interval: 60, firstRetry: 1, jitter: 0.1, clock: clock, wakeup: wakeup, random: { draws.next() ?? 0 })
+        var passes = 0
+        _ = loop.run { () -> PassOutcome in
+            passes += 1
+            if passes == 5 { wakeup.stop() }
+            return passes == 3 ? .transient(.source(ServerDown())) : .converged(revision)
+        }
+        // 60 + 0.5·6, 60 + 0, then a backoff of 1 s (no jitter), then 60 + 0.999·6.
+        let waits = clock.waits.map { ($0.seconds * 1000).rounded() / 1000 }
+        #expect(waits == [63, 60, 1, 65.994, 60])
+    }
+
     @Test func transientFailuresBackOffUpToTheIntervalAndASuccessResets() {
         let clock = TestClock()
         let wakeup = Wakeup()
