@@ -91,7 +91,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         // The simulated meal-planner world (pure, seeded) and its writer through COPY.
-        .target(name: "ExpctlSimulation", dependencies: ["ExpctlPostgres", "ExpctlModel"], swiftSettings: strictSettings),
+        .target(
+            name: "ExpctlSimulation", dependencies: ["ExpctlPostgres", "ExpctlModel", "ExpctlHTTP"],
+            swiftSettings: strictSettings),
         // The HTTP transport over libcurl.
         .target(
             name: "ExpctlHTTP", dependencies: ["CCurl", "CCurlShim", "ExpctlRedaction", "ExpctlInstrumentation"],

@@ -70,6 +70,16 @@ struct SimulateCommand: ConsoleCommand {
             """)
     var replace = false
 
+    @Option(
+        help: """
+            Traffic mode: send the traffic through `expctl serve`'s APIs at this address (e.g. \
+            http://127.0.0.1:8080) instead of writing the database; the token comes from EXPCTL_API_TOKEN.
+            """)
+    var api: String?
+
+    @Option(help: "Traffic mode with --api: the unit type the units ask assignments as.")
+    var unitType: String = "user"
+
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
@@ -105,7 +115,10 @@ struct SimulateCommand: ConsoleCommand {
             }
         case (nil, .some):
             guard schema == nil else { throw ValidationError("--schema belongs to world mode (--households)") }
-            _ = try trafficConfig()
+            let config = try trafficConfig()
+            if api != nil, !config.drops.isEmpty || config.replace {
+                throw ValidationError(TrafficAPIClient.unsupported)
+            }
         }
     }
 
@@ -128,7 +141,9 @@ struct SimulateCommand: ConsoleCommand {
 
     func execute(_ context: CommandContext) throws -> Int32 {
         if let experiment {
-            return try SimulateTraffic(experiment: experiment, config: trafficConfig()).run(database, context)
+            let traffic = SimulateTraffic(experiment: experiment, config: try trafficConfig())
+            if let api { return try traffic.send(to: api, unitType: unitType, context) }
+            return try traffic.run(database, context)
         }
         let clock = ContinuousClock()
         let began = clock.now

@@ -1,3 +1,4 @@
+import ArgumentParser
 import ExpctlModel
 import ExpctlSimulation
 import ExpctlStore
@@ -20,6 +21,38 @@ struct SimulateTraffic {
                 error, context: "database: \(database.settings(context.environment).redactedDescription)")
         }
         context.console.line(TrafficReport(summary: summary, config: config, seconds: (clock.now - began).seconds).text)
+        return ExitStatus.success
+    }
+
+    /// Sends the traffic through the service's assignment and event APIs (`--api`).
+    func send(to api: String, unitType: String, _ context: CommandContext) throws -> Int32 {
+        guard let token = context.environment["EXPCTL_API_TOKEN"]?.split(separator: ",").first.map(String.init) else {
+            throw ValidationError("--api needs the service's bearer token in EXPCTL_API_TOKEN")
+        }
+        let clock = ContinuousClock()
+        let began = clock.now
+        let summary = try TrafficAPIClient(
+            experiment: experiment, unitType: unitType, config: config, baseURL: api, token: token
+        ).run()
+        let seconds = (clock.now - began).seconds
+        var lines = [
+            "Sent traffic for experiment \(experiment) to \(api): \(NumberText.grouped(config.units)) units"
+                + " (unit-\(config.firstUnit) … unit-\(config.firstUnit + config.units - 1)) over \(config.days) days"
+                + " (seed \(config.seed)):"
+        ]
+        for name in summary.unitsByVariant.keys.sorted() {
+            lines.append("  \(name): \(NumberText.grouped(summary.unitsByVariant[name] ?? 0)) units assigned by /v1/assignments")
+        }
+        if summary.outsideAllocations > 0 {
+            lines.append("  (no variant): \(NumberText.grouped(summary.outsideAllocations)) units outside the allocations")
+        }
+        lines.append(
+            "  /v1/events/batch: \(NumberText.grouped(summary.eventsSent)) events sent,"
+                + " \(NumberText.grouped(summary.eventsAccepted)) stored, \(NumberText.grouped(summary.duplicates))"
+                + " already there (sent before)")
+        let rate = Int(Double(summary.eventsSent) / max(seconds, 0.001))
+        lines.append("Sent in \(seconds.tenths) s (\(NumberText.grouped(rate)) events/s).")
+        context.console.line(lines.joined(separator: "\n"))
         return ExitStatus.success
     }
 }
