@@ -9,6 +9,8 @@
 //   swift run -c release expctl-bench gates-aa [--experiments K] [--seed N]
 //   swift run -c release expctl-bench gates-pass [--experiments N] [--units N] [--sql-units N]
 //       [--database-url URL]
+//   swift build -c release && swift run -c release expctl-bench serve [--database-url URL] [--connections N]
+//       [--seconds N] [--batch N]   (needs wrk and pgbench)
 //
 // `gates` is `gates-aa` (the online gate's error rates under repeated looks) then `gates-pass`
 // (one gate evaluation pass over N running experiments in memory, then the SQL that reads
@@ -17,6 +19,32 @@ import BenchmarkSupport
 import Foundation
 
 var arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "serve" {
+    arguments.removeFirst()
+    var benchmark = ServeBenchmark()
+    while arguments.count >= 2 {
+        let value = arguments[1]
+        switch arguments[0] {
+        case "--database-url": benchmark.databaseURL = value
+        case "--connections": benchmark.connections = Int(value) ?? 0
+        case "--seconds": benchmark.seconds = Int(value) ?? 0
+        case "--batch": benchmark.batch = Int(value) ?? 0
+        default: arguments = ["?"]
+        }
+        arguments.removeFirst(min(2, arguments.count))
+    }
+    guard arguments.isEmpty, benchmark.connections > 0, benchmark.seconds > 0, benchmark.batch > 0 else {
+        print("usage: expctl-bench serve [--database-url URL] [--connections N] [--seconds N] [--batch N]")
+        exit(2)
+    }
+    do {
+        try benchmark.run()
+    } catch {
+        print("expctl-bench: \(error)")
+        exit(1)
+    }
+    exit(0)
+}
 if arguments.first == "gates-aa" { exit(GateStatisticsBenchmark.main(Array(arguments.dropFirst()))) }
 if arguments.first == "gates-pass" { exit(GatePassBenchmark.main(Array(arguments.dropFirst()))) }
 if arguments.first == "gates" { exit(GatePassBenchmark.gatesMain(Array(arguments.dropFirst()))) }
