@@ -140,7 +140,7 @@ let package = Package(
             dependencies: [
                 "ExpctlModel", "ExpctlDesiredState", "ExpctlGit", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlHTTP",
                 "ExpctlMLflow", "ExpctlReconciler", "ExpctlDatasets", "ExpctlJobs", "ExpctlSimulation", "ExpctlService",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ExpctlServing", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),

@@ -1,6 +1,8 @@
 import ArgumentParser
+import ExpctlPostgres
 import ExpctlReconciler
 import ExpctlService
+import ExpctlServing
 import Foundation
 import Logging
 
@@ -63,11 +65,24 @@ struct ServeCommand: ConsoleCommand {
         let state = ServiceState()
         let metrics = ServiceMetrics()
         let say: @Sendable (String) -> Void = { logger.info("\($0)") }
+        let databaseSettings = database.settings(context.environment)
+        let snapshots = SnapshotHolder()
+        let apis = ServingAPIs(
+            snapshots: snapshots, assignments: AssignmentService(snapshots: snapshots, database: databaseSettings),
+            events: EventIngestion(snapshots: snapshots, database: databaseSettings))
+        let reloadSnapshot = { (applied: Bool) in
+            guard applied || snapshots.snapshot == nil else { return }
+            do {
+                snapshots.replace(with: try ServingSnapshot.read(try PostgresConnection(databaseSettings)))
+            } catch {
+                logger.warning("cannot read the applied state for the APIs: \(ErrorReport(error).message)")
+            }
+        }
         let assembly = try ReconcilerAssembly(
             context, source: source, database: database, mlflow: mlflow, datasets: datasets, jobs: jobs,
             parallelism: parallelism, waitForLock: wait, clock: clock,
             hook: { _, _ in
-                ServiceHook(state: state, metrics: metrics, clock: clock, logger: logger, afterApply: {})
+                ServiceHook(state: state, metrics: metrics, clock: clock, logger: logger, afterPass: reloadSnapshot)
             },
             say: say)
         let loop = ReconcileLoop(interval: interval.seconds, jitter: jitter, clock: clock, wakeup: assembly.wakeup)
@@ -76,7 +91,7 @@ struct ServeCommand: ConsoleCommand {
             host: listen.host, port: listen.port, apiTokens: secrets.apiTokens, statusToken: secrets.statusToken,
             webhookSecret: secrets.webhookSecret, trackedBranch: source.ref)
         let server = ExpctlServer(
-            settings: settings, state: state, metrics: metrics, reconcile: reconcile, logger: logger,
+            settings: settings, state: state, metrics: metrics, reconcile: reconcile, apis: apis, logger: logger,
             statusPage: { "<!doctype html><title>expctl</title>" })
         let console = LockedConsole(context.console, json: nil)
         try Self.blocking {

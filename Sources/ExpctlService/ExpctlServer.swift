@@ -16,14 +16,16 @@ public final class ExpctlServer: Sendable {
     private let reconcile: ReconcileService?
     private let statusPage: @Sendable () async -> String
     private let logger: Logger
+    private let apis: ServingAPIs?
 
     /// - Parameters:
     ///   - reconcile: the loop; nil serves without reconciling (tests of the HTTP side).
     ///   - statusPage: renders the page at `/`.
     public init(
         settings: ServiceSettings, state: ServiceState, metrics: ServiceMetrics, reconcile: ReconcileService?,
-        logger: Logger, statusPage: @escaping @Sendable () async -> String
+        apis: ServingAPIs? = nil, logger: Logger, statusPage: @escaping @Sendable () async -> String
     ) {
+        self.apis = apis
         self.settings = settings
         self.state = state
         self.metrics = metrics
@@ -52,6 +54,7 @@ public final class ExpctlServer: Sendable {
                 services: services, gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],
                 logger: logger))
         self.group.withLock { $0 = group }
+        defer { apis?.shutdown() }
         try await group.run()
     }
 
@@ -67,7 +70,7 @@ public final class ExpctlServer: Sendable {
         }
         let router = ServiceRouter(
             settings: settings, state: state, metrics: metrics, webhooks: webhooks,
-            wake: { [reconcile] in reconcile?.wake() }, statusPage: statusPage
+            wake: { [reconcile] in reconcile?.wake() }, statusPage: statusPage, apis: apis
         ).build()
         let logger = logger
         return Application(

@@ -9,21 +9,21 @@ public final class ServiceHook: ReconcileHook {
     private let state: ServiceState
     private let metrics: ServiceMetrics
     private let clock: any ReconcileClock
-    /// Told after each pass that applied something, on the loop's thread (the service reloads
-    /// the APIs' snapshot of the applied state there).
-    private let afterApply: () -> Void
+    /// Told after each pass, on the loop's thread, whether it applied something (the service
+    /// reloads the APIs' snapshot of the applied state there).
+    private let afterPass: (_ applied: Bool) -> Void
     private let logger: Logger
     private var started = Date()
 
     public init(
         state: ServiceState, metrics: ServiceMetrics, clock: any ReconcileClock, logger: Logger,
-        afterApply: @escaping () -> Void
+        afterPass: @escaping (_ applied: Bool) -> Void
     ) {
         self.logger = logger
         self.state = state
         self.metrics = metrics
         self.clock = clock
-        self.afterApply = afterApply
+        self.afterPass = afterPass
     }
 
     public func passStarted() {
@@ -57,8 +57,9 @@ public final class ServiceHook: ReconcileHook {
         if applied > 0, let commit = outcome.revision?.commit {
             metrics.applied(
                 commit: commit, at: now, actions: applied, driftRepaired: driftRepaired ? applied : 0)
-            afterApply()
         }
+        if case .transient = outcome { return }
+        afterPass(applied > 0)
     }
 }
 

@@ -12,6 +12,7 @@ struct ServiceRouter {
     let wake: @Sendable () -> Void
     /// The status page's HTML.
     let statusPage: @Sendable () async -> String
+    let apis: ServingAPIs?
 
     func build() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
@@ -28,6 +29,7 @@ struct ServiceRouter {
         }
         addStatusPage(router)
         addWebhooks(router)
+        APIRoutes(apis: apis, tokens: settings.apiTokens, bodyLimit: settings.apiBodyLimit).add(to: router)
         return router
     }
 

@@ -170,16 +170,24 @@ public struct MetricAggregator {
         try connection.execute(
             """
             CREATE TEMPORARY TABLE expctl_aggregates ON COMMIT DROP AS
-            WITH source AS (
-                SELECT e.experiment_id, e.variant_id, x.key AS metric_name, (x.value)::numeric AS value, e.occurred_at
+            WITH memberships AS (
+                -- Each event once per experiment it is in: exp.events names the first, and
+                -- exp.event_experiments the others.
+                SELECT e.experiment_id, e.variant_id, e.event_type, e.metrics, e.occurred_at
                 FROM exp.events e
-                CROSS JOIN LATERAL jsonb_each(e.metrics) AS x (key, value)
                 WHERE e.variant_id IS NOT NULL AND e.occurred_at >= $1::timestamptz AND e.occurred_at < $2::timestamptz
-                  AND jsonb_typeof(x.value) = 'number'
                 UNION ALL
-                SELECT e.experiment_id, e.variant_id, 'events:' || e.event_type, 1::numeric, e.occurred_at
-                FROM exp.events e
-                WHERE e.variant_id IS NOT NULL AND e.occurred_at >= $1::timestamptz AND e.occurred_at < $2::timestamptz
+                SELECT x.experiment_id, x.variant_id, e.event_type, e.metrics, e.occurred_at
+                FROM exp.event_experiments x JOIN exp.events e ON e.id = x.event_id
+                WHERE e.occurred_at >= $1::timestamptz AND e.occurred_at < $2::timestamptz
+            ), source AS (
+                SELECT m.experiment_id, m.variant_id, x.key AS metric_name, (x.value)::numeric AS value, m.occurred_at
+                FROM memberships m
+                CROSS JOIN LATERAL jsonb_each(m.metrics) AS x (key, value)
+                WHERE jsonb_typeof(x.value) = 'number'
+                UNION ALL
+                SELECT m.experiment_id, m.variant_id, 'events:' || m.event_type, 1::numeric, m.occurred_at
+                FROM memberships m
             ), hourly AS (
                 SELECT experiment_id, variant_id, metric_name, date_trunc('hour', occurred_at, 'UTC') AS bucket_start,
                        count(*)::numeric AS n, sum(value) AS total, sum(value * value) AS squares

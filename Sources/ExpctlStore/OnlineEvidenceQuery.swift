@@ -53,9 +53,17 @@ enum OnlineEvidenceQuery {
                                 FILTER (WHERE ev.event_type = 'plan_generated'), 0) AS latency,
                        coalesce(sum((ev.metrics->>'cost_usd')::float8)
                                 FILTER (WHERE ev.event_type = 'plan_generated'), 0) AS cost
-                FROM exp.events ev
-                WHERE ev.experiment_id IN (SELECT id FROM running)
-                  AND ev.event_type IN ('plan_generated', 'plan_accepted')
+                FROM (
+                    SELECT e.experiment_id, e.unit_id, e.event_type, e.metrics FROM exp.events e
+                    WHERE e.experiment_id IN (SELECT id FROM running)
+                      AND e.event_type IN ('plan_generated', 'plan_accepted')
+                    UNION ALL
+                    -- An event in several experiments counts in each (exp.event_experiments).
+                    SELECT x.experiment_id, e.unit_id, e.event_type, e.metrics
+                    FROM exp.event_experiments x JOIN exp.events e ON e.id = x.event_id
+                    WHERE x.experiment_id IN (SELECT id FROM running)
+                      AND e.event_type IN ('plan_generated', 'plan_accepted')
+                ) ev
                 GROUP BY ev.experiment_id, ev.unit_id
             ), per_unit AS (
                 SELECT a.experiment_id, a.variant_id, a.unit_id, a.assigned_at,

@@ -73,7 +73,7 @@ final class RunningService: @unchecked Sendable {
         let state = ServiceState()
         let metrics = ServiceMetrics()
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let hook = ServiceHook(state: state, metrics: metrics, clock: clock, logger: logger, afterApply: {})
+        let hook = ServiceHook(state: state, metrics: metrics, clock: clock, logger: logger, afterPass: { _ in })
         let source = GitSource(repository: try GitRepository(path: repository.path), ref: "main", path: "configs")
         let wakeup = Wakeup()
         let session = ReconcilerSession(

@@ -120,7 +120,7 @@ struct SchemaTests {
                 return
             }
             #expect(found == 99)
-            #expect(known == 8)
+            #expect(known == 9)
         }
     }
 
