@@ -127,7 +127,10 @@ enum AssignmentWriter {
                     AS t (experiment_id, unit_id, unit_type, variant_id, bucket)
             ), inserted AS (
                 INSERT INTO exp.assignments (experiment_id, unit_id, unit_type, variant_id, bucket)
-                SELECT experiment_id, unit_id, unit_type, variant_id, bucket FROM input WHERE variant_id IS NOT NULL
+                -- In key order, once each: two batches that share units then lock them in the same
+                -- order, so they never deadlock.
+                SELECT DISTINCT ON (experiment_id, unit_id) experiment_id, unit_id, unit_type, variant_id, bucket
+                FROM input WHERE variant_id IS NOT NULL ORDER BY experiment_id, unit_id
                 ON CONFLICT (experiment_id, unit_id) DO NOTHING
                 RETURNING experiment_id, unit_id, variant_id
             )

@@ -47,8 +47,12 @@ public final class ConnectionWorkers<Item: Sendable, Output: Sendable>: @uncheck
             let threadName = "expctl-\(name)-\(index)"
             threadNames.insert(threadName)
             running += 1
-            let thread = Thread { [self] in work() }
-            thread.name = threadName
+            // Named from inside: on Linux a thread starts with its creator's name, and a name set
+            // before `start` does not reach it.
+            let thread = Thread { [self] in
+                Thread.current.name = threadName
+                work()
+            }
             thread.start()
         }
     }

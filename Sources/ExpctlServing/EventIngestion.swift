@@ -11,6 +11,11 @@ public final class EventIngestion: Sendable {
         public var accepted: Int
         public var duplicates: Int
 
+        public init(accepted: Int, duplicates: Int) {
+            self.accepted = accepted
+            self.duplicates = duplicates
+        }
+
         /// The response body.
         public var json: [UInt8] { Array("{\"accepted\":\(accepted),\"duplicates\":\(duplicates)}".utf8) }
     }

@@ -1,1 +1,0 @@
-// Tests of ExpctlServing land with issue 12.
