@@ -1,5 +1,5 @@
+import ExpctlModel
 public import ExpctlPostgres
-import Foundation
 
 /// The Experiment Assignment Service (002 §5): which variant of each running experiment of its
 /// type a unit is in, deterministic (the shared `Assignment` hash with the experiment's salt)
@@ -14,7 +14,7 @@ public final class AssignmentService: Sendable {
     private let snapshots: SnapshotHolder
     private let workers: ConnectionWorkers<[AssignmentRow], [AssignmentRow.Key: String]>
 
-    public init(snapshots: SnapshotHolder, database: ConnectionSettings, connections: Int = 4, maxPending: Int = 4096) {
+    public init(snapshots: SnapshotHolder, database: ConnectionSettings, connections: Int = 2, maxPending: Int = 4096) {
         self.snapshots = snapshots
         workers = ConnectionWorkers(
             settings: database, threads: connections, maxBatch: 256, maxPending: maxPending, name: "assignments"
@@ -69,27 +69,19 @@ struct AssignmentRequest {
     static let unitTypes: Set<String> = ["user", "household"]
 
     init(body: [UInt8]) throws(RequestError) {
-        let decoded: Any
-        do {
-            decoded = try JSONSerialization.jsonObject(with: Data(body))
-        } catch {
-            throw RequestError("", "the body is not JSON")
-        }
-        let fields = try JSONFields(decoded, path: "")
+        let fields = try JSONFields(try JSONFields.body(body), path: "")
         unitType = try fields.string("unit_type")
         guard Self.unitTypes.contains(unitType) else {
             throw RequestError("unit_type", "must be one of \(Self.unitTypes.sorted().joined(separator: ", "))")
         }
         unitID = try fields.string("unit_id")
-        if let context = fields.object["context"], !(context is NSNull), !(context is [String: Any]) {
-            throw RequestError("context", "must be a JSON object")
-        }
-        if let requested = fields.object["requested_experiments"], !(requested is NSNull) {
-            guard let names = requested as? [Any] else {
+        _ = try fields.optionalObject("context")
+        if let requested = fields.object["requested_experiments"], requested != .null {
+            guard case .array(let names) = requested else {
                 throw RequestError("requested_experiments", "must be a list of experiment names or ids")
             }
             requestedExperiments = try names.enumerated().map { (index, name) throws(RequestError) in
-                guard let text = name as? String, !text.isEmpty else {
+                guard case .string(let text) = name, !text.isEmpty else {
                     throw RequestError("requested_experiments[\(index)]", "must be an experiment name or id")
                 }
                 return text

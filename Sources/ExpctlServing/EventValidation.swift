@@ -1,5 +1,4 @@
 import ExpctlModel
-import Foundation
 
 /// One event of 002 §6, checked against the snapshot and ready to store.
 struct ValidatedEvent: Sendable {
@@ -31,15 +30,12 @@ enum EventValidation {
 
     /// The events of a body: one event object, or `{"events": [...]}`.
     static func events(body: [UInt8], batch: Bool, snapshot: ServingSnapshot) throws(RequestError) -> [ValidatedEvent] {
-        let decoded: Any
-        do {
-            decoded = try JSONSerialization.jsonObject(with: Data(body))
-        } catch {
-            throw RequestError("", "the body is not JSON")
-        }
+        let decoded = try JSONFields.body(body)
         guard batch else { return [try event(decoded, path: "", snapshot)] }
         let fields = try JSONFields(decoded, path: "")
-        guard let list = fields.object["events"] as? [Any] else { throw RequestError("events", "must be a list of events") }
+        guard case .array(let list)? = fields.object["events"] else {
+            throw RequestError("events", "must be a list of events")
+        }
         guard !list.isEmpty, list.count <= maxEventsPerRequest else {
             throw RequestError("events", "must hold 1 to \(maxEventsPerRequest) events")
         }
@@ -49,7 +45,7 @@ enum EventValidation {
         return events
     }
 
-    static func event(_ value: Any, path: String, _ snapshot: ServingSnapshot) throws(RequestError) -> ValidatedEvent {
+    static func event(_ value: JSONValue, path: String, _ snapshot: ServingSnapshot) throws(RequestError) -> ValidatedEvent {
         let fields = try JSONFields(value, path: path)
         let eventType = try fields.string("event_type", maxLength: 100)
         let unitType = try fields.string("unit_type")
@@ -63,10 +59,10 @@ enum EventValidation {
             throw RequestError(fields.field("timestamp"), "must be an RFC 3339 time such as 2025-01-01T10:00:00Z")
         }
         let memberships = try self.memberships(fields, unitType: unitType, snapshot)
-        let context = try object(fields, "context")
+        let context = try fields.optionalObject("context")
         var policyVersionID: String?
-        if let value = context["policy_version_id"], !(value is NSNull) {
-            guard let id = value as? String, snapshot.policyVersionIDs.contains(id.lowercased()) else {
+        if let value = context["policy_version_id"], value != .null {
+            guard case .string(let id) = value, snapshot.policyVersionIDs.contains(id.lowercased()) else {
                 throw RequestError(fields.field("context.policy_version_id"), "is not a policy version expctl applied")
             }
             policyVersionID = id.lowercased()
@@ -76,23 +72,26 @@ enum EventValidation {
                 fields.field("context.policy_version_id"),
                 "is required when the event names experiments: an event carries its experiment, variant and policy version")
         }
-        let metrics = try object(fields, "metrics")
+        let metrics = try fields.optionalObject("metrics")
         for (key, value) in metrics {
-            guard let number = value as? NSNumber, isNumeric(number), number.doubleValue.isFinite else {
-                throw RequestError(fields.field("metrics.\(key)"), "must be a number")
+            switch value {
+            case .integer: continue
+            case .double(let number) where number.isFinite: continue
+            default: throw RequestError(fields.field("metrics.\(key)"), "must be a number")
             }
         }
         return ValidatedEvent(
             clientEventID: clientEventID, eventType: eventType, unitType: unitType, unitID: unitID,
-            memberships: memberships, policyVersionID: policyVersionID, contextJSON: try json(context, fields.field("context")),
-            metricsJSON: try json(metrics, fields.field("metrics")), occurredAt: timestamp.description)
+            memberships: memberships, policyVersionID: policyVersionID,
+            contextJSON: JSONValue.object(context).canonicalText, metricsJSON: JSONValue.object(metrics).canonicalText,
+            occurredAt: timestamp.description)
     }
 
     private static func memberships(
         _ fields: JSONFields, unitType: String, _ snapshot: ServingSnapshot
     ) throws(RequestError) -> [ValidatedEvent.Membership] {
-        guard let value = fields.object["experiments"], !(value is NSNull) else { return [] }
-        guard let list = value as? [Any] else {
+        guard let value = fields.object["experiments"], value != .null else { return [] }
+        guard case .array(let list) = value else {
             throw RequestError(fields.field("experiments"), "must be a list of {experiment_id, variant_id}")
         }
         var memberships: [ValidatedEvent.Membership] = []
@@ -117,21 +116,4 @@ enum EventValidation {
         }
         return memberships
     }
-
-    private static func object(_ fields: JSONFields, _ key: String) throws(RequestError) -> [String: Any] {
-        guard let value = fields.object[key], !(value is NSNull) else { return [:] }
-        guard let object = value as? [String: Any] else { throw RequestError(fields.field(key), "must be a JSON object") }
-        return object
-    }
-
-    private static func json(_ object: [String: Any], _ field: String) throws(RequestError) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else {
-            throw RequestError(field, "cannot be stored as JSON")
-        }
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    /// Whether an `NSNumber` from JSONSerialization is a number, not `true`/`false`.
-    /// (JSON numbers decode as integers or doubles; only booleans decode with type code `c`.)
-    private static func isNumeric(_ number: NSNumber) -> Bool { String(cString: number.objCType) != "c" }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import ExpctlModel
 
 /// A request the APIs refuse (400): the field at fault, as a path into the body
 /// (`events[3].experiments[0].variant_id`), and why.
@@ -16,13 +16,21 @@ public struct RequestError: Error, Sendable, Equatable, CustomStringConvertible 
 
 /// Reading a decoded JSON body's fields with errors that name them.
 struct JSONFields {
-    let object: [String: Any]
+    let object: [String: JSONValue]
     let path: String
 
-    init(_ value: Any?, path: String) throws(RequestError) {
-        guard let object = value as? [String: Any] else { throw RequestError(path, "must be a JSON object") }
+    init(_ value: JSONValue?, path: String) throws(RequestError) {
+        guard case .object(let object)? = value else { throw RequestError(path, "must be a JSON object") }
         self.object = object
         self.path = path
+    }
+
+    /// A body parsed with expctl's JSON reader.
+    static func body(_ bytes: [UInt8]) throws(RequestError) -> JSONValue {
+        guard let value = JSONValue(parsing: String(decoding: bytes, as: UTF8.self)) else {
+            throw RequestError("", "the body is not JSON")
+        }
+        return value
     }
 
     func field(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
@@ -30,7 +38,7 @@ struct JSONFields {
     /// A string of 1 to `maxLength` characters.
     func string(_ key: String, maxLength: Int = 256) throws(RequestError) -> String {
         guard let value = object[key] else { throw RequestError(field(key), "is required") }
-        guard let text = value as? String else { throw RequestError(field(key), "must be a string") }
+        guard case .string(let text) = value else { throw RequestError(field(key), "must be a string") }
         guard !text.isEmpty, text.count <= maxLength else {
             throw RequestError(field(key), "must be 1 to \(maxLength) characters")
         }
@@ -38,7 +46,14 @@ struct JSONFields {
     }
 
     func optionalString(_ key: String, maxLength: Int = 256) throws(RequestError) -> String? {
-        guard let value = object[key], !(value is NSNull) else { return nil }
+        guard let value = object[key], value != .null else { return nil }
         return try string(key, maxLength: maxLength)
+    }
+
+    /// An object, empty when absent or null.
+    func optionalObject(_ key: String) throws(RequestError) -> [String: JSONValue] {
+        guard let value = object[key], value != .null else { return [:] }
+        guard case .object(let members) = value else { throw RequestError(field(key), "must be a JSON object") }
+        return members
     }
 }

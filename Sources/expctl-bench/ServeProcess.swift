@@ -87,11 +87,16 @@ final class ServeProcess {
     func waitUntilServing(_ connection: PostgresConnection) throws -> IDs {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            let rows = try connection.execute(
+            // Until the first pass migrates, the tables are not there.
+            guard let rows = try? connection.execute(
                 """
                 SELECT e.id::text AS e, v.id::text AS v, v.policy_version_id::text AS p FROM exp.experiments e
                 JOIN exp.variants v ON v.experiment_id = e.id WHERE e.name = 'bench_exp' AND v.name = 'control'
                 """)
+            else {
+                Thread.sleep(forTimeInterval: 0.2)
+                continue
+            }
             if !rows.rows.isEmpty, let experiment = rows.string(0, "e"), let variant = rows.string(0, "v"), let version = rows.string(0, "p"),
                 (try? LoadTools.run("curl", ["-sf", "http://127.0.0.1:\(port)/readyz"])) != nil
             {

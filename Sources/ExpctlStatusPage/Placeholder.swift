@@ -1,1 +1,0 @@
-// The status page target: see Package.swift. Its files land with issue 12.
