@@ -247,7 +247,7 @@ let package = Package(
             name: "ExpctlServiceTests",
             dependencies: [
                 "ExpctlService", "ExpctlServing", "ExpctlReconciler", "ExpctlStore", "ExpctlModel", "ExpctlPlan", "ExpctlGit",
-                "ExpctlHTTP", "PostgresTestSupport",
+                "ExpctlHTTP", "ExpctlPostgres", "PostgresTestSupport",
             ],
             swiftSettings: strictSettings),
     ]

@@ -90,9 +90,14 @@ struct ServeCommand: ConsoleCommand {
         let settings = ServiceSettings(
             host: listen.host, port: listen.port, apiTokens: secrets.apiTokens, statusToken: secrets.statusToken,
             webhookSecret: secrets.webhookSecret, trackedBranch: source.ref)
+        let page = StatusPageSource(
+            state: state, snapshots: snapshots, database: databaseSettings,
+            source: "\(source.repo) \(source.ref ?? "HEAD") \(source.path.isEmpty ? "/" : source.path)",
+            mlflowUIBase: mlflow.settings(context.environment)?.redactedURI)
+        defer { page.shutdown() }
         let server = ExpctlServer(
             settings: settings, state: state, metrics: metrics, reconcile: reconcile, apis: apis, logger: logger,
-            statusPage: { "<!doctype html><title>expctl</title>" })
+            statusPage: { await page.render() })
         let console = LockedConsole(context.console, json: nil)
         try Self.blocking {
             try await server.run { port in console.say("expctl serve: listening on http://\(listen.host):\(port)") }

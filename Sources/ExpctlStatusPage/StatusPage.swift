@@ -40,12 +40,14 @@ public enum StatusPage {
                 "Last applied",
                 model.lastApplied.map { "<code>\(HTML.escape(String($0.commit.prefix(7))))</code> at \(HTML.time($0.at))" }
                     ?? "nothing yet"),
-            card("Waiting", "\(model.pending.filter { $0.state == "waiting" }.count) actions"),
-            card("Blocked", "\(model.pending.filter { $0.state == "blocked" }.count) actions"),
+            card("Waiting", actions(model.pending.filter { $0.state == "waiting" }.count)),
+            card("Blocked", actions(model.pending.filter { $0.state == "blocked" }.count)),
         ]
         if let running = model.passRunningSince { cards.append(card("Pass under way", "since \(HTML.time(running))")) }
         return "<section id=\"summary\" class=\"cards\">\(cards.joined())</section>"
     }
+
+    private static func actions(_ count: Int) -> String { count == 1 ? "1 action" : "\(count) actions" }
 
     private static func card(_ title: String, _ body: String) -> String {
         "<div class=\"card\"><div class=\"card-title\">\(HTML.escape(title))</div><div>\(body)</div></div>"

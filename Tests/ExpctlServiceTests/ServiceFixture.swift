@@ -66,11 +66,10 @@ final class RunningService: @unchecked Sendable {
 
     init(
         repository: GitFixture, database: TestDatabase, webhookSecret: String? = nil, apiTokens: [String] = [],
-        statusPage: @escaping @Sendable () async -> String = { "<html></html>" }
+        state: ServiceState = ServiceState(), statusPage: @escaping @Sendable () async -> String = { "<html></html>" }
     ) async throws {
         let store = try ExpStore(connection: database.connect())
         let clock = WakeOnlyClock()
-        let state = ServiceState()
         let metrics = ServiceMetrics()
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         let hook = ServiceHook(state: state, metrics: metrics, clock: clock, logger: logger, afterPass: { _ in })

@@ -1,1 +1,0 @@
-// Tests of ExpctlStatusPage land with issue 12.
