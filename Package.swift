@@ -115,17 +115,17 @@ let package = Package(
         // applied state, sticky assignment (002 §5), validated event ingestion (002 §6), and the
         // bounded pool of libpq connections on dedicated threads that the async handlers await.
         .target(
-            name: "ExpctlServing", dependencies: ["ExpctlModel", "ExpctlPostgres", "ExpctlStore"],
+            name: "ExpctlServing", dependencies: ["ExpctlModel", "ExpctlPostgres"],
             swiftSettings: strictSettings),
         // The status page: server-rendered HTML and inline SVG from a status model. Pure.
-        .target(name: "ExpctlStatusPage", dependencies: ["ExpctlModel", "ExpctlPlan"], swiftSettings: strictSettings),
+        .target(name: "ExpctlStatusPage", dependencies: ["ExpctlModel"], swiftSettings: strictSettings),
         // `expctl serve`: the loop as a service, webhooks, health, metrics, the status page and
         // the two APIs, on Hummingbird 2 and swift-service-lifecycle.
         .target(
             name: "ExpctlService",
             dependencies: [
-                "ExpctlModel", "ExpctlPlan", "ExpctlReconciler", "ExpctlStore", "ExpctlServing", "ExpctlStatusPage",
-                "ExpctlInstrumentation", "ExpctlJobs",
+                "ExpctlModel", "ExpctlPlan", "ExpctlReconciler", "ExpctlStore", "ExpctlPostgres", "ExpctlServing",
+                "ExpctlStatusPage", "ExpctlInstrumentation", "ExpctlJobs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

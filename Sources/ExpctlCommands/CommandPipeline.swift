@@ -20,7 +20,7 @@ struct CommandPipeline {
         let (access, settings) = mlflow.access(context.environment, parallelism: parallelism)
         let datasetStore = try datasets.store(context.environment)
         reconciler = Reconciler(
-            source: try source.gitSource(), store: store, registry: access, hook: hook, datasets: datasetStore)
+            source: try source.gitSource(context.environment), store: store, registry: access, hook: hook, datasets: datasetStore)
         mlflowSettings = settings
         databaseLabel = database.settings(context.environment).redactedDescription
         self.datasets = datasetStore

@@ -33,7 +33,7 @@ struct DatasetBuildCommand: ConsoleCommand {
 
     func execute(_ context: CommandContext) throws -> Int32 {
         let console = context.console
-        let snapshot = try source.load()
+        let snapshot = try source.load(context.environment)
         guard snapshot.result.isValid else {
             PlanCommand.printInvalid(snapshot, path: source.normalizedPath, format: .text, console: console)
             return ExitStatus.failure

@@ -39,8 +39,9 @@ final class TextHook: ReconcileHook {
             for action in actions { console.line("  \(action.address): \(Self.past(action.kind)) in MLflow") }
         case .database:
             guard !actions.isEmpty else { return }
-            console.line("  PostgreSQL: \(actions.count == 1 ? "1 change" : "\(actions.count) changes") "
-                + "committed in one transaction")
+            console.line(
+                "  PostgreSQL: \(actions.count == 1 ? "1 change" : "\(actions.count) changes") "
+                    + "committed in one transaction")
         }
     }
 
@@ -68,11 +69,20 @@ final class TextHook: ReconcileHook {
             return "reconcile: \(revision.map(\.description) ?? "?"): stalled, the desired state is invalid "
                 + "(\(diagnostics.count) errors; first: \(first)); waiting for a new commit"
         case .stalled(let revision, .planProblems(let problems)):
-            return "reconcile: \(revision.map(\.description) ?? "?"): stalled, \(problems.count) change(s) git must fix first "
+            return
+                "reconcile: \(revision.map(\.description) ?? "?"): stalled, \(problems.count) change(s) git must fix first "
                 + "(first: \(problems.first?.message ?? "")); waiting for a new commit"
         case .stalled(let revision, .applyRefused(let error)):
-            return "reconcile: \(revision.map(\.description) ?? "?"): stalled, apply failed in a way a retry will not fix: "
+            return
+                "reconcile: \(revision.map(\.description) ?? "?"): stalled, apply failed in a way a retry will not fix: "
                 + "\(error); waiting for a new commit"
+        case .stalled(let revision, .historyRewritten(let applied)):
+            return "reconcile: \(revision.map(\.description) ?? "?"): stalled, the branch's history was rewritten: it "
+                + "does not descend from the last applied commit \(applied.prefix(7)); waiting for a commit on top of it "
+                + "(or --allow-history-rewrite)"
+        case .stalled(let revision, .signatureRefused(let problem)):
+            return "reconcile: \(revision.map(\.description) ?? "?"): stalled, signature refused: \(problem); "
+                + "waiting for a signed commit"
         case .transient(let error):
             return "reconcile: failed, will retry: \(error)\(label(error).map { " (\($0))" } ?? "")"
         }
@@ -130,7 +140,9 @@ final class JSONLinesHook: ReconcileHook {
 
     func actionsCompleted(_ actions: [PlannedAction], system: ManagedSystem) {
         guard !actions.isEmpty else { return }
-        emit("actions_completed", ["system": .string(system.rawValue), "actions": .array(actions.map { .string($0.id) })])
+        emit(
+            "actions_completed",
+            ["system": .string(system.rawValue), "actions": .array(actions.map { .string($0.id) })])
     }
 
     func passFinished(_ outcome: PassOutcome) {
@@ -144,7 +156,8 @@ final class JSONLinesHook: ReconcileHook {
         case .applied(_, let report, let remaining):
             fields["run_id"] = .integer(report.runID)
             fields["applied"] = .object([
-                "job_ledger": .integer(Int64(report.ledgerActions)), "registry": .integer(Int64(report.registryActions)),
+                "job_ledger": .integer(Int64(report.ledgerActions)),
+                "registry": .integer(Int64(report.registryActions)),
                 "database": .integer(Int64(report.databaseActions)),
             ])
             fields.merge(Self.fields(remaining)) { $1 }
@@ -159,6 +172,12 @@ final class JSONLinesHook: ReconcileHook {
         case .stalled(_, .applyRefused(let error)):
             fields["reason"] = .string("apply_refused")
             fields["error"] = ErrorReport(error).json
+        case .stalled(_, .historyRewritten(let applied)):
+            fields["reason"] = .string("history_rewritten")
+            fields["last_applied_commit"] = .string(applied)
+        case .stalled(_, .signatureRefused(let problem)):
+            fields["reason"] = .string("signature_refused")
+            fields["problem"] = .string(problem)
         case .transient(let error):
             fields["error"] = ErrorReport(error).json
         }

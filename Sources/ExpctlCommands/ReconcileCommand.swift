@@ -24,6 +24,7 @@ struct ReconcileCommand: ConsoleCommand {
             """)
 
     @OptionGroup var source: SourceOptions
+    @OptionGroup var revisions: RevisionOptions
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var mlflow: MLflowOptions
     @OptionGroup var datasets: DatasetOptions
@@ -58,11 +59,13 @@ struct ReconcileCommand: ConsoleCommand {
         let console = context.console
         let lines = LockedConsole(console, json: json)
         let assembly = try ReconcilerAssembly(
-            context, source: source, database: database, mlflow: mlflow, datasets: datasets, jobs: jobs,
+            context, source: source, revisions: revisions, database: database, mlflow: mlflow, datasets: datasets,
+            jobs: jobs,
             parallelism: parallelism, waitForLock: wait, clock: clock,
             hook: { mlflowLabel, databaseLabel in
                 if let json { return json }
-                return TextHook(console: console, passLines: true, mlflowLabel: mlflowLabel, databaseLabel: databaseLabel)
+                return TextHook(
+                    console: console, passLines: true, mlflowLabel: mlflowLabel, databaseLabel: databaseLabel)
             },
             say: { lines.say($0) })
         let (session, worker, wakeup) = (assembly.session, assembly.worker, assembly.wakeup)

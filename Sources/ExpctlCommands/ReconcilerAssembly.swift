@@ -15,7 +15,8 @@ struct ReconcilerAssembly {
     ///   - say: a line for people (a message in JSON output), from any thread.
     ///   - jobFinished: told of each job that ends, after `say`.
     init(
-        _ context: CommandContext, source: SourceOptions, database: DatabaseOptions, mlflow: MLflowOptions,
+        _ context: CommandContext, source: SourceOptions, revisions: RevisionOptions, database: DatabaseOptions,
+        mlflow: MLflowOptions,
         datasets: DatasetOptions, jobs: JobOptions, parallelism: ParallelismOption, waitForLock: Bool,
         clock: any ReconcileClock, hook: (_ mlflowLabel: String?, _ databaseLabel: String) -> any ReconcileHook,
         say: @escaping @Sendable (String) -> Void
@@ -23,7 +24,7 @@ struct ReconcilerAssembly {
         // Connecting can hang on an unreachable host: until then Ctrl-C keeps its default.
         let store = try database.openStore(context.environment)
         let wakeup = Wakeup()
-        let gitSource = try source.gitSource()
+        let gitSource = try source.gitSource(context.environment)
         let datasetStore = try datasets.store(context.environment)
         let (access, settings) = mlflow.access(context.environment, parallelism: parallelism.parallelism)
         if case .notConfigured = access {
@@ -35,13 +36,18 @@ struct ReconcilerAssembly {
         session = ReconcilerSession(
             store: store, connect: { try database.openStore(context.environment) }, waitForLock: waitForLock,
             clock: clock, wakeup: wakeup,
-            waitingForLock: { holder in say("reconcile: waiting for the lock, held by \(holder ?? "another session")") },
+            waitingForLock: { holder in say("reconcile: waiting for the lock, held by \(holder ?? "another session")")
+            },
             makeReconciler: { store in
-                Reconciler(source: gitSource, store: store, registry: access, hook: hook, clock: clock, datasets: datasetStore)
+                Reconciler(
+                    source: gitSource, store: store, registry: access, hook: hook, clock: clock, datasets: datasetStore,
+                    rules: revisions.rules)
             })
         worker =
             jobs.skipJobs
-            ? nil : Self.jobWorker(context, database: database, mlflow: mlflow, jobs: jobs, datasets: datasetStore,
+            ? nil
+            : Self.jobWorker(
+                context, database: database, mlflow: mlflow, jobs: jobs, datasets: datasetStore,
                 wakeup: wakeup, say: say)
         self.wakeup = wakeup
     }

@@ -22,6 +22,7 @@ struct ServeCommand: ConsoleCommand {
             """)
 
     @OptionGroup var source: SourceOptions
+    @OptionGroup var revisions: RevisionOptions
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var mlflow: MLflowOptions
     @OptionGroup var datasets: DatasetOptions
@@ -43,7 +44,8 @@ struct ServeCommand: ConsoleCommand {
     @Option(help: "A file holding the webhooks' shared secret (instead of EXPCTL_WEBHOOK_SECRET).")
     var webhookSecretFile: String?
 
-    @Option(help: "A file of bearer tokens for the assignment and event APIs, one a line (instead of EXPCTL_API_TOKEN).")
+    @Option(
+        help: "A file of bearer tokens for the assignment and event APIs, one a line (instead of EXPCTL_API_TOKEN).")
     var apiTokenFile: String?
 
     @Option(help: "A file holding a bearer token the status page asks for (instead of EXPCTL_STATUS_TOKEN).")
@@ -79,7 +81,8 @@ struct ServeCommand: ConsoleCommand {
             }
         }
         let assembly = try ReconcilerAssembly(
-            context, source: source, database: database, mlflow: mlflow, datasets: datasets, jobs: jobs,
+            context, source: source, revisions: revisions, database: database, mlflow: mlflow, datasets: datasets,
+            jobs: jobs,
             parallelism: parallelism, waitForLock: wait, clock: clock,
             hook: { _, _ in
                 ServiceHook(state: state, metrics: metrics, clock: clock, logger: logger, afterPass: reloadSnapshot)
@@ -92,7 +95,7 @@ struct ServeCommand: ConsoleCommand {
             webhookSecret: secrets.webhookSecret, trackedBranch: source.ref)
         let page = StatusPageSource(
             state: state, snapshots: snapshots, database: databaseSettings,
-            source: "\(source.repo) \(source.ref ?? "HEAD") \(source.path.isEmpty ? "/" : source.path)",
+            source: "\(source.displayedRepository) \(source.ref ?? "HEAD") \(source.path.isEmpty ? "/" : source.path)",
             mlflowUIBase: mlflow.settings(context.environment)?.redactedURI)
         defer { page.shutdown() }
         let server = ExpctlServer(

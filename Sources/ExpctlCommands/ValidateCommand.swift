@@ -24,7 +24,7 @@ struct ValidateCommand: ConsoleCommand {
         let console = context.console
         let snapshot: SourceSnapshot
         do {
-            snapshot = try source.load()
+            snapshot = try source.load(context.environment)
         } catch where format == .json {
             // Bots parse standard output: they get a document saying why there is no result.
             console.line(try JSONText.encode(ReadFailure(error: ErrorReport(error).message)))
@@ -40,28 +40,6 @@ struct ValidateCommand: ConsoleCommand {
 }
 
 /// Where the desired state is read from: shared by every command that reads it.
-struct SourceOptions: ParsableArguments {
-    @Option(help: "The git repository, bare or not (a work tree, any directory inside it, or a .git directory).")
-    var repo: String = "."
-
-    @Option(help: "A branch, tag, full or abbreviated commit SHA, or HEAD. Default: the current branch.")
-    var ref: String?
-
-    @Option(help: "The directory of the desired-state tree inside the repository. Default: the root.")
-    var path: String = ""
-
-    /// `path` as the git source reads it: no `./`, no trailing `/`, "" for the root.
-    var normalizedPath: String { normalizedDirectory(path) }
-
-    /// The git source of `repo`, `ref` and `path`; a repository that cannot be opened is a
-    /// `GitError`, kept as it is for the command line to report.
-    func gitSource() throws -> GitSource {
-        GitSource(repository: try GitRepository(path: repo), ref: ref, path: normalizedPath)
-    }
-
-    func load() throws -> SourceSnapshot { try gitSource().load() }
-}
-
 /// The JSON document for a tree that could not be read at all.
 struct ReadFailure: Encodable {
     var formatVersion = ExpctlVersion.jsonFormat

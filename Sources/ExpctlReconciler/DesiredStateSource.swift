@@ -5,6 +5,22 @@ public import ExpctlGit
 /// commit and a loaded tree in tests.
 public protocol DesiredStateSource: AnyObject {
     func load() throws -> SourceSnapshot
+    /// The history behind the commits `load` gives, for the loop's fast-forward and signature
+    /// rules; nil for a source without one (tests' in-memory sources).
+    var history: (any SourceHistory)? { get }
+}
+
+extension DesiredStateSource {
+    public var history: (any SourceHistory)? { nil }
+}
+
+/// What the revision rules ask of a source's history. Commits are full hex ids.
+public protocol SourceHistory: AnyObject {
+    /// Whether `commit` is `ancestor` or descends from it; false when `ancestor` is not in the
+    /// repository at all (its history was rewritten away, or it came from another repository).
+    func commit(_ commit: String, descendsFrom ancestor: String) throws -> Bool
+    /// The commit's signature, nil when it is unsigned.
+    func signature(of commit: String) throws -> CommitSignature?
 }
 
 /// A loaded desired state and the revision it was read at.
@@ -52,6 +68,42 @@ public final class GitSource: DesiredStateSource {
         let (commit, result) = try reader.load(ref: ref, under: path)
         return SourceSnapshot(revision: SourceRevision(commit: commit.id.hex, refName: commit.refName), result: result)
     }
+
+    public var history: (any SourceHistory)? { self }
+}
+
+extension GitSource: SourceHistory {
+    public func commit(_ commit: String, descendsFrom ancestor: String) throws -> Bool {
+        let repository = reader.repository
+        guard let commitID = ObjectID(hex: commit), let ancestorID = ObjectID(hex: ancestor),
+            repository.containsCommit(ancestorID)
+        else { return false }
+        return try repository.commit(commitID, descendsFrom: ancestorID)
+    }
+
+    public func signature(of commit: String) throws -> CommitSignature? {
+        guard let id = ObjectID(hex: commit) else { return nil }
+        return try reader.repository.signature(of: id)
+    }
+}
+
+/// The desired state of a remote repository: its mirror is fetched before every load, so
+/// each pass (and so each webhook, which wakes one) reads what the remote has now.
+public final class RemoteGitSource: DesiredStateSource {
+    public let mirror: GitMirror
+    private let source: GitSource
+
+    public init(mirror: GitMirror, ref: String?, path: String) {
+        self.mirror = mirror
+        self.source = GitSource(repository: mirror.repository, ref: ref, path: path)
+    }
+
+    public func load() throws -> SourceSnapshot {
+        try mirror.fetch()
+        return try source.load()
+    }
+
+    public var history: (any SourceHistory)? { source }
 }
 
 public enum RefNames {

@@ -40,6 +40,12 @@ public enum StallReason: Sendable {
     /// Apply failed in a way that retrying will not change (a statement the database refuses,
     /// a plan that needs MLflow where none is configured): a new commit or a fix is needed.
     case applyRefused(ApplyError)
+    /// The branch moved to a commit that does not descend from the last applied one (a
+    /// force-push, a reset): fast-forward only, until `--allow-history-rewrite` or a new commit
+    /// on top of `applied`.
+    case historyRewritten(applied: String)
+    /// Signature verification is on and the commit is not signed by an allowed key.
+    case signatureRefused(String)
 }
 
 /// What a pass could not apply: actions that wait on jobs or gates, and blocked ones.

@@ -16,11 +16,16 @@ public final class Reconciler {
     public let clock: any ReconcileClock
     /// The dataset store the plan checks for undeclared datasets; nil: not checked.
     public let datasets: DatasetStore?
+    /// What a pass asks of a commit before planning it (see `RevisionRules`).
+    public var rules: RevisionRules { revisionCheck.rules }
+    private let revisionCheck: RevisionCheck
 
     public init(
-        source: any DesiredStateSource, store: ExpStore, registry: RegistryAccess, hook: any ReconcileHook = SilentHook(),
-        clock: any ReconcileClock = SystemClock(), datasets: DatasetStore? = nil
+        source: any DesiredStateSource, store: ExpStore, registry: RegistryAccess,
+        hook: any ReconcileHook = SilentHook(),
+        clock: any ReconcileClock = SystemClock(), datasets: DatasetStore? = nil, rules: RevisionRules = .none
     ) {
+        self.revisionCheck = RevisionCheck(rules: rules)
         self.datasets = datasets
         self.source = source
         self.store = store
@@ -51,17 +56,26 @@ public final class Reconciler {
 
     /// Reads the source, validates it, observes and plans.
     public func prepare() throws(PassError) -> Preparation {
-        let snapshot: SourceSnapshot
+        try prepare(try readSource())
+    }
+
+    private func readSource() throws(PassError) -> SourceSnapshot {
         do {
-            snapshot = try hook.timed(.readSource, on: clock) { try source.load() }
+            return try hook.timed(.readSource, on: clock) { try source.load() }
         } catch {
             throw .source(error)
         }
+    }
+
+    /// Validates what was read, observes and plans.
+    private func prepare(_ snapshot: SourceSnapshot) throws(PassError) -> Preparation {
         let valid = hook.timed(.validate, on: clock) { snapshot.result.isValid }
         guard valid else { return .invalid(snapshot) }
         let desired = snapshot.result.state
         let observer = StateObserver(store: store, registry: registry, datasets: datasets)
-        let (observed, port) = try hook.timed(.observe, on: clock) { () throws(PassError) in try observer.observe(desired) }
+        let (observed, port) = try hook.timed(.observe, on: clock) { () throws(PassError) in
+            try observer.observe(desired)
+        }
         let plan = hook.timed(.plan, on: clock) {
             Planner.plan(desired: desired, observed: observed, commit: snapshot.revision.commit)
         }
@@ -81,7 +95,8 @@ public final class Reconciler {
     /// Applies a saved plan exactly, refused when any part of the state it was made from changed.
     @discardableResult
     public func apply(_ file: PlanFile) throws(ApplyError) -> ApplyReport {
-        let port = file.observed.registry == nil && !file.plan.readyActions.contains { $0.address.system == .registry }
+        let port =
+            file.observed.registry == nil && !file.plan.readyActions.contains { $0.address.system == .registry }
             ? nil : registry.port(for: Set(file.observed.registryModels + file.plan.registryModelsChanged))
         return try CrossSystemApply(store: store, hook: hook, clock: clock)
             .apply(file.plan, ref: file.ref, expected: .digests(file.observed), registry: port)
@@ -104,7 +119,12 @@ public final class Reconciler {
         }
         let preparation: Preparation
         do {
-            preparation = try prepare()
+            let snapshot = try readSource()
+            let refusal = try revisionCheck.refusal(of: snapshot.revision, history: source.history) {
+                try store.lastAppliedCommit()
+            }
+            if let refusal { return .stalled(snapshot.revision, refusal) }
+            preparation = try prepare(snapshot)
         } catch {
             return .transient(error)
         }
@@ -128,7 +148,7 @@ public final class Reconciler {
             }
             do {
                 return .applied(prepared.snapshot.revision, try apply(prepared), remaining: remaining)
-            } catch where error.needsAChange {
+            } catch  where error.needsAChange {
                 return .stalled(prepared.snapshot.revision, .applyRefused(error))
             } catch {
                 return .transient(.apply(error))

@@ -39,19 +39,22 @@ struct APIRoutes {
         let limit = bodyLimit
         group.post("/assignments") { request, _ in
             try await Self.answer(request, limit: limit) { body in
-                ServiceResponses.bytes(.ok, try await apis.assignments.assign(body: body), contentType: "application/json")
+                ServiceResponses.bytes(
+                    .ok, try await apis.assignments.assign(body: body), contentType: "application/json")
             }
         }
         group.post("/events") { request, _ in
             try await Self.answer(request, limit: limit) { body in
                 ServiceResponses.bytes(
-                    .accepted, try await apis.events.ingest(body: body, batch: false).json, contentType: "application/json")
+                    .accepted, try await apis.events.ingest(body: body, batch: false).json,
+                    contentType: "application/json")
             }
         }
         group.post("/events/batch") { request, _ in
             try await Self.answer(request, limit: limit) { body in
                 ServiceResponses.bytes(
-                    .accepted, try await apis.events.ingest(body: body, batch: true).json, contentType: "application/json")
+                    .accepted, try await apis.events.ingest(body: body, batch: true).json,
+                    contentType: "application/json")
             }
         }
     }
@@ -61,9 +64,11 @@ struct APIRoutes {
     private static func answer(
         _ request: Request, limit: Int, _ respond: ([UInt8]) async throws -> Response
     ) async throws -> Response {
-        let body = try await request.body.collect(upTo: limit)
+        guard let body = try await ServiceResponses.body(of: request, limit: limit) else {
+            return ServiceResponses.tooLarge(limit: limit)
+        }
         do {
-            return try await respond(Array(buffer: body))
+            return try await respond(body)
         } catch let error as RequestError {
             return ServiceResponses.json(.badRequest, ["error": ["field": error.field, "message": error.message]])
         } catch let error as ServingError {

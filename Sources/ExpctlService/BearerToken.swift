@@ -16,13 +16,13 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
         -> Response
     {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
-            return ServiceResponses.error(.unauthorized, "\(realm) need an Authorization: Bearer token")
+            return ServiceResponses.unauthorized("an Authorization: Bearer token is required for \(realm)")
         }
         let offered = Array(header.utf8.dropFirst("Bearer ".count))
         // Every configured token is compared, so the time does not say which one came close.
         var matched = false
         for token in tokens where WebhookReceiver.constantTimeEqual(offered, token) { matched = true }
-        guard matched else { return ServiceResponses.error(.unauthorized, "the bearer token is not valid for \(realm)") }
+        guard matched else { return ServiceResponses.unauthorized("the bearer token is not valid for \(realm)") }
         return try await next(request, context)
     }
 }

@@ -87,6 +87,8 @@ enum PassSummary {
             "the tree has \(diagnostics.count) error\(diagnostics.count == 1 ? "" : "s")"
         case .planProblems(let problems): "the plan has \(problems.count) problem\(problems.count == 1 ? "" : "s")"
         case .applyRefused(let error): "apply refused: \(error)"
+        case .historyRewritten(let applied): "history rewritten: not a descendant of the applied \(applied.prefix(7))"
+        case .signatureRefused(let problem): "signature refused: \(problem)"
         }
     }
 }

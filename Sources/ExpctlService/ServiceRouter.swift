@@ -62,12 +62,14 @@ struct ServiceRouter {
         guard let webhooks else {
             return ServiceResponses.error(.serviceUnavailable, "webhooks are off: no EXPCTL_WEBHOOK_SECRET is set")
         }
-        let body = try await request.body.collect(upTo: limit)
+        guard let body = try await ServiceResponses.body(of: request, limit: limit) else {
+            return ServiceResponses.tooLarge(limit: limit)
+        }
         let headers = request.headers
         let header: (String) -> String? = { name in
             headers.first { $0.name.canonicalName == name.lowercased() }?.value
         }
-        switch check(webhooks, header, Array(buffer: body)) {
+        switch check(webhooks, header, body) {
         case .wake(let commit):
             wake()
             return ServiceResponses.json(.accepted, ["status": "woken", "commit": commit.map { $0 as Any } ?? NSNull()])

@@ -25,21 +25,46 @@ struct JSONFields {
         self.path = path
     }
 
-    /// A body parsed with expctl's JSON reader.
+    /// A body parsed with expctl's JSON reader. A NUL character anywhere is refused here:
+    /// PostgreSQL stores none (in text or jsonb), and finding out at insert time would fail
+    /// every request of the group commit, not only this one.
     static func body(_ bytes: [UInt8]) throws(RequestError) -> JSONValue {
         guard let value = JSONValue(parsing: String(decoding: bytes, as: UTF8.self)) else {
             throw RequestError("", "the body is not JSON")
         }
+        if let path = firstNUL(in: value, at: "") {
+            throw RequestError(path, "must not contain the NUL character (\\u0000)")
+        }
         return value
+    }
+
+    /// The path of the first string or key holding a NUL, nil when there is none.
+    private static func firstNUL(in value: JSONValue, at path: String) -> String? {
+        switch value {
+        case .string(let text): return text.utf8.contains(0) ? path : nil
+        case .array(let items):
+            for (index, item) in items.enumerated() {
+                if let found = firstNUL(in: item, at: "\(path)[\(index)]") { return found }
+            }
+        case .object(let members):
+            for (key, member) in members {
+                let memberPath = path.isEmpty ? key : "\(path).\(key)"
+                if key.utf8.contains(0) { return memberPath }
+                if let found = firstNUL(in: member, at: memberPath) { return found }
+            }
+        case .null, .bool, .integer, .double: return nil
+        }
+        return nil
     }
 
     func field(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    /// A string of 1 to `maxLength` characters.
+    /// A string of 1 to `maxLength` characters, counted as PostgreSQL's `char_length` counts
+    /// them (code points, not Swift's grapheme clusters).
     func string(_ key: String, maxLength: Int = 256) throws(RequestError) -> String {
         guard let value = object[key] else { throw RequestError(field(key), "is required") }
         guard case .string(let text) = value else { throw RequestError(field(key), "must be a string") }
-        guard !text.isEmpty, text.count <= maxLength else {
+        guard !text.isEmpty, text.unicodeScalars.count <= maxLength else {
             throw RequestError(field(key), "must be 1 to \(maxLength) characters")
         }
         return text

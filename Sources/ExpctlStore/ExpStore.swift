@@ -137,6 +137,15 @@ public final class ExpStore {
 
     /// Marks runs whose process died mid-apply as `interrupted` (every reconcile pass does it,
     /// and apply before it applies).
+    /// The commit of the last run that applied a plan, nil before the first (or before the
+    /// schema exists): what a fast-forward-only loop checks the branch against.
+    public func lastAppliedCommit() throws -> String? {
+        guard try isMigrated() else { return nil }
+        let result = try connection.execute(
+            "SELECT commit_sha FROM exp.reconcile_runs WHERE outcome = 'applied' ORDER BY id DESC LIMIT 1")
+        return result.rows.isEmpty ? nil : result.string(0, "commit_sha")
+    }
+
     public func markInterruptedRuns() throws {
         guard try isMigrated() else { return }
         try RunRecord.markInterrupted(connection)

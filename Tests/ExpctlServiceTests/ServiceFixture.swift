@@ -66,7 +66,8 @@ final class RunningService: @unchecked Sendable {
 
     init(
         repository: GitFixture, database: TestDatabase, webhookSecret: String? = nil, apiTokens: [String] = [],
-        state: ServiceState = ServiceState(), statusPage: @escaping @Sendable () async -> String = { "<html></html>" }
+        state: ServiceState = ServiceState(), statusPage: @escaping @Sendable () async -> String = { "<html></html>" },
+        apis: ServingAPIs? = nil
     ) async throws {
         let store = try ExpStore(connection: database.connect())
         let clock = WakeOnlyClock()
@@ -83,7 +84,7 @@ final class RunningService: @unchecked Sendable {
         let reconcile = ReconcileService(loop: loop, worker: nil, pass: session.pass)
         server = ExpctlServer(
             settings: ServiceSettings(port: 0, apiTokens: apiTokens, webhookSecret: webhookSecret, trackedBranch: "main"),
-            state: state, metrics: metrics, reconcile: reconcile, logger: logger, statusPage: statusPage)
+            state: state, metrics: metrics, reconcile: reconcile, apis: apis, logger: logger, statusPage: statusPage)
         self.state = state
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let server = server

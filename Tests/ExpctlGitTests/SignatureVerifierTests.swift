@@ -1,0 +1,97 @@
+import ExpctlGit
+import Foundation
+import Testing
+
+@Suite("Commit signatures")
+struct SignatureVerifierTests {
+    @Test func anSSHSignatureOfAnAllowedKeyIsTrustedAndOthersAreRefused() throws {
+        try TestRepository.with { repository in
+            let keys = try SigningKeys(in: repository.path + "/.keys")
+            try repository.write("a.yaml", "a: 1\n")
+            let unsigned = try repository.commitAll("unsigned")
+            try repository.write("a.yaml", "a: 2\n")
+            let signed = try repository.commitSigned("signed", key: keys.allowed)
+            try repository.write("a.yaml", "a: 3\n")
+            let stranger = try repository.commitSigned("signed by a stranger", key: keys.stranger)
+
+            let git = try GitRepository(path: repository.path)
+            let verifier = SignatureVerifier(allowedSigners: keys.allowedSigners, gpgKeyring: nil)
+            let unsignedID = try #require(ObjectID(hex: unsigned))
+            #expect(try git.signature(of: unsignedID) == nil)
+            #expect(verifier.verify(nil) == .refused("the commit is not signed"))
+
+            let signedID = try #require(ObjectID(hex: signed))
+            let signature = try #require(try git.signature(of: signedID))
+            #expect(signature.kind == .ssh)
+            #expect(verifier.verify(signature) == .trusted(signer: "tests@expctl.invalid"))
+
+            let strangerID = try #require(ObjectID(hex: stranger))
+            let strangers = try git.signature(of: strangerID)
+            guard case .refused(let reason) = verifier.verify(strangers) else {
+                Issue.record("a key outside the allowed signers was trusted")
+                return
+            }
+            #expect(reason.contains("not in \(keys.allowedSigners)"))
+
+            // The signature must cover this payload: a changed payload does not verify.
+            var tampered = signature
+            tampered.payload += Array("tampered\n".utf8)
+            guard case .refused = verifier.verify(tampered) else {
+                Issue.record("a signature verified over a changed commit")
+                return
+            }
+            let gpgOnly = SignatureVerifier(allowedSigners: nil, gpgKeyring: "/nonexistent")
+            #expect(
+                gpgOnly.verify(signature)
+                    == .refused("the commit has an SSH signature and no allowed-signers file is given"))
+        }
+    }
+}
+
+/// Two ed25519 keys made with ssh-keygen: `allowed` is in the allowed-signers file, `stranger` not.
+struct SigningKeys {
+    let allowed: String
+    let stranger: String
+    let allowedSigners: String
+
+    init(in folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        allowed = folder + "/allowed"
+        stranger = folder + "/stranger"
+        for key in [allowed, stranger] {
+            try runTool("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "expctl tests", "-f", key])
+        }
+        let publicKey = try String(contentsOfFile: allowed + ".pub", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        allowedSigners = folder + "/allowed_signers"
+        try "tests@expctl.invalid namespaces=\"git\" \(publicKey)\n".write(
+            toFile: allowedSigners, atomically: true, encoding: .utf8)
+    }
+}
+
+extension TestRepository {
+    /// Commits everything, signed with the SSH private key at `key` (git's `gpg.format=ssh`).
+    @discardableResult
+    func commitSigned(_ message: String, key: String) throws -> String {
+        try git("add", "-A")
+        try git(
+            "-c", "gpg.format=ssh", "-c", "user.signingkey=\(key)", "commit", "-q", "-S", "--allow-empty", "-m", message
+        )
+        return try git("rev-parse", "HEAD")
+    }
+}
+
+@discardableResult
+func runTool(_ tool: String, _ arguments: [String]) throws -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [tool] + arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw GitCommandFailed(arguments: [tool] + arguments, status: process.terminationStatus, standardError: "")
+    }
+    return process.terminationStatus
+}
