@@ -44,7 +44,8 @@ struct SimulateCommand: ConsoleCommand {
     @Option(
         help: """
             When the first simulated day starts (RFC 3339). Default: 2025-01-01T00:00:00Z for a world; for \
-            traffic, when the experiment's current allocations were written.
+            traffic, when the experiment's current allocations were written; with --api, now (pass --start \
+            for a rerun's events to be recognised as the same events).
             """)
     var start: String?
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import ExpctlModel
 import ExpctlSimulation
 import ExpctlStore
+import Foundation
 
 /// `expctl simulate --experiment`: online traffic for one running experiment (docs/simulate.md).
 struct SimulateTraffic {
@@ -26,7 +27,10 @@ struct SimulateTraffic {
 
     /// Sends the traffic through the service's assignment and event APIs (`--api`).
     func send(to api: String, unitType: String, _ context: CommandContext) throws -> Int32 {
-        guard let token = context.environment["EXPCTL_API_TOKEN"]?.split(separator: ",").first.map(String.init) else {
+        guard
+            let token = context.environment["EXPCTL_API_TOKEN"]?.split(separator: ",").first
+                .map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }), !token.isEmpty
+        else {
             throw ValidationError("--api needs the service's bearer token in EXPCTL_API_TOKEN")
         }
         let clock = ContinuousClock()

@@ -55,9 +55,9 @@ enum EventWriter {
         let inserted = try connection.execute(
             """
             INSERT INTO exp.events (id, client_event_id, event_type, unit_type, unit_id, experiment_id, variant_id,
-                                    policy_version_id, context, metrics, occurred_at)
+                                    policy_version_id, context, metrics, occurred_at, payload)
             SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::uuid[],
-                                 $8::uuid[], $9::jsonb[], $10::jsonb[], $11::timestamptz[])
+                                 $8::uuid[], $9::jsonb[], $10::jsonb[], $11::timestamptz[], $12::jsonb[])
             ON CONFLICT (client_event_id, occurred_at) DO NOTHING
             RETURNING id::text AS id
             """,
@@ -68,6 +68,7 @@ enum EventWriter {
                 .optionalTextArray(events.map { $0.memberships.first?.variantID }),
                 .optionalTextArray(events.map(\.policyVersionID)), .textArray(events.map(\.contextJSON)),
                 .textArray(events.map(\.metricsJSON)), .textArray(events.map(\.occurredAt)),
+                .textArray(events.map(\.payloadJSON)),
             ])
         let stored = Set(inserted.rows.indices.compactMap { inserted.string($0, "id") })
         var extra: (events: [String], experiments: [String], variants: [String]) = ([], [], [])

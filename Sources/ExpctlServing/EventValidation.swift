@@ -16,6 +16,8 @@ struct ValidatedEvent: Sendable {
     var policyVersionID: String?
     var contextJSON: String
     var metricsJSON: String
+    /// The event's own data (a `plan_generated`'s plan): what dataset builds read.
+    var payloadJSON: String
     /// RFC 3339, normalised.
     var occurredAt: String
 }
@@ -84,6 +86,7 @@ enum EventValidation {
             clientEventID: clientEventID, eventType: eventType, unitType: unitType, unitID: unitID,
             memberships: memberships, policyVersionID: policyVersionID,
             contextJSON: JSONValue.object(context).canonicalText, metricsJSON: JSONValue.object(metrics).canonicalText,
+            payloadJSON: JSONValue.object(try fields.optionalObject("payload")).canonicalText,
             occurredAt: timestamp.description)
     }
 

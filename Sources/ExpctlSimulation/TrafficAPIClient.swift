@@ -159,7 +159,9 @@ public struct TrafficAPIClient: Sendable {
         let response = try transport.send(request)
         let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
         guard (200..<300).contains(response.status), let object else {
-            let message = ((object?["error"] as? [String: Any])?["message"] as? String)
+            let error = object?["error"] as? [String: Any]
+            let field = (error?["field"] as? String).flatMap { $0.isEmpty ? nil : "\($0): " } ?? ""
+            let message = (error?["message"] as? String).map { field + $0 }
                 ?? String(decoding: response.body.prefix(300), as: UTF8.self)
             throw TrafficAPIError("POST \(path) answered \(response.status): \(message)")
         }

@@ -128,4 +128,21 @@ struct EventIngestionTests {
             #expect(try fixture.count("exp.events") == 5)
         }
     }
+
+    @Test func thePayloadIsStoredForDatasetBuilds() async throws {
+        try await TestDatabase.withAsync { database in
+            let fixture = try ServingFixture(database)
+            defer { fixture.shutdown() }
+            let ids = try fixture.ids("planner_policy_exp")
+            var event = Self.event(memberships: [(ids.experiment, ids.variants["control"]!)], policyVersion: ids.policyVersion)
+            event["payload"] = ["plan_id": "p-1", "plan": ["recipes": ["r-1", "r-2"]]]
+            _ = try await fixture.events.ingest(body: try Self.batch([event]), batch: true)
+            let stored = try database.connect().execute("SELECT payload->'plan'->'recipes'->>1 AS second FROM exp.events")
+            #expect(stored.string(0, "second") == "r-2")
+            event["payload"] = "not an object"
+            await #expect(throws: RequestError("events[0].payload", "must be a JSON object")) {
+                _ = try await fixture.events.ingest(body: try Self.batch([event]), batch: true)
+            }
+        }
+    }
 }
