@@ -34,7 +34,7 @@ enum SVGCharts {
     }
 
     /// The always-valid interval of a relative effect as it narrows look by look: a shaded band
-    /// from lower to upper, the estimate, and the line of no effect.
+    /// from lower to upper, each look's interval as a bar, the estimate, and the line of no effect.
     static func interval(_ points: [StatusModel.IntervalPoint], label: String) -> String {
         guard !points.isEmpty else { return empty("no look at \(label) yet") }
         let (t0, t1) = range(points.map { $0.time.timeIntervalSince1970 })
@@ -49,6 +49,14 @@ enum SVGCharts {
         let estimate = points.map { "\(x($0.time.timeIntervalSince1970, t0, t1)),\(y($0.estimate, v0, v1))" }
         body += "<polyline fill=\"none\" stroke=\"#1d4ed8\" stroke-width=\"2\" points=\"\(estimate.joined(separator: " "))\"/>"
         for point in points {
+            // Each look's interval as a bar, so that a single look (or a band of zero width) shows.
+            let at = Double(x(point.time.timeIntervalSince1970, t0, t1)) ?? 0
+            let (top, bottom) = (y(point.upper, v0, v1), y(point.lower, v0, v1))
+            let (left, right) = (String(format: "%.1f", at - 4), String(format: "%.1f", at + 4))
+            body +=
+                "<path class=\"look\" stroke=\"#1d4ed8\" stroke-width=\"1.5\" fill=\"none\""
+                + " d=\"M\(left),\(top) H\(right) M\(String(format: "%.1f", at)),\(top) V\(bottom)"
+                + " M\(left),\(bottom) H\(right)\"/>"
             body +=
                 "<circle cx=\"\(x(point.time.timeIntervalSince1970, t0, t1))\" cy=\"\(y(point.estimate, v0, v1))\" r=\"3\""
                 + " fill=\"#1d4ed8\"><title>\(HTML.time(point.time)): \(format(point.estimate, percent: true, signed: true))"

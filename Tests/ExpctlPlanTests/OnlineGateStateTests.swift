@@ -69,3 +69,41 @@ struct OnlineGateStateTests {
         #expect(OnlineGateState.decode(.string("nonsense")).isEmpty)
     }
 }
+
+@Suite("Recording the online gate's looks")
+struct OnlineLookRecordTests {
+    /// A confidence-sequence state after looks at `units` per arm with a steady effect.
+    static func state(after units: [Int]) -> AlwaysValidState {
+        var state = AlwaysValidState(
+            test: AlwaysValidTest(method: .confidenceSequence(tuningTotalUnits: 5_000), minimumUnitsPerArm: 100),
+            guardrail: NonInferiorityMargin(direction: .higherIsBetter))
+        for count in units {
+            let effect = EffectEstimate(estimate: 0.03, standardError: 0.5 / Double(count).squareRoot(), scale: .relative)
+            state.update(with: SequentialLook(effect: effect, baselineUnits: count, candidateUnits: count))
+        }
+        return state
+    }
+
+    static func report(_ state: AlwaysValidState) -> GateReport {
+        GateReport(
+            kind: .online, subject: "exp/candidate", profile: "default", verdict: .inconclusive, headline: "",
+            criteria: [GateCriterion(name: "plan_acceptance_rate", outcome: .unknown, text: "")],
+            identity: GateIdentity(), onlineStates: ["plan_acceptance_rate": state])
+    }
+
+    @Test func aLookIsRecordedWhenTheIntervalHasNarrowedEnough() throws {
+        let recorded = Self.state(after: [1_000])
+        let latest = RecordedGateDecision(
+            verdict: .inconclusive, evidenceDigest: Self.report(recorded).materialDigest,
+            state: OnlineGateState.encode(["plan_acceptance_rate": recorded]))
+        // The same look again, or a few more units: the record stands.
+        #expect(!Self.report(recorded).needsRecord(after: latest))
+        #expect(!Self.report(Self.state(after: [1_000, 1_100])).needsRecord(after: latest))
+        // Four times the units halve the width: a new row.
+        #expect(Self.report(Self.state(after: [1_000, 4_000])).needsRecord(after: latest))
+        // A record without bounds yet is followed by the first that has them.
+        let empty = RecordedGateDecision(
+            verdict: .inconclusive, evidenceDigest: Self.report(recorded).materialDigest, state: nil)
+        #expect(Self.report(recorded).needsRecord(after: empty))
+    }
+}

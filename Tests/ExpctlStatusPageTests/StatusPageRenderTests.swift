@@ -42,6 +42,9 @@ struct StatusPageRenderTests {
         #expect(html.contains(#"data-state="waiting""#) && html.contains(#"data-state="blocked""#))
         #expect(html.contains(#"<ul class="evidence"><li>online gate: &lt;script&gt;"#))
         #expect(html.contains(#"class="band""#))
+        // One bar per look, the band's width at that look.
+        let looks = Self.model().experiments.flatMap(\.variants).flatMap(\.intervals.values).map(\.count).reduce(0, +)
+        #expect(html.components(separatedBy: #"class="look""#).count - 1 == looks)
         #expect(html.contains(#"<a href="http://mlflow/#/models/m/versions/2">version</a>"#))
         #expect(html.contains("1 action</div>"))
         // The same model renders the same page.

@@ -127,10 +127,28 @@ extension GateReport {
         return ContentHash.hex(material.canonicalText)
     }
 
-    /// Whether apply records this report: the subject has no decision yet, or the latest one
-    /// differs in verdict or material evidence.
-    public func needsRecord(after latest: RecordedGateDecision?) -> Bool {
+    /// Whether apply records this report: the subject has no decision yet, the latest one
+    /// differs in verdict or material evidence, or an online metric's always-valid interval has
+    /// narrowed to `narrowing` of its recorded width or less. The last makes the record a
+    /// history of the interval as it narrows (what the status page draws) with a row per
+    /// narrowing, not per pass: the width shrinks like 1/√n, so each row takes about 1.6 times
+    /// the units of the one before.
+    public func needsRecord(after latest: RecordedGateDecision?, narrowing: Double = 0.8) -> Bool {
         guard let latest else { return true }
-        return latest.verdict != verdict || latest.evidenceDigest != materialDigest
+        if latest.verdict != verdict || latest.evidenceDigest != materialDigest { return true }
+        guard !onlineStates.isEmpty else { return false }
+        let recorded = OnlineGateState.decode(latest.state)
+        return onlineStates.contains { metric, state in
+            guard let width = Self.width(state) else { return false }
+            guard let before = recorded[metric].flatMap(Self.width) else { return true }
+            return width <= narrowing * before
+        }
+    }
+
+    /// The width of the intersected interval, nil while a side is unbounded.
+    private static func width(_ state: AlwaysValidState) -> Double? {
+        let (lower, upper) = state.recordedBounds
+        guard let lower, let upper, lower.isFinite, upper.isFinite else { return nil }
+        return upper - lower
     }
 }
