@@ -47,11 +47,15 @@ struct PlanBuilder {
     /// Each existing experiment's variants and the shares the plan moves them to.
     private var allocationGroups: [[VariantShare]] = []
     private(set) var gateReports: [GateReport] = []
+    /// Where each action is in `actions`, by id: the lookups below run once per variant and
+    /// model version, and a scan of every action each time made planning quadratic.
+    private var positions: [String: Int] = [:]
 
     mutating func add(_ action: PlannedAction) {
         if action.kind == .create || (action.kind == .update && action.address.isPolicyVersion) {
             makers[action.address] = action.id
         }
+        positions[action.id] = positions[action.id] ?? actions.count
         actions.append(action)
     }
 
@@ -61,7 +65,7 @@ struct PlanBuilder {
     mutating func keep(_ reports: [GateReport]) { gateReports += reports }
 
     /// Whether this plan has an action of id `id`.
-    func hasAction(_ id: String) -> Bool { actions.contains { $0.id == id } }
+    func hasAction(_ id: String) -> Bool { positions[id] != nil }
 
     /// The id of this plan's promotion of `model` to production, if it has one.
     func productionPromotion(of model: ModelVersionRef) -> String? {
@@ -71,12 +75,13 @@ struct PlanBuilder {
     }
 
     /// The action of id `id`, if the plan has it.
-    func action(_ id: String) -> PlannedAction? { actions.first { $0.id == id } }
+    func action(_ id: String) -> PlannedAction? { positions[id].map { actions[$0] } }
 
     /// Changes the action of id `id` (its readiness, what it comes after, its reason).
     mutating func modify(_ id: String, _ body: (inout PlannedAction) -> Void) {
-        guard let index = actions.firstIndex(where: { $0.id == id }) else { return }
+        guard let index = positions[id] else { return }
         body(&actions[index])
+        precondition(actions[index].id == id, "modify(_:) must not change an action's kind or address")
     }
 
     /// The id of the action of this plan that makes `address` exist, if any.
