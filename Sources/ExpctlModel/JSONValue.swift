@@ -87,6 +87,13 @@ public enum JSONValue: Sendable, Hashable {
         return "\(value)"
     }
 
+    /// `text` as a JSON string, quoted and escaped: for JSON built by hand where it is hot.
+    public static func quoted(_ text: String) -> String {
+        var output = ""
+        writeString(text, to: &output)
+        return output
+    }
+
     static func writeString(_ value: String, to output: inout String) {
         output += "\""
         // Most strings need no escape: append them whole.

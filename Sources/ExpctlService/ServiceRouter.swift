@@ -18,11 +18,18 @@ struct ServiceRouter {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.get("/healthz") { _, _ in ServiceResponses.text(.ok, "ok\n") }
+        let apis = apis
         router.get("/readyz") { _, _ in
-            state.isReady
-                ? ServiceResponses.text(.ok, "ready\n")
-                : ServiceResponses.text(
+            guard state.isReady else {
+                return ServiceResponses.text(
                     .serviceUnavailable, "not ready: no pass has read the source and both servers yet\n")
+            }
+            // With the APIs on, ready also means they can answer: the applied state is loaded.
+            guard apis == nil || apis?.snapshots.snapshot != nil else {
+                return ServiceResponses.text(
+                    .serviceUnavailable, "not ready: the APIs have not loaded the applied state yet\n")
+            }
+            return ServiceResponses.text(.ok, "ready\n")
         }
         router.get("/metrics") { _, _ in
             ServiceResponses.bytes(.ok, metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")

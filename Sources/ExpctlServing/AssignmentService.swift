@@ -51,8 +51,8 @@ public final class AssignmentService: Sendable {
                 let variant = experiment.variants.first(where: { $0.id == variantID }), !variant.retired
             else { continue }
             assignments.append(
-                "{\"experiment_id\":\(JSONText.quoted(experiment.id)),\"experiment_name\":\(JSONText.quoted(experiment.name)),"
-                    + "\"variant_id\":\(JSONText.quoted(variant.id)),\"variant_name\":\(JSONText.quoted(variant.name)),"
+                "{\"experiment_id\":\(JSONValue.quoted(experiment.id)),\"experiment_name\":\(JSONValue.quoted(experiment.name)),"
+                    + "\"variant_id\":\(JSONValue.quoted(variant.id)),\"variant_name\":\(JSONValue.quoted(variant.name)),"
                     + "\"config\":\(variant.configJSON)}")
         }
         return Array(("{\"assignments\":[" + assignments.joined(separator: ",") + "]}").utf8)

@@ -25,7 +25,10 @@ struct APIRouteTests {
             let service = try await RunningService(
                 repository: repository, database: database, apiTokens: tokens, apis: apis)
             try await service.waitFor { service.state.passes.contains { $0.outcome == "applied" } }
+            // Ready means the APIs can answer: not before their snapshot is loaded.
+            #expect(try await service.send("GET", "/readyz").status == 503)
             snapshots.replace(with: try ServingSnapshot.read(try database.connect()))
+            #expect(try await service.send("GET", "/readyz").status == 200)
             try await body(service, database)
             try await service.stop()
         }
