@@ -36,6 +36,13 @@ enum HTML {
         return String(format: "%02d-%02d", month, day)
     }
 
+    /// `12-02 21:55`: a short date and time for the axes of charts that span hours.
+    static func dayAndTime(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970)
+        let secondOfDay = seconds % 86_400
+        return day(date) + String(format: " %02d:%02d", secondOfDay / 3600, secondOfDay / 60 % 60)
+    }
+
     private static func civil(_ days: Int) -> (Int, Int, Int) {
         let date = Timestamp.civilFromDays(days)
         return (date.year, date.month, date.day)

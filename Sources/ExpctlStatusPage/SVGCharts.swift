@@ -88,10 +88,12 @@ enum SVGCharts {
                 "<text x=\"\(margin.left - 4)\" y=\"\(y(value, v0, v1) + 4)\" text-anchor=\"end\" font-size=\"10\""
                 + " fill=\"#6b7280\">\(format(value, percent: percent, signed: signed))</text>"
         }
+        // Looks within two days of each other are told apart by the time of day.
+        let label = t1 - t0 < 2 * 86_400 ? HTML.dayAndTime : HTML.day
         for (time, anchor) in [(t0, "start"), (t1, "end")] {
             body +=
                 "<text x=\"\(x(time, t0, t1))\" y=\"\(height - 8)\" text-anchor=\"\(anchor)\" font-size=\"10\""
-                + " fill=\"#6b7280\">\(HTML.day(Date(timeIntervalSince1970: time)))</text>"
+                + " fill=\"#6b7280\">\(label(Date(timeIntervalSince1970: time)))</text>"
         }
         return body
     }
