@@ -182,7 +182,7 @@ let package = Package(
             name: "ExpctlTrainingTests", dependencies: ["ExpctlTraining", "ExpctlModel"], swiftSettings: strictSettings),
         .testTarget(
             name: "ExpctlGitTests",
-            dependencies: ["ExpctlGit", "ExpctlDesiredState"], exclude: ["git_http_server.py"],
+            dependencies: ["ExpctlGit", "ExpctlDesiredState", "PostgresTestSupport"], exclude: ["git_http_server.py"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "ExpctlCommandsTests",

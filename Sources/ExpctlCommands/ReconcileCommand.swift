@@ -60,8 +60,7 @@ struct ReconcileCommand: ConsoleCommand {
         let lines = LockedConsole(console, json: json)
         let assembly = try ReconcilerAssembly(
             context, source: source, revisions: revisions, database: database, mlflow: mlflow, datasets: datasets,
-            jobs: jobs,
-            parallelism: parallelism, waitForLock: wait, clock: clock,
+            jobs: jobs, parallelism: parallelism, waitForLock: wait, clock: clock,
             hook: { mlflowLabel, databaseLabel in
                 if let json { return json }
                 return TextHook(

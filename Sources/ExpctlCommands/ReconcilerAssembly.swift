@@ -16,8 +16,7 @@ struct ReconcilerAssembly {
     ///   - jobFinished: told of each job that ends, after `say`.
     init(
         _ context: CommandContext, source: SourceOptions, revisions: RevisionOptions, database: DatabaseOptions,
-        mlflow: MLflowOptions,
-        datasets: DatasetOptions, jobs: JobOptions, parallelism: ParallelismOption, waitForLock: Bool,
+        mlflow: MLflowOptions, datasets: DatasetOptions, jobs: JobOptions, parallelism: ParallelismOption, waitForLock: Bool,
         clock: any ReconcileClock, hook: (_ mlflowLabel: String?, _ databaseLabel: String) -> any ReconcileHook,
         say: @escaping @Sendable (String) -> Void
     ) throws {
@@ -36,7 +35,8 @@ struct ReconcilerAssembly {
         session = ReconcilerSession(
             store: store, connect: { try database.openStore(context.environment) }, waitForLock: waitForLock,
             clock: clock, wakeup: wakeup,
-            waitingForLock: { holder in say("reconcile: waiting for the lock, held by \(holder ?? "another session")")
+            waitingForLock: { holder in
+                say("reconcile: waiting for the lock, held by \(holder ?? "another session")")
             },
             makeReconciler: { store in
                 Reconciler(

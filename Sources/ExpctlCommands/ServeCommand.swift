@@ -82,8 +82,7 @@ struct ServeCommand: ConsoleCommand {
         }
         let assembly = try ReconcilerAssembly(
             context, source: source, revisions: revisions, database: database, mlflow: mlflow, datasets: datasets,
-            jobs: jobs,
-            parallelism: parallelism, waitForLock: wait, clock: clock,
+            jobs: jobs, parallelism: parallelism, waitForLock: wait, clock: clock,
             hook: { _, _ in
                 ServiceHook(state: state, metrics: metrics, clock: clock, logger: logger, afterPass: reloadSnapshot)
             },

@@ -39,7 +39,6 @@ struct ValidateCommand: ConsoleCommand {
     }
 }
 
-/// Where the desired state is read from: shared by every command that reads it.
 /// The JSON document for a tree that could not be read at all.
 struct ReadFailure: Encodable {
     var formatVersion = ExpctlVersion.jsonFormat

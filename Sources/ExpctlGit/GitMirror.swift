@@ -24,10 +24,10 @@ public final class GitMirror {
         let path = root.hasSuffix("/") ? root + url.mirrorFolderName : root + "/" + url.mirrorFolderName
         self.path = path
         if !FileManager.default.fileExists(atPath: path + "/HEAD") {
-            let created: RepositoryHandle = try create(
+            // Created bare, then opened below as any repository is.
+            let _: RepositoryHandle = try create(
                 "git_repository_init", .operation("cannot create the mirror of \(url.redacted) at \(path)")
             ) { git_repository_init(&$0, path, 1) }
-            _ = created
         }
         repository = try GitRepository(path: path)
     }

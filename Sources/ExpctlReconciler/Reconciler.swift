@@ -17,7 +17,6 @@ public final class Reconciler {
     /// The dataset store the plan checks for undeclared datasets; nil: not checked.
     public let datasets: DatasetStore?
     /// What a pass asks of a commit before planning it (see `RevisionRules`).
-    public var rules: RevisionRules { revisionCheck.rules }
     private let revisionCheck: RevisionCheck
 
     public init(
@@ -148,7 +147,7 @@ public final class Reconciler {
             }
             do {
                 return .applied(prepared.snapshot.revision, try apply(prepared), remaining: remaining)
-            } catch  where error.needsAChange {
+            } catch where error.needsAChange {
                 return .stalled(prepared.snapshot.revision, .applyRefused(error))
             } catch {
                 return .transient(.apply(error))

@@ -16,15 +16,13 @@ public struct RevisionRules: Sendable {
     }
 
     public static let none = RevisionRules(fastForwardOnly: false, signatures: nil)
-
-    var isEmpty: Bool { !fastForwardOnly && signatures == nil }
 }
 
-/// Applies the rules pass after pass, remembering each commit's signature verdict (a pass
+/// Applies the rules pass after pass, remembering the last commit's signature verdict (a pass
 /// every few seconds must not run ssh-keygen or gpg every time for the same commit).
 final class RevisionCheck {
     let rules: RevisionRules
-    private var verdicts: [String: SignatureVerifier.Verdict] = [:]
+    private var lastVerdict: (commit: String, verdict: SignatureVerifier.Verdict)?
 
     init(rules: RevisionRules) { self.rules = rules }
 
@@ -36,15 +34,15 @@ final class RevisionCheck {
         if let verifier = rules.signatures {
             guard let history else { return .signatureRefused("this source cannot show commit signatures") }
             let verdict: SignatureVerifier.Verdict
-            if let known = verdicts[revision.commit] {
-                verdict = known
+            if let last = lastVerdict, last.commit == revision.commit {
+                verdict = last.verdict
             } else {
                 do {
                     verdict = verifier.verify(try history.signature(of: revision.commit))
                 } catch {
                     throw .source(error)
                 }
-                verdicts = [revision.commit: verdict]
+                lastVerdict = (revision.commit, verdict)
             }
             if case .refused(let problem) = verdict { return .signatureRefused(problem) }
         }

@@ -25,7 +25,7 @@ struct ServiceRouter {
                     .serviceUnavailable, "not ready: no pass has read the source and both servers yet\n")
             }
             // With the APIs on, ready also means they can answer: the applied state is loaded.
-            guard apis == nil || apis?.snapshots.snapshot != nil else {
+            guard apis.map({ $0.snapshots.snapshot != nil }) ?? true else {
                 return ServiceResponses.text(
                     .serviceUnavailable, "not ready: the APIs have not loaded the applied state yet\n")
             }

@@ -50,13 +50,12 @@ enum SVGCharts {
         body += "<polyline fill=\"none\" stroke=\"#1d4ed8\" stroke-width=\"2\" points=\"\(estimate.joined(separator: " "))\"/>"
         for point in points {
             // Each look's interval as a bar, so that a single look (or a band of zero width) shows.
-            let at = Double(x(point.time.timeIntervalSince1970, t0, t1)) ?? 0
+            let at = x(point.time.timeIntervalSince1970, t0, t1)
             let (top, bottom) = (y(point.upper, v0, v1), y(point.lower, v0, v1))
-            let (left, right) = (String(format: "%.1f", at - 4), String(format: "%.1f", at + 4))
+            let (left, right) = (tenth(at - 4), tenth(at + 4))
             body +=
                 "<path class=\"look\" stroke=\"#1d4ed8\" stroke-width=\"1.5\" fill=\"none\""
-                + " d=\"M\(left),\(top) H\(right) M\(String(format: "%.1f", at)),\(top) V\(bottom)"
-                + " M\(left),\(bottom) H\(right)\"/>"
+                + " d=\"M\(left),\(top) H\(right) M\(at),\(top) V\(bottom) M\(left),\(bottom) H\(right)\"/>"
             body +=
                 "<circle cx=\"\(x(point.time.timeIntervalSince1970, t0, t1))\" cy=\"\(y(point.estimate, v0, v1))\" r=\"3\""
                 + " fill=\"#1d4ed8\"><title>\(HTML.time(point.time)): \(format(point.estimate, percent: true, signed: true))"
@@ -109,15 +108,18 @@ enum SVGCharts {
         return (range.0 - pad, range.1 + pad)
     }
 
-    private static func x(_ time: Double, _ t0: Double, _ t1: Double) -> String {
+    private static func x(_ time: Double, _ t0: Double, _ t1: Double) -> Double {
         let span = t1 - t0
         let fraction = span > 0 ? (time - t0) / span : 0.5
-        return String(format: "%.1f", margin.left + fraction * (width - margin.left - margin.right))
+        return tenth(margin.left + fraction * (width - margin.left - margin.right))
     }
+
+    /// Coordinates to a tenth of a pixel: short attributes, the same page for the same model.
+    private static func tenth(_ value: Double) -> Double { (value * 10).rounded() / 10 }
 
     private static func y(_ value: Double, _ v0: Double, _ v1: Double) -> Double {
         let fraction = (value - v0) / (v1 - v0)
-        return ((margin.top + (1 - fraction) * (height - margin.top - margin.bottom)) * 10).rounded() / 10
+        return tenth(margin.top + (1 - fraction) * (height - margin.top - margin.bottom))
     }
 
     /// Effects (the interval chart) are signed percentages; rates on the metric charts are

@@ -135,8 +135,6 @@ public final class ExpStore {
         return result.affectedRows == 1
     }
 
-    /// Marks runs whose process died mid-apply as `interrupted` (every reconcile pass does it,
-    /// and apply before it applies).
     /// The commit of the last run that applied a plan, nil before the first (or before the
     /// schema exists): what a fast-forward-only loop checks the branch against.
     public func lastAppliedCommit() throws -> String? {
@@ -146,6 +144,8 @@ public final class ExpStore {
         return result.rows.isEmpty ? nil : result.string(0, "commit_sha")
     }
 
+    /// Marks runs whose process died mid-apply as `interrupted` (every reconcile pass does it,
+    /// and apply before it applies).
     public func markInterruptedRuns() throws {
         guard try isMigrated() else { return }
         try RunRecord.markInterrupted(connection)

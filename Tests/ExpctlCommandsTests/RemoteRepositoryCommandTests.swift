@@ -92,14 +92,8 @@ struct RemoteRepositoryCommandTests {
     @Test func withVerificationAnUnsignedCommitIsRefusedAndAnSSHSignedOneApplied() throws {
         let origin = try exampleRepository()
         defer { try? FileManager.default.removeItem(atPath: mirrors) }
-        let keys = origin.directory.appendingPathComponent(".keys").path
-        try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
-        for key in ["allowed", "stranger"] {
-            try runTool("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "tests", "-f", "\(keys)/\(key)"])
-        }
-        let publicKey = try String(contentsOfFile: "\(keys)/allowed.pub", encoding: .utf8)
-        let signers = "\(keys)/allowed_signers"
-        try "tests@expctl.invalid \(publicKey)".write(toFile: signers, atomically: true, encoding: .utf8)
+        let keys = try SigningKeys(in: origin.directory.appendingPathComponent(".keys").path)
+        let signers = keys.allowedSigners
         let verify = ["--verify-signatures", "--allowed-signers", signers]
         try TestDatabase.with { (database: TestDatabase) throws in
             let unsigned = try origin.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -112,7 +106,7 @@ struct RemoteRepositoryCommandTests {
             #expect(try appliedRuns(database).isEmpty)
 
             try origin.git(
-                "-c", "gpg.format=ssh", "-c", "user.signingkey=\(keys)/stranger", "commit", "-q", "-S",
+                "-c", "gpg.format=ssh", "-c", "user.signingkey=\(keys.stranger)", "commit", "-q", "-S",
                 "--allow-empty", "-m", "signed by a stranger")
             let stranger = expctl(arguments: pass(origin, database, verify))
             #expect(stranger.status == 1)
@@ -121,7 +115,7 @@ struct RemoteRepositoryCommandTests {
                 "\(stranger.output)")
 
             try origin.git(
-                "-c", "gpg.format=ssh", "-c", "user.signingkey=\(keys)/allowed", "commit", "-q", "-S",
+                "-c", "gpg.format=ssh", "-c", "user.signingkey=\(keys.allowed)", "commit", "-q", "-S",
                 "--allow-empty", "-m", "signed")
             let signed = try origin.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
             let accepted = expctl(arguments: pass(origin, database, verify))
@@ -134,19 +128,4 @@ struct RemoteRepositoryCommandTests {
         #expect(expctl(arguments: ["reconcile", "--verify-signatures"]).status == 64)
         #expect(expctl(arguments: ["reconcile", "--allowed-signers", "/dev/null"]).status == 64)
     }
-}
-
-@discardableResult
-private func runTool(_ tool: String, _ arguments: [String]) throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [tool] + arguments
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw FixtureError(message: "\(tool) exited \(process.terminationStatus)")
-    }
-    return process.terminationStatus
 }

@@ -1,5 +1,6 @@
 import ExpctlGit
 import Foundation
+import PostgresTestSupport
 import Testing
 
 @Suite("Commit signatures")
@@ -48,27 +49,6 @@ struct SignatureVerifierTests {
     }
 }
 
-/// Two ed25519 keys made with ssh-keygen: `allowed` is in the allowed-signers file, `stranger` not.
-struct SigningKeys {
-    let allowed: String
-    let stranger: String
-    let allowedSigners: String
-
-    init(in folder: String) throws {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        allowed = folder + "/allowed"
-        stranger = folder + "/stranger"
-        for key in [allowed, stranger] {
-            try runTool("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "expctl tests", "-f", key])
-        }
-        let publicKey = try String(contentsOfFile: allowed + ".pub", encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        allowedSigners = folder + "/allowed_signers"
-        try "tests@expctl.invalid namespaces=\"git\" \(publicKey)\n".write(
-            toFile: allowedSigners, atomically: true, encoding: .utf8)
-    }
-}
-
 extension TestRepository {
     /// Commits everything, signed with the SSH private key at `key` (git's `gpg.format=ssh`).
     @discardableResult
@@ -79,21 +59,6 @@ extension TestRepository {
         )
         return try git("rev-parse", "HEAD")
     }
-}
-
-@discardableResult
-func runTool(_ tool: String, _ arguments: [String]) throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [tool] + arguments
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw GitCommandFailed(arguments: [tool] + arguments, status: process.terminationStatus, standardError: "")
-    }
-    return process.terminationStatus
 }
 
 @Suite("Commit signatures: GPG")
