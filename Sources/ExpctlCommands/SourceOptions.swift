@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExpctlGit
 import ExpctlReconciler
+import Foundation
 
 /// `--repo`, `--ref`, `--path`: where the desired state is. A `--repo` URL is read through a
 /// mirror under `--mirror-root`, fetched before each read.
@@ -67,6 +68,12 @@ struct RevisionOptions: ParsableArguments {
         }
         if !verifySignatures && (allowedSigners != nil || gpgKeyring != nil) {
             throw ValidationError("--allowed-signers and --gpg-keyring take effect with --verify-signatures")
+        }
+        // A key file that cannot be read would refuse every commit: say so before anything runs.
+        for (option, file) in [("--allowed-signers", allowedSigners), ("--gpg-keyring", gpgKeyring)] {
+            if let file, !FileManager.default.isReadableFile(atPath: file) {
+                throw ValidationError("\(option) \(file): the file does not exist or cannot be read")
+            }
         }
     }
 

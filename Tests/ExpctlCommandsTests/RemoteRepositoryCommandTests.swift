@@ -127,5 +127,8 @@ struct RemoteRepositoryCommandTests {
     @Test func signatureOptionsNeedEachOther() {
         #expect(expctl(arguments: ["reconcile", "--verify-signatures"]).status == 64)
         #expect(expctl(arguments: ["reconcile", "--allowed-signers", "/dev/null"]).status == 64)
+        let missing = expctl(arguments: ["reconcile", "--verify-signatures", "--allowed-signers", "/nonexistent/signers"])
+        #expect(missing.status == 64)
+        #expect(missing.errors.contains("--allowed-signers /nonexistent/signers: the file does not exist or cannot be read"))
     }
 }
