@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // System libraries, found through pkg-config.
@@ -88,6 +89,7 @@ let package = Package(
             name: "ExpctlJobs",
             dependencies: [
                 "ExpctlModel", "ExpctlPlan", "ExpctlPostgres", "ExpctlStore", "ExpctlDatasets", "ExpctlMLflow", "ExpctlTraining",
+                "ExpctlHTTP", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strictSettings),
         // The simulated meal-planner world (pure, seeded) and its writer through COPY.
@@ -225,7 +227,9 @@ let package = Package(
             exclude: ["compare_dataset.py"], swiftSettings: strictSettings),
         .testTarget(
             name: "ExpctlJobsTests",
-            dependencies: ["ExpctlJobs", "ExpctlStore", "ExpctlPlan", "ExpctlModel", "ExpctlPostgres", "PostgresTestSupport"],
+            dependencies: [
+                "ExpctlJobs", "ExpctlStore", "ExpctlPlan", "ExpctlModel", "ExpctlPostgres", "ExpctlHTTP", "PostgresTestSupport",
+            ],
             swiftSettings: strictSettings),
         .testTarget(name: "ExpctlPostgresTests", dependencies: ["ExpctlPostgres", "PostgresTestSupport"], swiftSettings: strictSettings),
         .testTarget(

@@ -51,13 +51,15 @@ struct ApplyCommand: ConsoleCommand {
 
     private func run(_ context: CommandContext, hook: any ReconcileHook) throws -> Int32 {
         let console = context.console
+        // A usage error in the job options is found before anything is read or written.
+        _ = try jobs.ray.placement(context.environment, mlflow: mlflow.settings(context.environment))
         let pipeline = try CommandPipeline(
             source: source, database: database, mlflow: mlflow, datasets: datasets,
             parallelism: parallelism.parallelism, context: context, hook: hook)
         try pipeline.migrate()
-        let execution = JobExecution(
+        let execution = try JobExecution(
             database: database.settings(context.environment), datasets: pipeline.datasets,
-            mlflow: mlflow.settings(context.environment), options: jobs, environment: context.environment,
+            mlflow: mlflow.settings(context.environment), options: jobs, source: source, environment: context.environment,
             console: console, progress: ProgressReporter(console: console))
         var totals = ApplyTotals()
         if let planFile {

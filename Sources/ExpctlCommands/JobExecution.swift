@@ -14,6 +14,8 @@ struct JobOptions: ParsableArguments {
     @Option(help: "Seconds a claimed job's lease lasts without a heartbeat before another runner may take it.")
     var leaseSeconds: Double = 60
 
+    @OptionGroup var ray: RayOptions
+
     func validate() throws {
         guard leaseSeconds >= 3 else { throw ValidationError("--lease-seconds must be at least 3") }
     }
@@ -26,11 +28,13 @@ struct JobExecution {
 
     init(
         database: ConnectionSettings, datasets: DatasetStore, mlflow: MLflowSettings?, options: JobOptions,
-        environment: [String: String], console: any Console, progress: ProgressReporter
-    ) {
+        source: SourceOptions, environment: [String: String], console: any Console, progress: ProgressReporter
+    ) throws {
         runner = JobRunner(
             settings: database,
-            executors: Self.executors(database: database, datasets: datasets, mlflow: mlflow, environment: environment),
+            executors: try Self.executors(
+                database: database, datasets: datasets, mlflow: mlflow, options: options, source: source,
+                environment: environment),
             leaseSeconds: options.leaseSeconds,
             progress: { step in
                 progress.report(
@@ -40,16 +44,23 @@ struct JobExecution {
     }
 
     /// The executors of every kind of job this process can run: datasets always; trainings and
-    /// evaluations need MLflow, which records and registers them.
+    /// evaluations need MLflow, which records and registers them. Throws a usage error when
+    /// the Ray options do not hold together.
     static func executors(
-        database: ConnectionSettings, datasets: DatasetStore, mlflow: MLflowSettings?, environment: [String: String]
-    ) -> [any JobExecutor] {
+        database: ConnectionSettings, datasets: DatasetStore, mlflow: MLflowSettings?, options: JobOptions,
+        source: SourceOptions, environment: [String: String]
+    ) throws -> [any JobExecutor] {
+        let placement = try options.ray.placement(environment, mlflow: mlflow)
         var executors: [any JobExecutor] = [DatasetJobExecutor(store: datasets, settings: database, mlflow: mlflow)]
         if let mlflow {
-            executors.append(TrainingJobExecutor(store: datasets, mlflow: mlflow, environment: environment))
+            executors.append(
+                TrainingJobExecutor(
+                    store: datasets, mlflow: mlflow, environment: environment, placement: placement,
+                    code: source.codeSource(environment)))
             executors.append(
                 EvaluationJobExecutor(
-                    store: datasets, mlflow: mlflow, database: database, environment: environment))
+                    store: datasets, mlflow: mlflow, database: database, environment: environment,
+                    placement: placement, code: source.codeSource(environment)))
         }
         return executors
     }

@@ -20,6 +20,7 @@ struct ReconcilerAssembly {
         clock: any ReconcileClock, hook: (_ mlflowLabel: String?, _ databaseLabel: String) -> any ReconcileHook,
         say: @escaping @Sendable (String) -> Void
     ) throws {
+        _ = try jobs.ray.placement(context.environment, mlflow: mlflow.settings(context.environment))
         // Connecting can hang on an unreachable host: until then Ctrl-C keeps its default.
         let store = try database.openStore(context.environment)
         let wakeup = Wakeup()
@@ -46,8 +47,8 @@ struct ReconcilerAssembly {
         worker =
             jobs.skipJobs
             ? nil
-            : Self.jobWorker(
-                context, database: database, mlflow: mlflow, jobs: jobs, datasets: datasetStore,
+            : try Self.jobWorker(
+                context, database: database, mlflow: mlflow, jobs: jobs, source: source, datasets: datasetStore,
                 wakeup: wakeup, say: say)
         self.wakeup = wakeup
     }
@@ -55,14 +56,14 @@ struct ReconcilerAssembly {
     /// The job runner beside the loop: each job that finishes wakes the loop for a pass.
     private static func jobWorker(
         _ context: CommandContext, database: DatabaseOptions, mlflow: MLflowOptions, jobs: JobOptions,
-        datasets: DatasetStore, wakeup: Wakeup, say: @escaping @Sendable (String) -> Void
-    ) -> JobWorker {
+        source: SourceOptions, datasets: DatasetStore, wakeup: Wakeup, say: @escaping @Sendable (String) -> Void
+    ) throws -> JobWorker {
         let settings = database.settings(context.environment)
         let runner = JobRunner(
             settings: settings,
-            executors: JobExecution.executors(
-                database: settings, datasets: datasets, mlflow: mlflow.settings(context.environment),
-                environment: context.environment),
+            executors: try JobExecution.executors(
+                database: settings, datasets: datasets, mlflow: mlflow.settings(context.environment), options: jobs,
+                source: source, environment: context.environment),
             leaseSeconds: jobs.leaseSeconds)
         return JobWorker(
             runner: runner,

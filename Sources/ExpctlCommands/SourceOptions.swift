@@ -35,12 +35,17 @@ struct SourceOptions: ParsableArguments {
         guard let url = RemoteURL(repo) else {
             return GitSource(repository: try GitRepository(path: repo), ref: ref, path: normalizedPath)
         }
-        let root = mirrorRoot ?? environment["EXPCTL_GIT_MIRROR_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "state/git"
-        let mirror = try GitMirror(url: url, root: root, credentials: GitCredentials(environment: environment))
+        let mirror = try GitMirror(
+            url: url, root: mirrorRoot(environment), credentials: GitCredentials(environment: environment))
         return RemoteGitSource(mirror: mirror, ref: ref, path: normalizedPath)
     }
 
     func load(_ environment: [String: String]) throws -> SourceSnapshot { try gitSource(environment).load() }
+
+    /// Where mirrors are kept: `--mirror-root`, else `$EXPCTL_GIT_MIRROR_ROOT`, else `state/git`.
+    func mirrorRoot(_ environment: [String: String]) -> String {
+        mirrorRoot ?? environment["EXPCTL_GIT_MIRROR_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "state/git"
+    }
 }
 
 /// `--allow-history-rewrite`, `--verify-signatures` and the keys: what `reconcile` and

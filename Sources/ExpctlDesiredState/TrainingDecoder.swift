@@ -8,6 +8,7 @@ enum TrainingDecoder {
     static let fields = [
         "name", "description", "task", "policy", "model_name", "base_model", "dataset_version", "learning_rate",
         "epochs", "batch_size", "fine_tuning_method", "seed", "runner", "command", "timeout", "evaluation", "gates",
+        "code", "resources",
     ]
     static let evaluationFields = ["dataset_version", "baseline", "command", "timeout"]
     /// Placeholders an `evaluation.command` may use.
@@ -47,6 +48,11 @@ enum TrainingDecoder {
         let gateProfile = reader.gateProfile(scope)
         let runner = decodeRunner(reader, context: context, scope: scope)
         let evaluation = decodeEvaluation(reader, trainingDataset: datasetVersion, context: context, scope: scope)
+        // An invalid runner fails the training anyway: do not also call its code misplaced.
+        var isCommand = runner == nil
+        if case .command? = runner { isCommand = true }
+        let code = TrainingPlacementDecoder.code(reader, isCommand: isCommand, context: context, scope: scope)
+        let resources = TrainingPlacementDecoder.resources(reader, isCommand: isCommand, context: context, scope: scope)
         if case .command? = runner, let evaluation, evaluation.command == nil {
             context.error(
                 at: reader.mark(of: "runner"), scope, field: "evaluation.command",
@@ -64,13 +70,14 @@ enum TrainingDecoder {
         }
 
         guard let name, let task, let modelName, let baseModel, let datasetVersion, let learningRate, let epochs,
-            let batchSize, let runner, let evaluation, (seed ?? 0) >= 0,
+            let batchSize, let runner, let evaluation, let code, let resources, (seed ?? 0) >= 0,
             reader.optional("fine_tuning_method") == nil || method != nil
         else { return nil }
         return TrainingConfig(
             name: name, task: task, policy: policy, modelName: modelName, baseModel: baseModel,
             datasetVersion: datasetVersion, learningRate: learningRate, epochs: epochs, batchSize: batchSize,
-            fineTuningMethod: method ?? .lora, seed: seed ?? 0, runner: runner, evaluation: evaluation,
+            fineTuningMethod: method ?? .lora, seed: seed ?? 0, runner: runner, code: code, resources: resources,
+            evaluation: evaluation,
             gateProfile: gateProfile, origin: context.location(reader.mark(of: "name")))
     }
 

@@ -17,7 +17,9 @@ public final class GitDesiredStateSource {
         let commit = try repository.resolveCommit(ref)
         let files = try repository.files(in: commit, under: directory, include: DesiredStateLoader.isDesiredStateFile)
         let sourceFiles = files.map { SourceFile(path: $0.path, contentID: $0.blobID.contentID, size: $0.size) }
-        return (commit, try loader.load(sourceFiles, from: repository))
+        var result = try loader.load(sourceFiles, from: repository)
+        try CodeResolution.resolve(&result, commit: commit, repository: repository)
+        return (commit, result)
     }
 }
 

@@ -1,3 +1,4 @@
+import ExpctlModel
 import Foundation
 
 /// A team's program, run as a job step through a `CommandExecutor` (a local process group by
@@ -13,6 +14,11 @@ struct CommandProcess {
     var outputLimit: Int = 1 << 20
     /// How often the driver polls.
     var pollSeconds: Double = 0.1
+    /// What the executor submits it as (`SubmittedCommand`): its id, metadata, resources, code.
+    var submissionID = ""
+    var metadata: [String: String] = [:]
+    var resources: JobResources?
+    var code: CodePackage?
 
     typealias LaunchError = CommandLaunchError
 
@@ -35,12 +41,24 @@ struct CommandProcess {
         try run(on: LocalCommandExecutor(graceSeconds: graceSeconds, outputLimit: outputLimit), isCancelled: isCancelled)
     }
 
-    /// Runs the program to its end on `executor`.
-    func run(on executor: any CommandExecutor, isCancelled: () -> Bool = { false }) throws -> Outcome {
+    /// Runs the program to its end on `executor`, or follows the earlier submission `resuming`
+    /// to its end; `beforeSubmit` runs just before a submission (the ledger records it there).
+    func run(
+        on executor: any CommandExecutor, resuming: CommandHandle? = nil, beforeSubmit: () throws -> Void = {},
+        isCancelled: () -> Bool = { false }
+    ) throws -> Outcome {
         guard !argv.isEmpty else { throw LaunchError.notFound("") }
         let started = Date()
-        let handle = try executor.submit(
-            SubmittedCommand(argv: argv, environment: environment, workingDirectory: workingDirectory))
+        let handle: CommandHandle
+        if let resuming {
+            handle = resuming
+        } else {
+            try beforeSubmit()
+            handle = try executor.submit(
+                SubmittedCommand(
+                    argv: argv, environment: environment, workingDirectory: workingDirectory,
+                    submissionID: submissionID, metadata: metadata, resources: resources, code: code))
+        }
         var timedOut = false
         var cancelled = false
         var status = try executor.poll(handle)

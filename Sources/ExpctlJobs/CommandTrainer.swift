@@ -1,5 +1,6 @@
 import ExpctlMLflow
 import ExpctlModel
+import ExpctlStore
 import Foundation
 
 /// Runs a team's training program (`runner: command`) into the run expctl created: its argv
@@ -18,31 +19,49 @@ struct CommandTrainer {
         "VIRTUAL_ENV", "PYTHONPATH",
     ]
 
-    /// Runs the program; throws `JobFailure` when it could not start, timed out or failed,
-    /// with its last output lines. The output is uploaded either way.
+    /// Runs the program on `executor`, or follows the earlier submission `resuming` to its end;
+    /// throws `JobFailure` when it could not start, timed out or failed, with its last output
+    /// lines. The output is uploaded either way.
     func run(
         _ training: TrainingConfig, run: MLflowRun, datasetDirectory: String, client: MLflowClient,
-        context: JobContext
+        context: JobContext, executor: any CommandExecutor, resuming: CommandHandle? = nil
     ) throws {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("expctl-job-\(context.job.id)")
-        try? FileManager.default.removeItem(at: output)
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: output) }
+        let output = try executor.outputDirectory(job: "\(context.job.id)-\(context.job.attempt)")
+        defer { if let local = output.local { try? FileManager.default.removeItem(at: local) } }
+        let programDatasetDirectory = executor.programPath(forLocal: datasetDirectory)
         let values: [String: String] = [
-            "dataset_dir": datasetDirectory, "dataset_version": training.datasetVersion, "output_dir": output.path,
-            "model_name": training.modelName, "base_model": training.baseModel,
+            "dataset_dir": programDatasetDirectory, "dataset_version": training.datasetVersion,
+            "output_dir": output.program, "model_name": training.modelName, "base_model": training.baseModel,
             "learning_rate": String(training.learningRate), "epochs": String(training.epochs),
             "batch_size": String(training.batchSize), "fine_tuning_method": training.fineTuningMethod.rawValue,
             "seed": String(training.seed), "tracking_uri": mlflow.trackingURI, "run_id": run.id,
             "training_name": training.name,
         ]
         let argv = command.argv.map { Placeholders.fill($0, values) }
-        let process = CommandProcess(
-            argv: argv, environment: environment(run: run, datasetDirectory: datasetDirectory, job: context.job.id),
+        let job = context.job
+        var process = CommandProcess(
+            argv: argv, environment: environment(run: run, datasetDirectory: programDatasetDirectory, job: job.id),
             workingDirectory: workingDirectory, timeoutSeconds: Double(command.timeoutSeconds))
+        process.pollSeconds = executor.pollSeconds
+        process.submissionID = "expctl-\(job.id)-\(job.attempt)"
+        process.metadata = [
+            "expctl_job": job.id, "expctl_attempt": String(job.attempt), "expctl_training": training.name,
+            "mlflow_run_id": run.id,
+        ]
+        process.resources = training.resources
+        process.code = training.codeFiles.isEmpty ? nil : CodePackage(files: training.codeFiles)
         let outcome: CommandProcess.Outcome
         do {
-            outcome = try process.run(isCancelled: { context.isCancelled })
+            outcome = try process.run(
+                on: executor, resuming: resuming,
+                beforeSubmit: {
+                    guard let name = executor.ledgerName else { return }
+                    try context.recordExecution(
+                        ExternalExecution(
+                            executor: name, submissionID: process.submissionID, attempt: job.attempt, runID: run.id,
+                            package: process.code?.digest))
+                },
+                isCancelled: { context.isCancelled })
         } catch let error as CommandProcess.LaunchError {
             throw JobFailure.failed("\(error)")
         }
@@ -80,6 +99,8 @@ struct CommandTrainer {
             switch outcome.ending {
             case .exited(let code): why = "exited with status \(code)"
             case .signalled(let signal): why = "was killed by signal \(signal)"
+            case .stopped: why = "was stopped"
+            case .failed(let reason): why = "did not run: \(reason)"
             case .running: why = "did not end"
             }
         }

@@ -18,16 +18,24 @@ public final class EvaluationJobExecutor: JobExecutor {
     private let database: ConnectionSettings
     private let environment: [String: String]
     private let workingDirectory: String
+    private let placement: CommandPlacement
+    private let code: (any CodeSource)?
 
+    /// - Parameters:
+    ///   - placement: where `evaluation.command` programs run.
+    ///   - code: the repository the training's code package is read from.
     public init(
         store: DatasetStore, mlflow: MLflowSettings, database: ConnectionSettings, environment: [String: String],
-        workingDirectory: String = FileManager.default.currentDirectoryPath
+        workingDirectory: String = FileManager.default.currentDirectoryPath, placement: CommandPlacement = .local,
+        code: (any CodeSource)? = nil
     ) {
         self.store = store
         self.mlflow = mlflow
         self.database = database
         self.environment = environment
         self.workingDirectory = workingDirectory
+        self.placement = placement
+        self.code = code
     }
 
     public func run(_ job: JobLedger.Claim, context: JobContext) throws -> [String: JSONValue] {
@@ -41,7 +49,12 @@ public final class EvaluationJobExecutor: JobExecutor {
         let folder = try store.folder(inputs.datasetVersion)
         let (rows, catalog) = try EvaluationRows.load(folder)
         let client = mlflow.makeClient()
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("expctl-evaluation-\(job.id)")
+        let executor = placement.executor(store: store, code: code)
+        // On a cluster the rows, models and predictions go where its nodes see them: the store.
+        let scratchRoot =
+            executor.ledgerName == nil
+            ? FileManager.default.temporaryDirectory : store.root.appendingPathComponent(".expctl-scratch")
+        let scratch = scratchRoot.appendingPathComponent("expctl-evaluation-\(job.id)-\(job.attempt)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let candidate = try ReplayableModel.load(
             inputs.modelName, version: inputs.modelVersion, client: client, catalog: catalog,
@@ -54,7 +67,7 @@ public final class EvaluationJobExecutor: JobExecutor {
         context.progress(JobProgress(job: job.key, step: "evaluation", done: 0, total: rows.count, unit: "rows"))
         let replay = EvaluationReplay(
             command: inputs.command, mlflow: mlflow, environment: environment, workingDirectory: workingDirectory,
-            scratch: scratch, context: context)
+            scratch: scratch, context: context, executor: executor, code: inputs.code)
         let scorer = OfflineScorer(catalog: catalog)
         let scored = try replay.score(
             candidate: candidate, baseline: baseline, rows: rows, scorer: scorer, inputs: inputs)

@@ -15,6 +15,8 @@ struct EvaluationInputs {
     var weights: [String: Double]
     var seed: Int
     var command: CommandSpec?
+    /// The training's code, which the command runs with.
+    var code: CodePackage?
 
     init(_ inputs: [String: JSONValue]) throws {
         func text(_ key: String) throws -> String {
@@ -62,6 +64,19 @@ struct EvaluationInputs {
             }
             command = spec
         }
+        if let recorded = inputs["code"] {
+            guard case .object(let files) = recorded, !files.isEmpty else {
+                throw JobFailure.failed("the evaluation's code is not valid")
+            }
+            var blobs: [String: String] = [:]
+            for (path, value) in files {
+                guard case .string(let blob) = value, blob.count == 40, blob.allSatisfy(\.isHexDigit) else {
+                    throw JobFailure.failed("the evaluation's code names \(path) without a blob id")
+                }
+                blobs[path] = blob
+            }
+            code = CodePackage(files: blobs)
+        }
     }
 }
 
@@ -102,8 +117,12 @@ struct EvaluationReplay {
     let mlflow: MLflowSettings
     let environment: [String: String]
     let workingDirectory: String
+    /// Where the rows, the models and the predictions are written: a folder the executor's
+    /// programs see (`executor.programPath`).
     let scratch: URL
     let context: JobContext
+    let executor: any CommandExecutor
+    let code: CodePackage?
 
     func score(
         candidate: ReplayableModel, baseline: ReplayableModel?, rows: [DatasetRow], scorer: OfflineScorer,
@@ -148,8 +167,10 @@ struct EvaluationReplay {
             let rowsFile = scratch.appendingPathComponent("\(role)-rows.jsonl")
             let predictionsFile = scratch.appendingPathComponent("\(role)-predictions.jsonl")
             try Data(EvaluationRows.file(rows)).write(to: rowsFile)
+            let seen = executor.programPath(forLocal:)
             let values = [
-                "rows_file": rowsFile.path, "predictions_file": predictionsFile.path, "model_dir": folder.path,
+                "rows_file": seen(rowsFile.path), "predictions_file": seen(predictionsFile.path),
+                "model_dir": seen(folder.path),
                 "model_name": inputs.modelName,
                 "model_version": role == "candidate" ? inputs.modelVersion : inputs.baselineVersion ?? "",
                 "dataset_version": inputs.datasetVersion, "tracking_uri": mlflow.trackingURI,
@@ -157,12 +178,19 @@ struct EvaluationReplay {
             ]
             var environment = self.environment.filter { CommandTrainer.inherited.contains($0.key) }
             environment["MLFLOW_TRACKING_URI"] = mlflow.trackingURI
+            var process = CommandProcess(
+                argv: command.argv.map { Placeholders.fill($0, values) }, environment: environment,
+                workingDirectory: workingDirectory, timeoutSeconds: Double(command.timeoutSeconds))
+            process.pollSeconds = executor.pollSeconds
+            process.code = code
+            // Scoring has no effect to repeat: a later attempt submits again, under its own id.
+            process.submissionID = "expctl-\(context.job.id)-\(context.job.attempt)-\(role)"
+            process.metadata = [
+                "expctl_job": context.job.id, "expctl_attempt": String(context.job.attempt), "expctl_role": role,
+            ]
             let outcome: CommandProcess.Outcome
             do {
-                outcome = try CommandProcess(
-                    argv: command.argv.map { Placeholders.fill($0, values) }, environment: environment,
-                    workingDirectory: workingDirectory, timeoutSeconds: Double(command.timeoutSeconds)
-                ).run(isCancelled: { context.isCancelled })
+                outcome = try process.run(on: executor, isCancelled: { context.isCancelled })
             } catch let error as CommandProcess.LaunchError {
                 throw JobFailure.failed("evaluation.command: \(error)")
             }

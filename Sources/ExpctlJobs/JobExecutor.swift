@@ -18,15 +18,24 @@ public final class JobContext: @unchecked Sendable {
     private let lease: LeaseKeeper?
     private let stopRequested: () -> Bool
     private let report: (JobProgress) -> Void
+    private let record: (ExternalExecution) throws -> Bool
 
     init(
         job: JobLedger.Claim, lease: LeaseKeeper?, stopRequested: @escaping () -> Bool,
-        report: @escaping (JobProgress) -> Void
+        report: @escaping (JobProgress) -> Void, record: @escaping (ExternalExecution) throws -> Bool = { _ in true }
     ) {
         self.job = job
         self.lease = lease
         self.stopRequested = stopRequested
         self.report = report
+        self.record = record
+    }
+
+    /// Records in the ledger where the job is about to be submitted, before it is: a runner
+    /// that dies after the submit leaves the next one a submission to re-attach to, never a
+    /// second job. Throws `JobFailure.cancelled` when the job is no longer this runner's.
+    public func recordExecution(_ execution: ExternalExecution) throws {
+        guard try record(execution) else { throw JobFailure.cancelled }
     }
 
     /// True once the job is no longer this runner's (cancelled by a plan or `jobs cancel`, or

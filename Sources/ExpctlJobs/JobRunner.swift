@@ -89,7 +89,9 @@ public final class JobRunner {
         let started = Date()
         let lease = LeaseKeeper(jobID: claim.id, owner: owner, leaseSeconds: leaseSeconds, settings: settings)
         lease.start()
-        let context = JobContext(job: claim, lease: lease, stopRequested: { [self] in isStopping }, report: progress)
+        let context = JobContext(
+            job: claim, lease: lease, stopRequested: { [self] in isStopping }, report: progress,
+            record: { [owner] in try ledger.recordExecution(claim.id, owner: owner, $0) })
         let result: Result<[String: JSONValue], any Error>
         do {
             result = .success(try executor.run(claim, context: context))

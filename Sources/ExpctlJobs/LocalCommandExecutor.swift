@@ -7,23 +7,63 @@ import Foundation
 /// Runs programs on this machine: each in a process group of its own (posix_spawn, default
 /// signal handling, an empty signal mask, stdin from /dev/null), its stdout and stderr read by a
 /// thread into a bounded buffer. A stop is SIGTERM to the group, SIGKILL after `graceSeconds`;
-/// whatever of the group outlives the program is killed once it has ended.
+/// whatever of the group outlives the program is killed once it has ended. A command with a
+/// code package runs in a folder of its files, removed once it has ended.
 final class LocalCommandExecutor: CommandExecutor, @unchecked Sendable {
     let graceSeconds: Double
     let outputLimit: Int
+    private let codeSource: (any CodeSource)?
     private let lock = NSLock()
     private var processes: [String: LocalProcess] = [:]
+    private var codeFolders: [String: URL] = [:]
 
-    init(graceSeconds: Double = 5, outputLimit: Int = 1 << 20) {
+    init(graceSeconds: Double = 5, outputLimit: Int = 1 << 20, code: (any CodeSource)? = nil) {
         self.graceSeconds = graceSeconds
         self.outputLimit = outputLimit
+        self.codeSource = code
     }
 
+    /// Local programs die with expctl: there is nothing to re-attach to.
+    var ledgerName: String? { nil }
+
+    var pollSeconds: Double { 0.1 }
+
+    func programPath(forLocal path: String) -> String { path }
+
+    func outputDirectory(job: String) throws -> (program: String, local: URL?) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("expctl-job-\(job)")
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return (folder.path, folder)
+    }
+
+    func attach(_ submissionID: String, job: String) throws -> CommandHandle? { nil }
+
     func submit(_ command: SubmittedCommand) throws -> CommandHandle {
-        let process = try LocalProcess(command, outputLimit: outputLimit)
+        var command = command
+        var codeFolder: URL?
+        if let code = command.code {
+            guard let codeSource else {
+                throw JobFailure.failed("the job's code cannot be read: no repository is open")
+            }
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "expctl-code-\(command.submissionID.isEmpty ? UUID().uuidString : command.submissionID)")
+            try? FileManager.default.removeItem(at: folder)
+            try code.materialize(into: folder, from: codeSource)
+            command.workingDirectory = folder.path
+            codeFolder = folder
+        }
+        let process: LocalProcess
+        do {
+            process = try LocalProcess(command, outputLimit: outputLimit)
+        } catch {
+            if let codeFolder { try? FileManager.default.removeItem(at: codeFolder) }
+            throw error
+        }
         let handle = CommandHandle(id: String(process.pid))
         lock.lock()
         processes[handle.id] = process
+        codeFolders[handle.id] = codeFolder
         lock.unlock()
         return handle
     }
@@ -38,7 +78,9 @@ final class LocalCommandExecutor: CommandExecutor, @unchecked Sendable {
         if process.isFinished {
             lock.lock()
             processes[handle.id] = nil
+            let folder = codeFolders.removeValue(forKey: handle.id)
             lock.unlock()
+            if let folder { try? FileManager.default.removeItem(at: folder) }
         }
         return logs
     }
@@ -50,7 +92,9 @@ final class LocalCommandExecutor: CommandExecutor, @unchecked Sendable {
     private func process(_ handle: CommandHandle) throws -> LocalProcess {
         lock.lock()
         defer { lock.unlock() }
-        guard let process = processes[handle.id] else { throw CommandLaunchError.failed("process \(handle.id)", errno: ESRCH) }
+        guard let process = processes[handle.id] else {
+            throw CommandLaunchError.failed("process \(handle.id)", errno: ESRCH)
+        }
         return process
     }
 }

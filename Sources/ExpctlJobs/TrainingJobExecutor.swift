@@ -18,15 +18,24 @@ public final class TrainingJobExecutor: JobExecutor {
     private let mlflow: MLflowSettings
     private let environment: [String: String]
     private let workingDirectory: String
+    private let placement: CommandPlacement
+    private let code: (any CodeSource)?
 
+    /// - Parameters:
+    ///   - placement: where `runner: command` programs run.
+    ///   - code: the repository the jobs' code packages are read from; without one, a command
+    ///     runs in `workingDirectory`.
     public init(
         store: DatasetStore, mlflow: MLflowSettings, environment: [String: String],
-        workingDirectory: String = FileManager.default.currentDirectoryPath
+        workingDirectory: String = FileManager.default.currentDirectoryPath, placement: CommandPlacement = .local,
+        code: (any CodeSource)? = nil
     ) {
         self.store = store
         self.mlflow = mlflow
         self.environment = environment
         self.workingDirectory = workingDirectory
+        self.placement = placement
+        self.code = code
     }
 
     public func run(_ job: JobLedger.Claim, context: JobContext) throws -> [String: JSONValue] {
@@ -54,7 +63,9 @@ public final class TrainingJobExecutor: JobExecutor {
             }
             return result(training, version: ready.version, runID: ready.runID ?? "", dataset: dataset, samples: nil)
         }
-        let run = try recorder.start()
+        let executor = placement.executor(store: store, code: code)
+        let resumed = try resumedSubmission(job, training: training, executor: executor, client: client)
+        let run = try resumed?.run ?? recorder.start()
         do {
             let folder = try store.folder(training.datasetVersion)
             var inputs = [DatasetRunLog.input(dataset, folder: folder, context: "training")]
@@ -65,7 +76,7 @@ public final class TrainingJobExecutor: JobExecutor {
                     DatasetRunLog.input(
                         evaluation, folder: try store.folder(evaluation.datasetVersion), context: "evaluation"))
             }
-            try client.logInputs(runID: run.id, inputs)
+            if resumed == nil { try client.logInputs(runID: run.id, inputs) }
             var samples: Int?
             switch training.runner {
             case .builtin:
@@ -75,7 +86,9 @@ public final class TrainingJobExecutor: JobExecutor {
             case .command(let command):
                 try CommandTrainer(
                     command: command, mlflow: mlflow, baseEnvironment: environment, workingDirectory: workingDirectory
-                ).run(training, run: run, datasetDirectory: folder.path, client: client, context: context)
+                ).run(
+                    training, run: run, datasetDirectory: folder.path, client: client, context: context,
+                    executor: executor, resuming: resumed?.handle)
             }
             let missing = LoggingRules(requiresPolicyID: training.policy != nil).missing(
                 in: try recorder.logged(run.id))
@@ -95,6 +108,18 @@ public final class TrainingJobExecutor: JobExecutor {
             try? recorder.finish(run.id, status: .failed)
             throw error
         }
+    }
+
+    /// The submission an earlier attempt of this job made and recorded, when the executor still
+    /// has it: the job is followed to its end in that attempt's MLflow run, not submitted again.
+    private func resumedSubmission(
+        _ job: JobLedger.Claim, training: TrainingConfig, executor: any CommandExecutor, client: MLflowClient
+    ) throws -> (run: MLflowRun, handle: CommandHandle)? {
+        guard case .command = training.runner, let earlier = job.execution, earlier.executor == executor.ledgerName,
+            let runID = earlier.runID, let handle = try executor.attach(earlier.submissionID, job: job.id),
+            let run = try client.run(id: runID)
+        else { return nil }
+        return (run, handle)
     }
 
     private func result(

@@ -16,6 +16,14 @@ public struct TrainingConfig: Sendable, Hashable {
     public var fineTuningMethod: FineTuningMethod
     public var seed: Int
     public var runner: TrainingRunner
+    /// For a command training: the repository paths (files or folders) of its code, packed at
+    /// the commit and run as the job's working directory; the training file's folder unless given.
+    public var code: [String]
+    /// The blob id (hex) of every file of `code` at the commit, by path: part of the job's
+    /// identity, so changing the training's code retrains. Filled by the git source.
+    public var codeFiles: [String: String]
+    /// What the job asks of a cluster; nil: the executor's defaults.
+    public var resources: JobResources?
     public var evaluation: EvaluationConfig
     /// The gate profile its model is judged by; nil for `default`.
     public var gateProfile: String?
@@ -25,6 +33,7 @@ public struct TrainingConfig: Sendable, Hashable {
         name: String, task: String, policy: String? = nil, modelName: String, baseModel: String,
         datasetVersion: String, learningRate: Double, epochs: Int, batchSize: Int,
         fineTuningMethod: FineTuningMethod = .lora, seed: Int = 0, runner: TrainingRunner = .builtin,
+        code: [String] = [], codeFiles: [String: String] = [:], resources: JobResources? = nil,
         evaluation: EvaluationConfig, gateProfile: String? = nil, origin: SourceLocation
     ) {
         self.name = name
@@ -39,6 +48,9 @@ public struct TrainingConfig: Sendable, Hashable {
         self.fineTuningMethod = fineTuningMethod
         self.seed = seed
         self.runner = runner
+        self.code = code
+        self.codeFiles = codeFiles
+        self.resources = resources
         self.evaluation = evaluation
         self.gateProfile = gateProfile
         self.origin = origin

@@ -36,12 +36,20 @@ extension TrainingConfig {
             guard case .object(var fields) = command.jobInputs else { break }
             fields["kind"] = .string("command")
             inputs["runner"] = .object(fields)
+            if !codeFiles.isEmpty { inputs["code"] = .object(codeFiles.mapValues(JSONValue.string)) }
         }
+        if let resources, !resources.isEmpty { inputs["resources"] = resources.jobInputs }
         return inputs
     }
 
-    /// SHA-256 (hex) of the canonical text of `jobInputs`.
-    public var inputsDigest: String { ContentHash.hex(JSONValue.object(jobInputs).canonicalText) }
+    /// Inputs that say where a job runs, not what it computes: recorded for the runner, left
+    /// out of the digest, so changing them does not train again (a recorded job keeps its own).
+    public static let placementInputs: Set<String> = ["resources"]
+
+    /// SHA-256 (hex) of the canonical text of `jobInputs`, less the placement inputs.
+    public var inputsDigest: String {
+        ContentHash.hex(JSONValue.object(jobInputs.filter { !Self.placementInputs.contains($0.key) }).canonicalText)
+    }
 }
 
 extension CommandSpec {
@@ -121,6 +129,21 @@ extension TrainingConfig {
                 guard let spec = CommandSpec(jobInputs: recorded) else { throw JobInputsError(field: "evaluation.command") }
                 command = spec
             }
+            var codeFiles: [String: String] = [:]
+            if let recorded = inputs["code"] {
+                guard case .object(let files) = recorded, !files.isEmpty else { throw JobInputsError(field: "code") }
+                for (path, blob) in files {
+                    guard case .string(let id) = blob, id.count == 40, id.allSatisfy(\.isHexDigit), !path.isEmpty else {
+                        throw JobInputsError(field: "code")
+                    }
+                    codeFiles[path] = id
+                }
+            }
+            var resources: JobResources?
+            if let recorded = inputs["resources"] {
+                guard let value = JobResources(jobInputs: recorded) else { throw JobInputsError(field: "resources") }
+                resources = value
+            }
             var policy: String?
             switch inputs["policy"] {
             case .string(let value)?: policy = value
@@ -131,7 +154,7 @@ extension TrainingConfig {
                 name: name, task: try text("task"), policy: policy, modelName: try text("model_name"),
                 baseModel: try text("base_model"), datasetVersion: try text("dataset_version"), learningRate: rate,
                 epochs: try integer("epochs"), batchSize: try integer("batch_size"), fineTuningMethod: method,
-                seed: try integer("seed"), runner: runner,
+                seed: try integer("seed"), runner: runner, codeFiles: codeFiles, resources: resources,
                 evaluation: EvaluationConfig(
                     datasetVersion: try text("dataset_version", in: evaluationFields), baseline: baseline,
                     command: command),

@@ -75,6 +75,10 @@ enum EvaluationPlanning {
             "seed": .integer(Int64(training.seed)),
         ]
         inputs["command"] = training.evaluation.command?.jobInputs ?? .null
+        // A team's predictor runs with the training's code, so it is part of the evaluation too.
+        if case .command = training.runner, !training.codeFiles.isEmpty {
+            inputs["code"] = .object(training.codeFiles.mapValues(JSONValue.string))
+        }
         return inputs
     }
 

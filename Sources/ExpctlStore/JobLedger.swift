@@ -114,6 +114,8 @@ public struct JobLedger {
         public var attempt: Int
         /// The commit whose plan recorded the job.
         public var commit: String
+        /// Where an earlier attempt submitted the job outside this process, to re-attach to.
+        public var execution: ExternalExecution?
     }
 
     /// Claims the oldest pending job of `kinds`, or a running one whose lease expired (its
@@ -131,16 +133,25 @@ public struct JobLedger {
                 WHERE kind = ANY($3::text[])
                   AND (state = 'pending' OR (state = 'running' AND lease_expires_at < clock_timestamp()))
                 ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
-            RETURNING j.id::text, j.kind, j.name, j.inputs_digest, j.inputs::text AS inputs, j.attempts, j.source_commit
+            RETURNING j.id::text, j.kind, j.name, j.inputs_digest, j.inputs::text AS inputs, j.attempts, j.source_commit,
+                      j.execution::text AS execution
             """,
             [.text(owner), .text(String(leaseSeconds)), .text(PostgresArray.literal(kinds.map(\.rawValue)))])
         guard !result.rows.isEmpty, let id = result.string(0, "id"), let kind = result.string(0, "kind").flatMap(JobKind.init),
             let name = result.string(0, "name"), let digest = result.string(0, "inputs_digest"),
             case .object(let inputs)? = result.string(0, "inputs").flatMap({ JSONValue(parsing: $0) })
         else { return nil }
+        var execution: ExternalExecution?
+        if let text = result.string(0, "execution") {
+            guard let recorded = ExternalExecution(stored: text) else {
+                throw StoreError.corruptRow(table: "exp.jobs", detail: "job \(id): execution is not a submission record")
+            }
+            execution = recorded
+        }
         return Claim(
             id: id, key: JobKey(kind: kind, name: name, inputsDigest: digest), inputs: inputs,
-            attempt: Int(result.int(0, "attempts") ?? 1), commit: result.string(0, "source_commit") ?? "")
+            attempt: Int(result.int(0, "attempts") ?? 1), commit: result.string(0, "source_commit") ?? "",
+            execution: execution)
     }
 
     /// Renews `owner`'s lease; false when the job is no longer its own (reclaimed, or cancelled).

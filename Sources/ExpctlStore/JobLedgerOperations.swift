@@ -68,7 +68,7 @@ extension JobLedger {
         try connection.execute(
             """
             UPDATE exp.jobs
-            SET state = 'pending', error = NULL, finished_at = NULL, updated_at = clock_timestamp()
+            SET state = 'pending', error = NULL, finished_at = NULL, execution = NULL, updated_at = clock_timestamp()
             WHERE id = $1::uuid AND state = 'failed'
             """,
             [.text(id)]

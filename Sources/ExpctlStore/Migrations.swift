@@ -18,6 +18,7 @@ public struct Migration: Sendable {
         Migration(version: 7, name: "gate decisions and the assignment salt", sql: SchemaV7.sql),
         Migration(version: 8, name: "metrics aggregation indexes and the Metabase views", sql: SchemaV8.sql),
         Migration(version: 9, name: "client event ids and events in several experiments", sql: SchemaV9.sql),
+        Migration(version: 10, name: "jobs submitted to a cluster, recorded before they are submitted", sql: SchemaV10.sql),
     ]
 
     /// The statements of `sql`, which end with `;` at the end of a line: the extended query

@@ -20,12 +20,13 @@ final class ExpctlProcess {
     private var pending = Data()
     private(set) var lines: [String] = []
 
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
         _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: expctlBinary)
         process.arguments = arguments
         process.environment = testEnvironment.merging(
             ["PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path]) { $1 }
+            .merging(environment) { $1 }
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: errorURL)
         process.terminationHandler = { [exited] _ in exited.signal() }

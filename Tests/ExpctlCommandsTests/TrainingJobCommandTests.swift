@@ -158,7 +158,7 @@ struct TrainingJobCommandTests {
 
     @Test(arguments: [
         ("no-val", "did not log metric val_loss: nothing was registered"),
-        ("fail", "exited with status 3; last output: trained | CUDA out of memory"),
+        ("fail", "exited with status 3; last output: working directory: tree.yaml | trained | CUDA out of memory"),
     ])
     func aCommandThatForgetsALogOrFailsFailsItsJobAndRegistersNothing(mode: String, error: String) throws {
         let setup = try TrainingSetup { _ in try commandRunner(mode) }

@@ -4,6 +4,8 @@
   no-val     forgets val_loss
   fail       logs everything, then exits 3
   hang       sleeps far past any timeout
+  slow       waits 8 s, then logs as complete does
+It prints the files of its working directory first (a job's code package).
 """
 import os
 import sys
@@ -12,6 +14,11 @@ import time
 import mlflow
 
 mode, output = sys.argv[1], sys.argv[2]
+print("working directory:", " ".join(sorted(
+    os.path.relpath(os.path.join(folder, name)) for folder, _, names in os.walk(".") for name in names)), flush=True)
+if mode == "slow":
+    print("training slowly", flush=True)
+    time.sleep(8)
 if mode == "hang":
     print("training forever", flush=True)
     time.sleep(600)
