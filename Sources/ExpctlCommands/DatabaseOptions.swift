@@ -13,8 +13,15 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// A store on a new connection; a failure names the database (its password masked).
-    func openStore(_ environment: [String: String]) throws -> ExpStore {
-        let settings = settings(environment)
+    /// - Parameters:
+    ///   - deadPeerSeconds: see `ConnectionSettings.deadPeerSeconds`.
+    ///   - applicationName: what `pg_stat_activity` (and so the lock's holder) names the session.
+    func openStore(
+        _ environment: [String: String], deadPeerSeconds: Int? = nil, applicationName: String? = nil
+    ) throws -> ExpStore {
+        var settings = settings(environment)
+        settings.deadPeerSeconds = deadPeerSeconds
+        if let applicationName { settings.applicationName = applicationName }
         do {
             return ExpStore(connection: try PostgresConnection(settings))
         } catch {

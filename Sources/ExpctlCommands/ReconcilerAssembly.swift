@@ -8,21 +8,34 @@ import Foundation
 /// over the git source, MLflow and the dataset store, and the job worker beside the loop.
 struct ReconcilerAssembly {
     let session: ReconcilerSession
-    let worker: JobWorker?
+    /// A new job worker (one per term as leader, for `serve`); nil with `--skip-jobs`.
+    let makeWorker: (() -> JobWorker)?
     let wakeup: Wakeup
+
+    /// The one worker of `reconcile`, which leads for its whole run.
+    var worker: JobWorker? { makeWorker?() }
+
+    /// Seconds after which the session's connection gives up on a server that stopped
+    /// answering (`ConnectionSettings.deadPeerSeconds`): well within the server's own
+    /// `ReconcilerSession.serverDeadPeerSeconds`, so a leader steps down before it is replaced.
+    static let sessionDeadPeerSeconds = 6
 
     /// - Parameters:
     ///   - say: a line for people (a message in JSON output), from any thread.
     ///   - jobFinished: told of each job that ends, after `say`.
+    ///   - waiting: told at each retry while another session holds the lock (a standby's tick).
     init(
         _ context: CommandContext, source: SourceOptions, revisions: RevisionOptions, database: DatabaseOptions,
         mlflow: MLflowOptions, datasets: DatasetOptions, jobs: JobOptions, parallelism: ParallelismOption, waitForLock: Bool,
         clock: any ReconcileClock, hook: (_ mlflowLabel: String?, _ databaseLabel: String) -> any ReconcileHook,
+        leadership: Leadership = Leadership(), waiting: @escaping (_ holder: String?) -> Void = { _ in },
         say: @escaping @Sendable (String) -> Void
     ) throws {
+        let holders = LockedBox<String??>(.none)
         _ = try jobs.ray.placement(context.environment, mlflow: mlflow.settings(context.environment))
         // Connecting can hang on an unreachable host: until then Ctrl-C keeps its default.
-        let store = try database.openStore(context.environment)
+        let store = try database.openStore(
+            context.environment, deadPeerSeconds: Self.sessionDeadPeerSeconds, applicationName: JobRunner.defaultOwner)
         let wakeup = Wakeup()
         let gitSource = try source.gitSource(context.environment)
         let datasetStore = try datasets.store(context.environment)
@@ -34,37 +47,43 @@ struct ReconcilerAssembly {
         }
         let hook = hook(settings?.redactedURI, database.settings(context.environment).redactedDescription)
         session = ReconcilerSession(
-            store: store, connect: { try database.openStore(context.environment) }, waitForLock: waitForLock,
-            clock: clock, wakeup: wakeup,
+            store: store,
+            connect: { try database.openStore(
+            context.environment, deadPeerSeconds: Self.sessionDeadPeerSeconds, applicationName: JobRunner.defaultOwner) },
+            waitForLock: waitForLock, clock: clock, wakeup: wakeup,
             waitingForLock: { holder in
+                waiting(holder)
+                // Said when the holder changes, not at every retry: a standby waits for hours.
+                guard holders.replace(.some(holder)) != .some(holder) else { return }
                 say("reconcile: waiting for the lock, held by \(holder ?? "another session")")
             },
+            leadership: leadership,
             makeReconciler: { store in
                 Reconciler(
                     source: gitSource, store: store, registry: access, hook: hook, clock: clock, datasets: datasetStore,
                     rules: revisions.rules)
             })
-        worker =
-            jobs.skipJobs
-            ? nil
-            : try Self.jobWorker(
-                context, database: database, mlflow: mlflow, jobs: jobs, source: source, datasets: datasetStore,
-                wakeup: wakeup, say: say)
+        if jobs.skipJobs {
+            makeWorker = nil
+        } else {
+            let executors = try JobExecution.executors(
+                database: database.settings(context.environment), datasets: datasetStore,
+                mlflow: mlflow.settings(context.environment), options: jobs, source: source,
+                environment: context.environment)
+            makeWorker = {
+                Self.jobWorker(context, database: database, jobs: jobs, executors: executors, wakeup: wakeup, say: say)
+            }
+        }
         self.wakeup = wakeup
     }
 
     /// The job runner beside the loop: each job that finishes wakes the loop for a pass.
     private static func jobWorker(
-        _ context: CommandContext, database: DatabaseOptions, mlflow: MLflowOptions, jobs: JobOptions,
-        source: SourceOptions, datasets: DatasetStore, wakeup: Wakeup, say: @escaping @Sendable (String) -> Void
-    ) throws -> JobWorker {
-        let settings = database.settings(context.environment)
+        _ context: CommandContext, database: DatabaseOptions, jobs: JobOptions, executors: [any JobExecutor],
+        wakeup: Wakeup, say: @escaping @Sendable (String) -> Void
+    ) -> JobWorker {
         let runner = JobRunner(
-            settings: settings,
-            executors: try JobExecution.executors(
-                database: settings, datasets: datasets, mlflow: mlflow.settings(context.environment), options: jobs,
-                source: source, environment: context.environment),
-            leaseSeconds: jobs.leaseSeconds)
+            settings: database.settings(context.environment), executors: executors, leaseSeconds: jobs.leaseSeconds)
         return JobWorker(
             runner: runner,
             finished: { outcome in

@@ -64,7 +64,8 @@ struct ServeCommand: ConsoleCommand {
             statusTokenFile: statusTokenFile)
         let logger = Self.logger(format: logFormat, console: context.console)
         let clock = SystemClock()
-        let state = ServiceState()
+        let leadership = Leadership()
+        let state = ServiceState(leadership: leadership)
         let metrics = ServiceMetrics()
         let say: @Sendable (String) -> Void = { logger.info("\($0)") }
         let databaseSettings = database.settings(context.environment)
@@ -80,15 +81,32 @@ struct ServeCommand: ConsoleCommand {
                 logger.warning("cannot read the applied state for the APIs: \(ErrorReport(error).message)")
             }
         }
+        leadership.observe { role in
+            switch role {
+            case .leader: logger.info("leader: this replica holds the lock, reconciles and runs jobs")
+            case .standby(let holder): logger.info("standby: the lock is held by \(holder ?? "no one it can name")")
+            case .starting: break
+            }
+        }
+        // A standby serves the APIs from the applied state the leader wrote, read again every 5 s.
+        let standbyReads = LockedBox<Date>(.distantPast)
         let assembly = try ReconcilerAssembly(
             context, source: source, revisions: revisions, database: database, mlflow: mlflow, datasets: datasets,
             jobs: jobs, parallelism: parallelism, waitForLock: wait, clock: clock,
             hook: { _, _ in
                 ServiceHook(state: state, metrics: metrics, clock: clock, logger: logger, afterPass: reloadSnapshot)
             },
+            leadership: leadership,
+            waiting: { _ in
+                guard Date().timeIntervalSince(standbyReads.get()) >= 5 else { return }
+                standbyReads.set(Date())
+                reloadSnapshot(true)
+            },
             say: say)
         let loop = ReconcileLoop(interval: interval.seconds, jitter: jitter, clock: clock, wakeup: assembly.wakeup)
-        let reconcile = ReconcileService(loop: loop, worker: assembly.worker, pass: assembly.session.pass)
+        let reconcile = ReconcileService(
+            loop: loop, leadership: leadership, makeWorker: assembly.makeWorker,
+            checkLeadership: assembly.session.checkLeadership, pass: assembly.session.pass)
         let settings = ServiceSettings(
             host: listen.host, port: listen.port, apiTokens: secrets.apiTokens, statusToken: secrets.statusToken,
             webhookSecret: secrets.webhookSecret, trackedBranch: source.ref)
@@ -162,4 +180,13 @@ final class LockedBox<Value>: @unchecked Sendable {
 
     func get() -> Value { lock.withLock { value } }
     func set(_ newValue: Value) { lock.withLock { value = newValue } }
+
+    /// Sets `newValue`; returns the value it replaced.
+    func replace(_ newValue: Value) -> Value {
+        lock.withLock {
+            let old = value
+            value = newValue
+            return old
+        }
+    }
 }

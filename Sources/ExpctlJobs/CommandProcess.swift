@@ -43,9 +43,11 @@ struct CommandProcess {
 
     /// Runs the program to its end on `executor`, or follows the earlier submission `resuming`
     /// to its end; `beforeSubmit` runs just before a submission (the ledger records it there).
+    /// When cancelled while `handsOver` says the job goes on elsewhere, a program that outlives
+    /// expctl (a cluster's) is left running and `JobFailure.detached` thrown.
     func run(
         on executor: any CommandExecutor, resuming: CommandHandle? = nil, beforeSubmit: () throws -> Void = {},
-        isCancelled: () -> Bool = { false }
+        isCancelled: () -> Bool = { false }, handsOver: () -> Bool = { false }
     ) throws -> Outcome {
         guard !argv.isEmpty else { throw LaunchError.notFound("") }
         let started = Date()
@@ -67,6 +69,7 @@ struct CommandProcess {
                 if Date().timeIntervalSince(started) > timeoutSeconds {
                     timedOut = true
                 } else if isCancelled() {
+                    if executor.ledgerName != nil && handsOver() { throw JobFailure.detached }
                     cancelled = true
                 }
             }

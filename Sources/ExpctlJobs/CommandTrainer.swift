@@ -61,7 +61,7 @@ struct CommandTrainer {
                             executor: name, submissionID: process.submissionID, attempt: job.attempt, runID: run.id,
                             package: process.code?.digest))
                 },
-                isCancelled: { context.isCancelled })
+                isCancelled: { context.isCancelled }, handsOver: { context.handsOver })
         } catch let error as CommandProcess.LaunchError {
             throw JobFailure.failed("\(error)")
         }

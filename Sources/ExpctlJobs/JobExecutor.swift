@@ -43,6 +43,14 @@ public final class JobContext: @unchecked Sendable {
     /// produces is recorded.
     public var isCancelled: Bool { (lease?.isLost ?? false) || stopRequested() }
 
+    /// Stopped because the job goes on elsewhere: the runner is stopping (it gives the job back)
+    /// or another runner takes it over, not because it was cancelled. A cluster job is then
+    /// left running, for the next runner to re-attach to.
+    public var handsOver: Bool {
+        guard isCancelled else { return false }
+        return stopRequested() || !(lease?.wasCancelled ?? false)
+    }
+
     /// Throws `JobFailure.cancelled` when `isCancelled`.
     public func checkCancelled() throws {
         if isCancelled { throw JobFailure.cancelled }
@@ -74,11 +82,14 @@ public enum JobFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case failed(String)
     /// The job stopped because it was no longer this runner's.
     case cancelled
+    /// The runner let go of a job that goes on running on a cluster, for the next runner.
+    case detached
 
     public var description: String {
         switch self {
         case .failed(let reason): reason
         case .cancelled: "cancelled while running"
+        case .detached: "left running on the cluster for the next runner"
         }
     }
 }

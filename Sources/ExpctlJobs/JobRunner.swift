@@ -105,7 +105,7 @@ public final class JobRunner {
             state = try ledger.succeed(claim.id, owner: owner, result: value) ? .succeeded(result: value) : .lost
         case .failure where isStopping && !lease.isLost:
             state = try ledger.release(claim.id, owner: owner) ? .released : .lost
-        case .failure(JobFailure.cancelled):
+        case .failure(JobFailure.cancelled), .failure(JobFailure.detached):
             state = .lost
         case .failure(let error):
             let reason = String(describing: error)

@@ -13,6 +13,8 @@ final class LeaseKeeper: @unchecked Sendable {
     private let condition = NSCondition()
     private var stopped = false
     private var lost = false
+    private var cancelled = false
+    private var renewed = Date()
     private var thread: Thread?
 
     init(jobID: String, owner: String, leaseSeconds: Double, settings: ConnectionSettings) {
@@ -22,10 +24,21 @@ final class LeaseKeeper: @unchecked Sendable {
         self.settings = settings
     }
 
+    /// The job is no longer ours: cancelled, reclaimed, or its lease not renewed for two
+    /// thirds of it (the database away), so that this runner stops acting on the job before
+    /// the lease runs out and another runner may claim it.
     var isLost: Bool {
         condition.lock()
         defer { condition.unlock() }
-        return lost
+        return lost || Date().timeIntervalSince(renewed) > leaseSeconds * 2 / 3
+    }
+
+    /// Lost because the ledger cancelled the job (`jobs cancel`, a plan's retire), not because
+    /// another runner may take it over.
+    var wasCancelled: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled
     }
 
     func start() {
@@ -54,15 +67,23 @@ final class LeaseKeeper: @unchecked Sendable {
             if stopped { break }
             condition.unlock()
             var stillOurs = true
+            var cancelledInLedger = false
+            var beat = false
             do {
                 if connection == nil { connection = try PostgresConnection(settings) }
-                stillOurs = try JobLedger(connection: connection!).heartbeat(
-                    jobID, owner: owner, leaseSeconds: leaseSeconds)
+                let ledger = JobLedger(connection: connection!)
+                stillOurs = try ledger.heartbeat(jobID, owner: owner, leaseSeconds: leaseSeconds)
+                beat = true
+                if !stillOurs { cancelledInLedger = try ledger.isCancelled(jobID) }
             } catch {
                 connection = nil
             }
             condition.lock()
-            if !stillOurs { lost = true }
+            if beat && stillOurs { renewed = Date() }
+            if !stillOurs {
+                lost = true
+                cancelled = cancelledInLedger
+            }
         }
         condition.unlock()
         connection = nil  // closed before stop() returns

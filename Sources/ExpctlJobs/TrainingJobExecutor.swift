@@ -104,6 +104,8 @@ public final class TrainingJobExecutor: JobExecutor {
             try client.uploadArtifact(Array(metadata.prettyText.utf8), to: "metadata.json", under: run.artifactURI)
             try recorder.finish(run.id, status: .finished)
             return result(training, version: version.version, runID: run.id, dataset: dataset, samples: samples)
+        } catch JobFailure.detached {
+            throw JobFailure.detached  // the cluster's job goes on logging into the run
         } catch {
             try? recorder.finish(run.id, status: .failed)
             throw error

@@ -24,6 +24,10 @@ public struct ConnectionSettings: Sendable {
     /// The name the server shows for the session (`pg_stat_activity.application_name`). An
     /// `application_name` in the URL takes precedence.
     public var applicationName = "expctl"
+    /// When set, libpq's TCP keepalives and `tcp_user_timeout` make a connection whose server
+    /// stopped answering fail within about this many seconds, instead of hanging on the kernel's
+    /// defaults (minutes): what a leader needs to step down in time. Ignored on Unix sockets.
+    public var deadPeerSeconds: Int?
 
     /// Resolves the settings from the `--database-url` option and the environment.
     ///
@@ -69,6 +73,13 @@ public struct ConnectionSettings: Sendable {
     /// connection string supplies.
     var libpqParameters: [(keyword: String, value: String)] {
         var parameters = [(keyword: "application_name", value: applicationName)] + environmentParameters
+        if let seconds = deadPeerSeconds.map({ max(3, $0) }) {
+            parameters += [
+                (keyword: "keepalives", value: "1"), (keyword: "keepalives_idle", value: String(seconds / 3)),
+                (keyword: "keepalives_interval", value: "1"), (keyword: "keepalives_count", value: String(seconds / 3)),
+                (keyword: "tcp_user_timeout", value: String(seconds * 1000)),
+            ]
+        }
         if case .connectionString(let string) = target {
             parameters.append((keyword: "dbname", value: string))
         }

@@ -13,6 +13,11 @@ public final class ReconcilerSession {
     /// Seconds between attempts to take a lock someone else holds.
     private let lockRetry: Double
     private let waitingForLock: (_ holder: String?) -> Void
+    /// Whether this session holds the lock, for the service and its job worker.
+    public let leadership: Leadership
+    /// Held for a whole pass, and by `checkLeadership`: the session's connection is used by one
+    /// thread at a time.
+    private let connectionLock = NSLock()
     private var reconciler: Reconciler?
 
     /// - Parameters:
@@ -23,8 +28,9 @@ public final class ReconcilerSession {
     public init(
         store: ExpStore, connect: @escaping () throws -> ExpStore, waitForLock: Bool, clock: any ReconcileClock, wakeup: Wakeup,
         lockRetry: Double = 2, waitingForLock: @escaping (_ holder: String?) -> Void = { _ in },
-        makeReconciler: @escaping (ExpStore) -> Reconciler
+        leadership: Leadership = Leadership(), makeReconciler: @escaping (ExpStore) -> Reconciler
     ) {
+        self.leadership = leadership
         self.connect = connect
         self.makeReconciler = makeReconciler
         self.waitForLock = waitForLock
@@ -58,15 +64,19 @@ public final class ReconcilerSession {
     /// Takes the lock and migrates when the session does not hold them yet; a failure to
     /// reconnect is a transient outcome, retried by the loop.
     public func pass() throws(SessionError) -> PassOutcome {
+        connectionLock.lock()
+        defer { connectionLock.unlock() }
         if reconciler == nil {
             do {
                 let store = try pendingStore ?? connect()
                 pendingStore = store
                 try lock(store, reconnecting: connectedBefore)
+                try Self.boundDeadPeerTime(store)
                 try store.migrate()
                 pendingStore = nil
                 connectedBefore = true
                 reconciler = makeReconciler(store)
+                leadership.change(to: .leader(since: clock.now()))
             } catch let error as SessionError {
                 throw error
             } catch let error as StoreError {
@@ -83,8 +93,39 @@ public final class ReconcilerSession {
         if case .transient = outcome, (try? reconciler.store.connection.execute("SELECT 1")) == nil {
             // The connection is gone, and with it the lock: the next pass connects again.
             self.reconciler = nil
+            leadership.change(to: .standby(holder: nil))
         }
         return outcome
+    }
+
+    /// Between passes, asks the session's connection whether it is still there; when it is not
+    /// (the server ended it, or stopped answering within the connection's dead-peer time), the
+    /// lock is gone with it: the session stops being the leader now, and its next pass connects
+    /// and waits for the lock again. Skipped while a pass runs (the pass finds out itself).
+    public func checkLeadership() {
+        guard connectionLock.try() else { return }
+        defer { connectionLock.unlock() }
+        guard let reconciler else { return }
+        if (try? reconciler.store.connection.execute("SELECT 1")) == nil {
+            self.reconciler = nil
+            leadership.change(to: .standby(holder: nil))
+        }
+    }
+
+    /// Seconds after which the server ends the leader's session when its client stopped
+    /// answering (TCP keepalives and `tcp_user_timeout` of the server's side), and with it
+    /// releases the lock. The leader's own connection gives up sooner (`deadPeerSeconds`),
+    /// so it steps down before a standby can take over.
+    public static let serverDeadPeerSeconds = 20
+
+    private static func boundDeadPeerTime(_ store: ExpStore) throws {
+        let seconds = serverDeadPeerSeconds
+        for setting in [
+            "tcp_keepalives_idle = \(seconds / 2)", "tcp_keepalives_interval = \(seconds / 6)",
+            "tcp_keepalives_count = 3", "tcp_user_timeout = \(seconds * 1000)",
+        ] {
+            try store.connection.execute("SET \(setting)")
+        }
     }
 
     /// Whether the session held the lock before: a reconnect then waits for it a while, since
@@ -100,6 +141,7 @@ public final class ReconcilerSession {
         let giveUp = clock.now().addingTimeInterval(reconnecting ? Self.reconnectLockWait : 0)
         while !(try lock.tryAcquire()) {
             let holder = try? lock.holder()
+            leadership.change(to: .standby(holder: holder ?? nil))
             guard waitForLock || clock.now() < giveUp else { throw SessionError.lockHeld(holder: holder ?? nil) }
             waitingForLock(holder ?? nil)
             if clock.wait(until: clock.now().addingTimeInterval(lockRetry), on: wakeup) == .stopped { throw SessionError.stopped }

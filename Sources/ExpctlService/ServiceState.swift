@@ -41,12 +41,29 @@ public final class ServiceState: Sendable {
 
     private let contents = Mutex(Contents())
     private let keptPasses: Int
+    /// Whether this replica leads; nil: it always does (tests of one replica).
+    public let leadership: Leadership?
 
-    public init(keptPasses: Int = 50) { self.keptPasses = keptPasses }
+    public init(keptPasses: Int = 50, leadership: Leadership? = nil) {
+        self.keptPasses = keptPasses
+        self.leadership = leadership
+    }
 
     /// Ready once a pass has read the source and both servers answered (observing reads the
-    /// database and the registry).
-    public var isReady: Bool { contents.withLock { $0.sourceRead && $0.observed } }
+    /// database and the registry); a standby, which runs no pass, once it knows who leads.
+    public var isReady: Bool {
+        if case .standby? = leadership?.role { return true }
+        return contents.withLock { $0.sourceRead && $0.observed }
+    }
+
+    /// Who leads, for the status page.
+    public var leaderDescription: String? {
+        switch leadership?.role {
+        case .leader(let since)?: "this replica, since \(ISO8601DateFormatter().string(from: since))"
+        case .standby(let holder)?: holder ?? "not known yet (this replica is connecting)"
+        case .starting?, nil: nil
+        }
+    }
 
     /// Newest first.
     public var passes: [PassRecord] { contents.withLock { Array($0.passes.reversed()) } }

@@ -44,6 +44,7 @@ public final class StatusPageSource: Sendable {
         let plan = state.lastPlan
         var model = StatusModel(
             generated: Date(), source: source, passRunningSince: state.passRunningSince, lastApplied: state.lastApplied)
+        model.leader = state.leaderDescription
         model.passes = state.passes.map {
             StatusModel.Pass(started: $0.started, seconds: $0.seconds, outcome: $0.outcome, commit: $0.commit, summary: $0.summary)
         }

@@ -148,6 +148,8 @@ public struct StatusModel: Sendable {
     public var generated: Date
     /// `main → 3f2a9c1`, the source the loop reconciles.
     public var source: String
+    /// Which replica leads: `this replica, since …` or the lock holder as PostgreSQL names it.
+    public var leader: String?
     public var passRunningSince: Date?
     public var lastApplied: (commit: String, at: Date)?
     public var passes: [Pass]

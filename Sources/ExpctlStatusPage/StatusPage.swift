@@ -11,6 +11,7 @@ public enum StatusPage {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>expctl — \(HTML.escape(model.source))</title><style>\(style)</style></head><body>
             <header><h1>expctl</h1><span class="source">\(HTML.escape(model.source))</span>
+            \(model.leader.map { "<span class=\"leader\">leader: \(HTML.escape($0))</span>" } ?? "")
             <span class="muted">\(HTML.time(model.generated))</span></header><main>
             """
         html += summary(model)
@@ -149,7 +150,7 @@ public enum StatusPage {
     static let style = """
         body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;background:#f3f4f6;color:#111827}
         header{display:flex;gap:16px;align-items:baseline;padding:14px 28px;background:#111827;color:#f9fafb}
-        header h1{font-size:20px;margin:0}header .source{font-family:ui-monospace,monospace}
+        header h1{font-size:20px;margin:0}header .source,header .leader{font-family:ui-monospace,monospace}
         main{padding:18px 28px;max-width:1200px}section{background:#fff;border-radius:8px;padding:14px 18px;
         margin-bottom:16px;box-shadow:0 1px 2px rgba(0,0,0,.06)}h2{font-size:16px;margin:0 0 10px}
         h3{font-size:15px;margin:6px 0}.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(220px,1fr));

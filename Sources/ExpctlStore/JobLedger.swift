@@ -166,6 +166,12 @@ public struct JobLedger {
             [.text(id), .text(owner), .text(String(leaseSeconds))]).affectedRows == 1
     }
 
+    /// Whether the job was cancelled (rather than claimed by another runner).
+    public func isCancelled(_ id: String) throws -> Bool {
+        let result = try connection.execute("SELECT state FROM exp.jobs WHERE id = $1::uuid", [.text(id)])
+        return !result.rows.isEmpty && result.string(0, "state") == "cancelled"
+    }
+
     /// Records that `owner`'s job succeeded with `result`; false when it was no longer its own.
     public func succeed(_ id: String, owner: String, result: [String: JSONValue]) throws -> Bool {
         try finish(id, owner: owner, state: .succeeded, result: result, error: nil)

@@ -81,7 +81,9 @@ final class RunningService: @unchecked Sendable {
             wakeup: wakeup,
             makeReconciler: { store in Reconciler(source: source, store: store, registry: .skipped, hook: hook, clock: clock) })
         let loop = ReconcileLoop(interval: 3600, clock: clock, wakeup: wakeup)
-        let reconcile = ReconcileService(loop: loop, worker: nil, pass: session.pass)
+        let reconcile = ReconcileService(
+            loop: loop, leadership: session.leadership, makeWorker: nil, checkLeadership: session.checkLeadership,
+            pass: session.pass)
         server = ExpctlServer(
             settings: ServiceSettings(port: 0, apiTokens: apiTokens, webhookSecret: webhookSecret, trackedBranch: "main"),
             state: state, metrics: metrics, reconcile: reconcile, apis: apis, logger: logger, statusPage: statusPage)
