@@ -261,6 +261,32 @@ struct RayJobTests {
         }
     }
 
+    @Test func aRunnerStoppedBySigtermLeavesItsRayJobRunningForTheNext() throws {
+        let setup = try RayTrainingSetup(mode: "slow")
+        try TestDatabase.with { database in
+            defer { setup.stopSubmissions(database) }
+            setup.simulate(database)
+            let loop = try ExpctlProcess(
+                ["reconcile", "--interval", "1h"] + (try setup.arguments(database)),
+                environment: ["EXPCTL_RAY_TOKEN": setup.ray.token])
+            let reading = readToTheEnd(loop)
+            let submission = try waitForRunningSubmission(setup, database)
+            kill(loop.process.processIdentifier, SIGTERM)
+            _ = reading.wait(timeout: .now() + 30)
+            #expect(loop.finish(within: 30) == 0, "\(loop.transcript)")
+            // Given back to the ledger, its Ray job still running: not stopped, not submitted again.
+            #expect(try setup.trainingJob(database).state == "pending", "\(loop.transcript)")
+            #expect(try setup.api.status(submission) == "RUNNING")
+            let again = expctl(
+                arguments: ["apply", "--auto-approve"] + (try setup.arguments(database)), environment: setup.environment)
+            #expect(again.status == 0, "\(again.output)\(again.errors)")
+            let job = try setup.trainingJob(database)
+            #expect(job.state == "succeeded")
+            #expect(try setup.api.submissions(ofJob: job.id).count == 1)
+            #expect(try testMLflowClient().modelVersions(setup.model, taggedWith: [:]).count == 1)
+        }
+    }
+
     @Test func rayOptionsThatDoNotHoldTogetherAreUsageErrors() throws {
         let repository = try exampleRepository()
         let common = [
