@@ -25,9 +25,19 @@ struct AggregateCommand: ConsoleCommand {
     @Option(help: ArgumentHelp("A bucket width, hour or day (repeatable; default: both).", valueName: "width"))
     var width: [String] = []
 
+    @Option(help: "Create the day partitions of exp.events this many days ahead.")
+    var partitionsAhead = 7
+
+    @Option(help: "Detach the day partitions of exp.events before this day (YYYY-MM-DD); they stay as tables of their own.")
+    var detachBefore: String?
+
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
+        guard (0...366).contains(partitionsAhead) else { throw ValidationError("--partitions-ahead must be 0 to 366") }
+        if let detachBefore, Timestamp(rfc3339: detachBefore + "T00:00:00Z") == nil {
+            throw ValidationError("--detach-before must be a day such as 2025-01-01, not '\(detachBefore)'")
+        }
         for (name, value) in [("--since", since), ("--until", until)] {
             if let value, Timestamp(rfc3339: value) == nil {
                 throw ValidationError("\(name) must be an RFC 3339 time such as 2025-01-01T00:00:00Z, not '\(value)'")
@@ -56,16 +66,31 @@ struct AggregateCommand: ConsoleCommand {
         let began = clock.now
         let store = try database.openStore(context.environment)
         let summary: AggregationSummary
+        var lines: [String] = []
         do {
             try store.migrate()
+            let created = try EventPartitions.prepare(store.connection, ahead: partitionsAhead)
+            if created > 0 { lines.append("Created \(created) day partitions of exp.events.") }
+            if let detachBefore {
+                let detached = try EventPartitions.detach(store.connection, before: detachBefore)
+                lines.append(
+                    detached.isEmpty
+                        ? "No day partition of exp.events is before \(detachBefore)."
+                        : "Detached \(detached.joined(separator: ", ")) (archive and drop them when you no longer need them).")
+            }
             summary = try MetricAggregator(connection: store.connection).run(
                 since: since.flatMap(Timestamp.init(rfc3339:)), until: until.flatMap(Timestamp.init(rfc3339:)),
                 widths: widths())
+            let folded = try UnitMetrics.catchUp(store.connection)
+            if folded.to > folded.from {
+                lines.append("Folded events \(folded.from + 1)–\(folded.to) into the per-unit gate sums (\(folded.units) units).")
+            }
         } catch {
             throw ContextualError(
                 error, context: "database: \(database.settings(context.environment).redactedDescription)")
         }
         context.console.line(AggregateReport(summary: summary, seconds: (clock.now - began).seconds).text)
+        for line in lines { context.console.line(line) }
         return ExitStatus.success
     }
 }

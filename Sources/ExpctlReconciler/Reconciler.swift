@@ -111,8 +111,11 @@ public final class Reconciler {
 
     private func passOutcome() -> PassOutcome {
         // A run a killed process left `running` is marked even when nothing is left to apply.
+        // The writer also folds the events that arrived since its last pass into the per-unit
+        // gate sums, so that the gates read few events whatever the size of exp.events.
         do {
             try store.markInterruptedRuns()
+            try store.catchUpUnitMetrics()
         } catch {
             return .transient(.database(error))
         }

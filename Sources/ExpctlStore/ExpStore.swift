@@ -64,6 +64,14 @@ public final class ExpStore {
         GateEvidenceReader.statements
     }
 
+    /// Folds the events since the watermark into `exp.unit_metrics` (`UnitMetrics`); nothing
+    /// before the first migration.
+    @discardableResult
+    public func catchUpUnitMetrics() throws -> UnitMetrics.CatchUp? {
+        guard try isMigrated() else { return nil }
+        return try UnitMetrics.catchUp(connection)
+    }
+
     /// The actual state alone (tests and benchmarks).
     public func actualState() throws -> ActualState { try observeRows().database }
 

@@ -19,6 +19,7 @@ public struct Migration: Sendable {
         Migration(version: 8, name: "metrics aggregation indexes and the Metabase views", sql: SchemaV8.sql),
         Migration(version: 9, name: "client event ids and events in several experiments", sql: SchemaV9.sql),
         Migration(version: 10, name: "jobs submitted to a cluster, recorded before they are submitted", sql: SchemaV10.sql),
+        Migration(version: 11, name: "events partitioned by day, per-unit gate sums from a watermark", sql: SchemaV11.sql),
     ]
 
     /// The statements of `sql`, which end with `;` at the end of a line: the extended query

@@ -15,11 +15,11 @@ import ExpctlStatistics
 /// | latency_ms | Σ `latency_ms` | plans generated |
 /// | cost_usd | Σ `cost_usd` | plans generated |
 ///
-/// One statement: per-unit values first, then per-variant sums, so that a later issue can
-/// read the same sums from per-unit aggregates kept up to date at scale. The events are
-/// aggregated per unit before they meet the assignments: joined the other way round, a table
-/// not analyzed yet (right after a burst of ingestion) made the planner loop over the events
-/// once per unit, 7 s instead of 70 ms for 4,000 units.
+/// One statement: per-unit values first, then per-variant sums. The per-unit values are the
+/// sums `UnitMetrics` folded in up to its watermark plus the events since, so a pass reads the
+/// units and the new events, not every event. They are aggregated per unit before they meet
+/// the assignments: joined the other way round, a table not analyzed yet (right after a burst
+/// of ingestion) made the planner loop over the events once per unit.
 enum OnlineEvidenceQuery {
     /// (metric, numerator column, denominator column) of the per-unit values.
     static let metrics: [(name: String, numerator: String, denominator: String)] = [
@@ -42,29 +42,18 @@ enum OnlineEvidenceQuery {
                 FROM exp.experiments e
                 WHERE e.status = 'running' AND e.archived_at IS NULL
             ), unit_events AS (
-                SELECT ev.experiment_id, ev.unit_id,
-                       count(*) FILTER (WHERE ev.event_type = 'plan_generated')::float8 AS generated,
-                       count(*) FILTER (WHERE ev.event_type = 'plan_accepted')::float8 AS accepted,
-                       coalesce(sum((ev.metrics->>'edit_count')::float8)
-                                FILTER (WHERE ev.event_type = 'plan_accepted'), 0) AS edits,
-                       coalesce(sum((ev.metrics->>'validator_interventions')::float8)
-                                FILTER (WHERE ev.event_type = 'plan_generated'), 0) AS interventions,
-                       coalesce(sum((ev.metrics->>'latency_ms')::float8)
-                                FILTER (WHERE ev.event_type = 'plan_generated'), 0) AS latency,
-                       coalesce(sum((ev.metrics->>'cost_usd')::float8)
-                                FILTER (WHERE ev.event_type = 'plan_generated'), 0) AS cost
+                -- The per-unit sums folded in up to the watermark, and the events since (UnitMetrics).
+                SELECT experiment_id, unit_id, sum(generated)::float8 AS generated, sum(accepted)::float8 AS accepted,
+                       sum(edits)::float8 AS edits, sum(interventions)::float8 AS interventions,
+                       sum(latency)::float8 AS latency, sum(cost)::float8 AS cost
                 FROM (
-                    SELECT e.experiment_id, e.unit_id, e.event_type, e.metrics FROM exp.events e
-                    WHERE e.experiment_id IN (SELECT id FROM running)
-                      AND e.event_type IN ('plan_generated', 'plan_accepted')
+                    SELECT experiment_id, unit_id, generated, accepted, edits, interventions, latency, cost
+                    FROM exp.unit_metrics WHERE experiment_id IN (SELECT id FROM running)
                     UNION ALL
-                    -- An event in several experiments counts in each (exp.event_experiments).
-                    SELECT x.experiment_id, e.unit_id, e.event_type, e.metrics
-                    FROM exp.event_experiments x JOIN exp.events e ON e.id = x.event_id
-                    WHERE x.experiment_id IN (SELECT id FROM running)
-                      AND e.event_type IN ('plan_generated', 'plan_accepted')
-                ) ev
-                GROUP BY ev.experiment_id, ev.unit_id
+                    SELECT * FROM (\(UnitMetrics.eventValues(where: "e.id > (SELECT event_id FROM exp.unit_metrics_watermark)"))) tail
+                    WHERE experiment_id IN (SELECT id FROM running)
+                ) sums
+                GROUP BY experiment_id, unit_id
             ), per_unit AS (
                 SELECT a.experiment_id, a.variant_id, a.unit_id, a.assigned_at,
                        coalesce(u.generated, 0) AS generated, coalesce(u.accepted, 0) AS accepted,

@@ -126,6 +126,9 @@ struct TrafficCommandTests {
                 lines.dropFirst().first
                     == "  exp.metric_aggregates  \(grouped(buckets)) buckets: \(grouped(buckets)) new,"
                     + " 0 updated, 0 unchanged, 0 removed")
+            // The simulated days got partitions of their own, and the gate sums took the events.
+            #expect(first.output.contains("Created 4 day partitions of exp.events."), "\(first.output)")
+            #expect(first.output.contains("Folded events 1–\(events) into the per-unit gate sums"), "\(first.output)")
             let second = expctl(arguments: ["aggregate"] + window + ["--width", "day", "--database-url", database.url])
             #expect(second.status == 0, "\(second.errors)")
             #expect(second.output.contains(" new, 0 updated, ") && second.output.contains(" unchanged, 0 removed"))

@@ -12,14 +12,19 @@ struct SchemaTests {
             let connection = try database.connect()
             #expect(try Migrator.migrate(connection) == Migration.all.map(\.version))
             #expect(try Migrator.migrate(connection) == [])
+            // The day partitions of exp.events aside (EventsAtScaleTests).
             let tables = try connection.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'exp' ORDER BY table_name")
+                """
+                SELECT table_name FROM information_schema.tables
+                WHERE table_schema = 'exp' AND table_name !~ '^events_[0-9]{8}$' ORDER BY table_name
+                """)
             #expect(
                 tables.rows.map { $0[0] ?? "" } == [
-                    "assignments", "event_experiments", "events", "experiments", "gate_decisions", "jobs", "metric_aggregates",
+                    "assignments", "event_experiments", "events", "events_default", "experiments", "gate_decisions", "jobs", "metric_aggregates",
                     "offline_replay_results",
                     "offline_replay_rows", "policies",
-                    "policy_versions", "reconcile_runs", "schema_migrations", "v_evaluation_timeline",
+                    "policy_versions", "reconcile_runs", "schema_migrations", "unit_metrics", "unit_metrics_watermark",
+                    "v_evaluation_timeline",
                     "v_experiment_metrics", "v_experiment_overview", "v_gate_history", "v_latency_cost",
                     "v_model_quality", "v_variant_comparison", "v_variant_daily", "v_variant_metrics", "variants",
                 ])
