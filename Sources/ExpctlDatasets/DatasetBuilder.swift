@@ -52,6 +52,9 @@ public final class DatasetBuilder {
         self.connection = connection
     }
 
+    /// The one query a build streams (`DatasetQuery`), for a benchmark to run it by `psql`.
+    public static func query(_ dataset: DatasetConfig) throws -> String { try DatasetQuery.select(dataset) }
+
     public func build(
         _ dataset: DatasetConfig, progress: (DatasetBuildProgress) -> Void = { _ in }
     ) throws -> DatasetBuildResult {

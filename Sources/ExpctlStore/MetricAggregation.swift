@@ -88,17 +88,40 @@ public struct MetricAggregator {
             }
             summary.window = window
             try computeBuckets(window, widths)
-            let computed = try connection.execute(
-                """
-                SELECT count(*) AS buckets,
-                       coalesce(sum(count) FILTER (WHERE metric_name LIKE 'events:%'
-                                                   AND bucket_width = $1::interval), 0) AS events
-                FROM expctl_aggregates
-                """, [.text(widths[0].interval)])
+            let computed = try connection.execute(Self.countSQL, [.text(widths[0].interval)])
             summary.buckets = Int(computed.int(0, "buckets") ?? 0)
             summary.events = Int(computed.int(0, "events") ?? 0)
-            let upserted = try connection.execute(
-                """
+            let upserted = try connection.execute(Self.upsertSQL)
+            summary.inserted = Int(upserted.int(0, "inserted") ?? 0)
+            summary.updated = Int(upserted.int(0, "updated") ?? 0)
+            summary.removed = try connection.execute(Self.removeSQL, Self.removeParameters(window, widths)).affectedRows
+            return summary
+        }
+    }
+
+    /// The statements of `run` over an explicit window, in order, with their parameters: for a
+    /// benchmark to run them by `psql` beside `run` itself.
+    public static func statements(
+        since: Timestamp, until: Timestamp, widths: [BucketWidth]
+    ) -> [(name: String, sql: String, parameters: [PostgresValue])] {
+        let widths = Array(Set(widths)).sorted()
+        let window = AggregationWindow(since: since, until: until, alignedTo: widths.last ?? .day)
+        return [
+            ("lock", "SELECT pg_advisory_xact_lock($1)", [.integer(lockKey)]),
+            ("buckets", bucketsSQL, bucketsParameters(window, widths)),
+            ("count", countSQL, [.text(widths[0].interval)]), ("upsert", upsertSQL, []),
+            ("remove", removeSQL, removeParameters(window, widths)),
+        ]
+    }
+
+    static let countSQL = """
+        SELECT count(*) AS buckets,
+               coalesce(sum(count) FILTER (WHERE metric_name LIKE 'events:%'
+                                           AND bucket_width = $1::interval), 0) AS events
+        FROM expctl_aggregates
+        """
+
+    static let upsertSQL = """
                 WITH upserted AS (
                     INSERT INTO exp.metric_aggregates AS m
                         (experiment_id, variant_id, metric_name, bucket_start, bucket_width, count, sum, mean, variance)
@@ -114,12 +137,9 @@ public struct MetricAggregator {
                 )
                 SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated
                 FROM upserted
-                """)
-            summary.inserted = Int(upserted.int(0, "inserted") ?? 0)
-            summary.updated = Int(upserted.int(0, "updated") ?? 0)
-            summary.removed =
-                try connection.execute(
-                    """
+                """
+
+    static let removeSQL = """
                     DELETE FROM exp.metric_aggregates m
                     WHERE m.bucket_width = ANY($1::interval[])
                       AND m.bucket_start >= $2::timestamptz AND m.bucket_start < $3::timestamptz
@@ -128,11 +148,10 @@ public struct MetricAggregator {
                           WHERE a.experiment_id = m.experiment_id AND a.variant_id = m.variant_id
                             AND a.metric_name = m.metric_name AND a.bucket_start = m.bucket_start
                             AND a.bucket_width = m.bucket_width)
-                    """,
-                    [Self.intervals(widths), .text(window.since.description), .text(window.until.description)]
-                ).affectedRows
-            return summary
-        }
+                    """
+
+    static func removeParameters(_ window: AggregationWindow, _ widths: [BucketWidth]) -> [PostgresValue] {
+        [intervals(widths), .text(window.since.description), .text(window.until.description)]
     }
 
     /// `{"1 hour","1 day"}`: the widths as an `interval[]` parameter.
@@ -167,8 +186,17 @@ public struct MetricAggregator {
     /// count, value and squared value in `numeric`, daily ones summed from them, then mean and
     /// population variance, `(n·Σx² − (Σx)²) / n²`, exact until the final cast.
     private func computeBuckets(_ window: AggregationWindow, _ widths: [BucketWidth]) throws {
-        try connection.execute(
-            """
+        try connection.execute(Self.bucketsSQL, Self.bucketsParameters(window, widths))
+    }
+
+    static func bucketsParameters(_ window: AggregationWindow, _ widths: [BucketWidth]) -> [PostgresValue] {
+        [
+            .text(window.since.description), .text(window.until.description), .bool(widths.contains(.hour)),
+            .bool(widths.contains(.day)),
+        ]
+    }
+
+    static let bucketsSQL = """
             CREATE TEMPORARY TABLE expctl_aggregates ON COMMIT DROP AS
             WITH memberships AS (
                 -- Each event once per experiment it is in: exp.events names the first, and
@@ -207,10 +235,5 @@ public struct MetricAggregator {
                    total::float8 AS sum, (total / n)::float8 AS mean,
                    greatest((n * squares - total * total) / (n * n), 0)::float8 AS variance
             FROM buckets
-            """,
-            [
-                .text(window.since.description), .text(window.until.description), .bool(widths.contains(.hour)),
-                .bool(widths.contains(.day)),
-            ])
-    }
+            """
 }

@@ -36,12 +36,12 @@ public enum UnitMetrics {
     }
 
     /// The newest event id every inserting transaction is done with (see the type's comment).
-    static let boundSQL = """
+    public static let boundSQL = """
         SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS bound FROM exp.events_id_seq
         """
 
     /// Folds the events of ids in ($1, $2] into the per-unit sums.
-    static var foldSQL: String {
+    public static var foldSQL: String {
         """
         INSERT INTO exp.unit_metrics AS u (experiment_id, unit_id, generated, accepted, edits, interventions, latency, cost)
         SELECT experiment_id, unit_id, sum(generated), sum(accepted), sum(edits), sum(interventions), sum(latency), sum(cost)

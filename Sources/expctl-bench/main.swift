@@ -9,6 +9,8 @@
 //   swift run -c release expctl-bench gates-aa [--experiments K] [--seed N]
 //   swift run -c release expctl-bench gates-pass [--experiments N] [--units N] [--sql-units N]
 //       [--database-url URL]
+//   swift run -c release expctl-bench scale [--events N] [--experiments N] [--units N] [--days N]
+//       [--new-events N] [--rounds N] [--database-url URL] [--keep]   (exp.events at 100M rows; needs psql)
 //   swift build -c release && swift run -c release expctl-bench serve [--database-url URL] [--connections N]
 //       [--seconds N] [--batch N]   (needs wrk and pgbench)
 //
@@ -76,6 +78,45 @@ if arguments.first == "mlflow" {
         try RegistryBenchmark(
             versions: versions, requests: requests, rounds: rounds, parallelism: parallelism, databaseURL: databaseURL, mlflowURL: mlflowURL
         ).run()
+    } catch {
+        print("expctl-bench: \(error)")
+        exit(1)
+    }
+    exit(0)
+}
+if arguments.first == "scale" {
+    arguments.removeFirst()
+    var benchmark = ScaleBenchmark()
+    while let option = arguments.first {
+        if option == "--keep" {
+            benchmark.keep = true
+            arguments.removeFirst()
+            continue
+        }
+        guard arguments.count >= 2 else { break }
+        let value = arguments[1]
+        switch option {
+        case "--events": benchmark.events = Int(value) ?? 0
+        case "--experiments": benchmark.experiments = Int(value) ?? 0
+        case "--units": benchmark.unitsPerExperiment = Int(value) ?? 0
+        case "--days": benchmark.days = Int(value) ?? 0
+        case "--new-events": benchmark.newEvents = Int(value) ?? 0
+        case "--rounds": benchmark.rounds = Int(value) ?? 0
+        case "--database-url": benchmark.databaseURL = value
+        default: arguments = ["?", "?"]
+        }
+        arguments.removeFirst(2)
+    }
+    guard arguments.isEmpty, benchmark.events > 0, benchmark.experiments > 0, benchmark.unitsPerExperiment > 0,
+        benchmark.days >= 3, benchmark.newEvents > 0, benchmark.rounds > 0
+    else {
+        print(
+            "usage: expctl-bench scale [--events N] [--experiments N] [--units N-per-experiment] [--days N]"
+                + " [--new-events N] [--rounds N] [--database-url URL] [--keep]")
+        exit(2)
+    }
+    do {
+        try benchmark.run()
     } catch {
         print("expctl-bench: \(error)")
         exit(1)
