@@ -24,13 +24,13 @@ final class LeaseKeeper: @unchecked Sendable {
         self.settings = settings
     }
 
-    /// The job is no longer ours: cancelled, reclaimed, or its lease not renewed for two
-    /// thirds of it (the database away), so that this runner stops acting on the job before
-    /// the lease runs out and another runner may claim it.
+    /// The job is no longer ours: cancelled, reclaimed, or its lease not renewed for four fifths
+    /// of it (the database away; a heartbeat comes every third), so that this runner stops
+    /// acting on the job before the lease runs out and another runner may claim it.
     var isLost: Bool {
         condition.lock()
         defer { condition.unlock() }
-        return lost || Date().timeIntervalSince(renewed) > leaseSeconds * 2 / 3
+        return lost || Date().timeIntervalSince(renewed) > leaseSeconds * 0.8
     }
 
     /// Lost because the ledger cancelled the job (`jobs cancel`, a plan's retire), not because

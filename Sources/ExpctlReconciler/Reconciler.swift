@@ -106,16 +106,17 @@ public final class Reconciler {
         hook.passStarted()
         let outcome = passOutcome()
         hook.passFinished(outcome)
+        // Then the writer folds the events that arrived into the per-unit gate sums, so that the
+        // next pass's gates read few events whatever the size of exp.events. Off the pass's own
+        // time; a failure is the next pass's to meet (it reads the longer tail meanwhile).
+        _ = try? store.catchUpUnitMetrics()
         return outcome
     }
 
     private func passOutcome() -> PassOutcome {
         // A run a killed process left `running` is marked even when nothing is left to apply.
-        // The writer also folds the events that arrived since its last pass into the per-unit
-        // gate sums, so that the gates read few events whatever the size of exp.events.
         do {
             try store.markInterruptedRuns()
-            try store.catchUpUnitMetrics()
         } catch {
             return .transient(.database(error))
         }

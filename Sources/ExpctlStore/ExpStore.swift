@@ -63,8 +63,8 @@ public final class ExpStore {
 
     /// The statements `observeGates` runs, in its order, with their parameters: for a benchmark
     /// to time them on their own (psql, `EXPLAIN ANALYZE`) against the whole read.
-    public static var gateEvidenceStatements: [(name: String, sql: String, parameters: [PostgresValue])] {
-        GateEvidenceReader.statements
+    public func gateEvidenceStatements() throws -> [(name: String, sql: String, parameters: [PostgresValue])] {
+        try GateEvidenceReader.statements(connection)
     }
 
     /// Folds the events since the watermark into `exp.unit_metrics` (`UnitMetrics`); nothing

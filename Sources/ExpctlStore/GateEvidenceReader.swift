@@ -8,11 +8,11 @@ import ExpctlStatistics
 /// experiments' units and per-unit metric sums per variant, and each gate's latest decision.
 enum GateEvidenceReader {
     /// The statements `read` runs, in its order, with their parameters (every experiment's
-    /// assigned units).
-    static var statements: [(name: String, sql: String, parameters: [PostgresValue])] {
+    /// assigned units; the events above the watermark as it is now).
+    static func statements(_ connection: PostgresConnection) throws -> [(name: String, sql: String, parameters: [PostgresValue])] {
         [
             ("offline evaluations", evaluationsSQL, [.text(EvaluationIdentity.scorerVersion)]),
-            ("online evidence", OnlineEvidenceQuery.sql, []),
+            ("online evidence", OnlineEvidenceQuery.sql, [.integer(try OnlineEvidenceQuery.watermark(connection))]),
             ("decisions", decisionsSQL, []),
             ("assigned units per bucket", assignedSQL, [.null]),
         ]

@@ -11,7 +11,8 @@
 /// - `exp.unit_metrics`: per experiment and unit, the online gate's per-unit sums (exact,
 ///   `numeric`), maintained incrementally from `exp.unit_metrics_watermark` (the last event id
 ///   folded in), so that a gate pass reads the units and the events since the watermark, not the
-///   whole table.
+///   whole table. Half-full pages (`fillfactor`), so that folding updates a unit in place (HOT).
+///   The events copied here are folded in here, so the first pass after it reads none.
 ///
 /// Foreign keys of a partitioned table cannot be `NOT VALID`: the copied rows are checked.
 enum SchemaV11 {
@@ -89,7 +90,7 @@ enum SchemaV11 {
             latency        numeric NOT NULL DEFAULT 0,
             cost           numeric NOT NULL DEFAULT 0,
             PRIMARY KEY (experiment_id, unit_id)
-        );
+        ) WITH (fillfactor = 50);
         COMMENT ON TABLE exp.unit_metrics IS 'per experiment and unit, the online gate''s sums over the events up to '
             'exp.unit_metrics_watermark: plans generated and accepted, edits, validator interventions, latency, cost';
         CREATE TABLE exp.unit_metrics_watermark (
@@ -97,6 +98,12 @@ enum SchemaV11 {
             event_id    bigint NOT NULL CHECK (event_id >= 0),
             updated_at  timestamptz NOT NULL DEFAULT now()
         );
-        INSERT INTO exp.unit_metrics_watermark (event_id) VALUES (0);
+        INSERT INTO exp.unit_metrics_watermark (event_id)
+        SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM exp.events_id_seq;
+        INSERT INTO exp.unit_metrics (experiment_id, unit_id, generated, accepted, edits, interventions, latency, cost)
+        SELECT experiment_id, unit_id, sum(generated), sum(accepted), sum(edits), sum(interventions), sum(latency),
+               sum(cost)
+        FROM (\(UnitMetrics.eventValues(where: "e.id <= (SELECT event_id FROM exp.unit_metrics_watermark)"))) copied
+        GROUP BY experiment_id, unit_id;
         """
 }

@@ -71,7 +71,7 @@ struct GateEvidenceBenchmark {
         let observation = try store.observeGates()
         try check(observation, against: written.sums)
         let read = try median { _ = try store.observeGates() }
-        let statements = ExpStore.gateEvidenceStatements
+        let statements = try store.gateEvidenceStatements()
         var executions: [(name: String, rows: Int, client: Double, server: Double)] = []
         for statement in statements {
             let rows = try connection.execute(statement.sql, statement.parameters).rows.count

@@ -196,8 +196,12 @@ struct ScaleBenchmark {
             var statements: [(String, [PostgresValue])] = [
                 ("SET LOCAL jit = off", []), ("LOCK TABLE exp.events IN SHARE MODE", []), (UnitMetrics.boundSQL, []),
                 (UnitMetrics.foldSQL, [.integer(watermark), .integer(bound)]),
+                ("UPDATE exp.unit_metrics_watermark SET event_id = $1, updated_at = clock_timestamp()", [.integer(bound)]),
             ]
-            statements += ExpStore.gateEvidenceStatements.map { ($0.sql, $0.parameters) }
+            // The evidence then reads above the new watermark, as the pass does after its catch-up.
+            statements += try store.gateEvidenceStatements().map {
+                ($0.sql, $0.name == "online evidence" ? [.integer(bound)] : $0.parameters)
+            }
             floors.append(try psql(url: url, statements, rollback: true))
             let began = clock.now
             let folded = try store.catchUpUnitMetrics()
@@ -213,7 +217,7 @@ struct ScaleBenchmark {
         if let path = ProcessInfo.processInfo.environment["EXPCTL_SCALE_EXPLAIN"] {
             var text = ""
             try connection.execute("SET jit = off")
-            for statement in ExpStore.gateEvidenceStatements {
+            for statement in try store.gateEvidenceStatements() {
                 let plan = try connection.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement.sql, statement.parameters)
                 text += "-- \(statement.name)\n" + plan.rows.indices.compactMap { plan.string($0, "QUERY PLAN") }
                     .joined(separator: "\n") + "\n\n"
