@@ -75,8 +75,6 @@ extension SourceOptions {
     /// Where jobs read their code: the repository, or the mirror of a URL.
     func codeSource(_ environment: [String: String]) -> any CodeSource {
         guard let url = RemoteURL(repo) else { return RepositoryCode(path: repo) }
-        let root = mirrorRoot(environment)
-        return RepositoryCode(
-            path: root.hasSuffix("/") ? root + url.mirrorFolderName : root + "/" + url.mirrorFolderName)
+        return RepositoryCode(path: GitMirror.path(of: url, under: mirrorRoot(environment)))
     }
 }

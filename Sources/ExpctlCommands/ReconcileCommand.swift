@@ -67,7 +67,7 @@ struct ReconcileCommand: ConsoleCommand {
                     console: console, passLines: true, mlflowLabel: mlflowLabel, databaseLabel: databaseLabel)
             },
             say: { lines.say($0) })
-        let (session, worker, wakeup) = (assembly.session, assembly.worker, assembly.wakeup)
+        let (session, worker, wakeup) = (assembly.session, assembly.makeWorker?(), assembly.wakeup)
         let stop = StopSignal.install(stopping: wakeup)
         defer { stop.uninstall() }
         // With --once, the jobs the pass recorded run after it, in the foreground.

@@ -12,8 +12,6 @@ struct ReconcilerAssembly {
     let makeWorker: (() -> JobWorker)?
     let wakeup: Wakeup
 
-    /// The one worker of `reconcile`, which leads for its whole run.
-    var worker: JobWorker? { makeWorker?() }
 
     /// Seconds after which the session's connection gives up on a server that stopped
     /// answering (`ConnectionSettings.deadPeerSeconds`): well within the server's own

@@ -16,12 +16,17 @@ public final class GitMirror {
     public let repository: GitRepository
     private let credentials: GitCredentials
 
+    /// Where the mirror of `url` is kept under `root`.
+    public static func path(of url: RemoteURL, under root: String) -> String {
+        root.hasSuffix("/") ? root + url.mirrorFolderName : root + "/" + url.mirrorFolderName
+    }
+
     /// Opens the mirror of `url` under `root`, creating it (and `root`) when missing.
     public init(url: RemoteURL, root: String, credentials: GitCredentials) throws(GitError) {
         try initializeLibgit2()
         self.url = url
         self.credentials = credentials
-        let path = root.hasSuffix("/") ? root + url.mirrorFolderName : root + "/" + url.mirrorFolderName
+        let path = Self.path(of: url, under: root)
         self.path = path
         if !FileManager.default.fileExists(atPath: path + "/HEAD") {
             // Created bare, then opened below as any repository is.

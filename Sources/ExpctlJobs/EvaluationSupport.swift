@@ -65,17 +65,10 @@ struct EvaluationInputs {
             command = spec
         }
         if let recorded = inputs["code"] {
-            guard case .object(let files) = recorded, !files.isEmpty else {
-                throw JobFailure.failed("the evaluation's code is not valid")
+            guard let files = TrainingConfig.codeFiles(fromJobInputs: recorded) else {
+                throw JobFailure.failed("the evaluation's code is not a list of files with their blob ids")
             }
-            var blobs: [String: String] = [:]
-            for (path, value) in files {
-                guard case .string(let blob) = value, blob.count == 40, blob.allSatisfy(\.isHexDigit) else {
-                    throw JobFailure.failed("the evaluation's code names \(path) without a blob id")
-                }
-                blobs[path] = blob
-            }
-            code = CodePackage(files: blobs)
+            code = CodePackage(files: files)
         }
     }
 }

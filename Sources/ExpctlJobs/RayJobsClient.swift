@@ -64,15 +64,6 @@ final class RayJobsClient {
             ?? CurlTransport(totalTimeout: 120, credentials: settings.token.map(HTTPCredentials.bearer))
     }
 
-    /// `GET /api/version`: Ray's version; fails when the cluster refuses the token.
-    func version() throws -> String {
-        let response = try send(.get(url("/api/version")))
-        guard case .object(let fields)? = JSONValue(parsing: response.text),
-            case .string(let version)? = fields["ray_version"]
-        else { return "unknown" }
-        return version
-    }
-
     /// Whether the API answers a request that carries no token: then anyone who can reach it
     /// reads every job's environment.
     func answersWithoutToken() throws -> Bool {
@@ -146,12 +137,6 @@ final class RayJobsClient {
     }
 
     private func url(_ path: String) -> String { settings.address + path }
-
-    private func send(_ request: HTTPRequest) throws -> HTTPResponse {
-        let response = try transport.send(request)
-        guard response.isSuccess else { throw apiError("\(request.method) \(request.url)", response) }
-        return response
-    }
 
     private func apiError(_ what: String, _ response: HTTPResponse) -> RayAPIError {
         let why: String

@@ -36,7 +36,7 @@ extension TrainingConfig {
             guard case .object(var fields) = command.jobInputs else { break }
             fields["kind"] = .string("command")
             inputs["runner"] = .object(fields)
-            if !codeFiles.isEmpty { inputs["code"] = .object(codeFiles.mapValues(JSONValue.string)) }
+            if let code = codeInputs { inputs["code"] = code }
         }
         if let resources, !resources.isEmpty { inputs["resources"] = resources.jobInputs }
         return inputs
@@ -49,6 +49,29 @@ extension TrainingConfig {
     /// SHA-256 (hex) of the canonical text of `jobInputs`, less the placement inputs.
     public var inputsDigest: String {
         ContentHash.hex(JSONValue.object(jobInputs.filter { !Self.placementInputs.contains($0.key) }).canonicalText)
+    }
+}
+
+extension TrainingConfig {
+    /// `{"path": "blob id", …}` of a command training's code, nil when it has none: in the
+    /// training's inputs and in its evaluation's.
+    public var codeInputs: JSONValue? {
+        guard case .command = runner, !codeFiles.isEmpty else { return nil }
+        return .object(codeFiles.mapValues(JSONValue.string))
+    }
+
+    /// The code recorded in a job's inputs, checked: a non-empty object of paths to blob ids
+    /// (40 hex digits); nil when it is not one.
+    public static func codeFiles(fromJobInputs value: JSONValue) -> [String: String]? {
+        guard case .object(let files) = value, !files.isEmpty else { return nil }
+        var blobs: [String: String] = [:]
+        for (path, blob) in files {
+            guard case .string(let id) = blob, id.count == 40, id.allSatisfy(\.isHexDigit), !path.isEmpty else {
+                return nil
+            }
+            blobs[path] = id
+        }
+        return blobs
     }
 }
 
@@ -131,13 +154,8 @@ extension TrainingConfig {
             }
             var codeFiles: [String: String] = [:]
             if let recorded = inputs["code"] {
-                guard case .object(let files) = recorded, !files.isEmpty else { throw JobInputsError(field: "code") }
-                for (path, blob) in files {
-                    guard case .string(let id) = blob, id.count == 40, id.allSatisfy(\.isHexDigit), !path.isEmpty else {
-                        throw JobInputsError(field: "code")
-                    }
-                    codeFiles[path] = id
-                }
+                guard let files = Self.codeFiles(fromJobInputs: recorded) else { throw JobInputsError(field: "code") }
+                codeFiles = files
             }
             var resources: JobResources?
             if let recorded = inputs["resources"] {

@@ -76,9 +76,7 @@ enum EvaluationPlanning {
         ]
         inputs["command"] = training.evaluation.command?.jobInputs ?? .null
         // A team's predictor runs with the training's code, so it is part of the evaluation too.
-        if case .command = training.runner, !training.codeFiles.isEmpty {
-            inputs["code"] = .object(training.codeFiles.mapValues(JSONValue.string))
-        }
+        if let code = training.codeInputs { inputs["code"] = code }
         return inputs
     }
 

@@ -1,3 +1,4 @@
+import ExpctlPostgres
 import Foundation
 
 /// The URL of database `name` on the server of `--database-url` (else `DATABASE_URL`).
@@ -16,4 +17,15 @@ extension Duration {
 struct BenchmarkErrorText: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// A parameter spelt as a literal, for `psql` to run a statement its benchmark runs with parameters.
+func psqlLiteral(_ value: PostgresValue) throws -> String {
+    switch value {
+    case .null: return "NULL"
+    case .text(let text): return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    case .integer(let number): return String(number)
+    case .bool(let flag): return flag ? "true" : "false"
+    default: throw BenchmarkErrorText("psql: a parameter of a kind the benchmarks do not spell")
+    }
 }

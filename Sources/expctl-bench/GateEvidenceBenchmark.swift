@@ -259,13 +259,7 @@ struct GateEvidenceBenchmark {
         for statement in statements {
             var sql = statement.sql
             for (number, value) in statement.parameters.enumerated().reversed() {
-                let literal: String
-                switch value {
-                case .null: literal = "NULL"
-                case .text(let text): literal = "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
-                default: throw BenchmarkErrorText("psql: a parameter neither text nor null")
-                }
-                sql = sql.replacingOccurrences(of: "$\(number + 1)", with: literal)
+                sql = sql.replacingOccurrences(of: "$\(number + 1)", with: try psqlLiteral(value))
             }
             arguments += ["-c", sql]
         }

@@ -110,7 +110,10 @@ struct ScaleBenchmark {
 
     /// Events `(from, to]` of the fill: 60% plans generated, 30% accepted, 10% other, spread
     /// over the window in id order, each unit's in turn (and each unit gets every kind).
-    private func fillSQL(from: Int, to: Int, total: Int, start: Timestamp) -> String {
+    /// `spread: false` puts them all at `start` (the new events of a gate pass).
+    private func fillSQL(from: Int, to: Int, total: Int, start: Timestamp, spread: Bool = true) -> String {
+        let offset = spread ? "(n::float8 / \(total)) * \(days * 86_400 - 3_600)" : "0"
+        return
         """
         INSERT INTO exp.events (event_type, unit_type, unit_id, experiment_id, variant_id, metrics, occurred_at)
         SELECT CASE WHEN r < 6 THEN 'plan_generated' WHEN r < 9 THEN 'plan_accepted' ELSE 'recipe_viewed' END,
@@ -118,7 +121,7 @@ struct ScaleBenchmark {
                CASE WHEN r < 6 THEN jsonb_build_object('latency_ms', 800 + n % 500, 'cost_usd', 0.012,
                                                        'validator_interventions', n % 2)
                     WHEN r < 9 THEN jsonb_build_object('edit_count', n % 4) ELSE '{}' END,
-               '\(start.description)'::timestamptz + (n::float8 / \(total)) * \(days * 86_400 - 3_600) * interval '1 second'
+               '\(start.description)'::timestamptz + \(offset) * interval '1 second'
         FROM generate_series(\(from + 1)::bigint, \(to)::bigint) n
         CROSS JOIN LATERAL (SELECT (n / \(units) + n) % 10 AS r) kind
         JOIN bench_units u ON u.k = n % \(units)
@@ -189,8 +192,7 @@ struct ScaleBenchmark {
         for round in 0..<rounds {
             let first = try connection.execute(UnitMetrics.boundSQL).int(0, "bound") ?? 0
             try connection.execute(
-                fillSQL(from: Int(first), to: Int(first) + newEvents, total: Int(first) + newEvents, start: after)
-                    .replacingOccurrences(of: "(n::float8 / \(Int(first) + newEvents))", with: "0"))
+                fillSQL(from: Int(first), to: Int(first) + newEvents, total: newEvents, start: after, spread: false))
             let watermark = try connection.execute("SELECT event_id FROM exp.unit_metrics_watermark").int(0, "event_id") ?? 0
             let bound = try connection.execute(UnitMetrics.boundSQL).int(0, "bound") ?? 0
             var statements: [(String, [PostgresValue])] = [
@@ -289,7 +291,7 @@ struct ScaleBenchmark {
         for (sql, parameters) in statements {
             var text = sql
             for (number, value) in parameters.enumerated().reversed() {
-                text = text.replacingOccurrences(of: "$\(number + 1)", with: try literal(value))
+                text = text.replacingOccurrences(of: "$\(number + 1)", with: try psqlLiteral(value))
             }
             arguments += ["-c", text]
         }
@@ -313,16 +315,6 @@ struct ScaleBenchmark {
     private func measurePsqlStartup(url: String) throws {
         let runs = try (0..<5).map { _ in try psql(url: url, [], rollback: false) }
         Self.startup.withLock { $0 = median(runs) }
-    }
-
-    private func literal(_ value: PostgresValue) throws -> String {
-        switch value {
-        case .null: return "NULL"
-        case .text(let text): return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
-        case .integer(let number): return String(number)
-        case .bool(let flag): return flag ? "true" : "false"
-        default: throw BenchmarkErrorText("psql: a parameter of a kind the benchmark does not spell")
-        }
     }
 
     private func databaseBytes(_ connection: PostgresConnection) throws -> Int64 {
