@@ -9,10 +9,12 @@ import ExpctlStatistics
 enum GateEvidenceReader {
     /// The statements `read` runs, in its order, with their parameters (every experiment's
     /// assigned units; the events above the watermark as it is now).
-    static func statements(_ connection: PostgresConnection) throws -> [(name: String, sql: String, parameters: [PostgresValue])] {
+    static func statements(
+        _ connection: PostgresConnection
+    ) throws -> [(name: String, sql: String, parameters: [PostgresValue])] {
         [
             ("offline evaluations", evaluationsSQL, [.text(EvaluationIdentity.scorerVersion)]),
-            ("online evidence", OnlineEvidenceQuery.sql, [.integer(try OnlineEvidenceQuery.watermark(connection))]),
+            ("online evidence", OnlineEvidenceQuery.sql, [.integer(try UnitMetrics.watermark(connection))]),
             ("decisions", decisionsSQL, []),
             ("assigned units per bucket", assignedSQL, [.null]),
         ]

@@ -30,10 +30,15 @@ enum OnlineEvidenceQuery {
         ("cost_usd", "cost", "generated"),
     ]
 
+    /// `$1` is the watermark (`UnitMetrics.watermark`), passed as a value, not a subquery, so
+    /// that the planner sees how few events are above it and reads them through each day's
+    /// primary key; behind a subquery it guessed a third of every day and scanned them all (9 s
+    /// at 100 million events).
     static var sql: String {
         let sums = metrics.map { metric in
             let (m, d) = (metric.numerator, metric.denominator)
-            return "sum(\(m)) AS \(metric.name)_m, sum(\(d)) AS \(metric.name)_d, sum(\(m) * \(m)) AS \(metric.name)_mm, "
+            return
+                "sum(\(m)) AS \(metric.name)_m, sum(\(d)) AS \(metric.name)_d, sum(\(m) * \(m)) AS \(metric.name)_mm, "
                 + "sum(\(d) * \(d)) AS \(metric.name)_dd, sum(\(m) * \(d)) AS \(metric.name)_md"
         }.joined(separator: ",\n       ")
         return """
@@ -85,16 +90,8 @@ enum OnlineEvidenceQuery {
             """
     }
 
-    /// The last event id folded into `exp.unit_metrics`: `$1` of `sql`. A value, not a
-    /// subquery, so that the planner sees how few events are above it and reads them through
-    /// each day's primary key; behind a subquery it guessed a third of every day and scanned
-    /// them all (9 s at 100 million events).
-    static func watermark(_ connection: PostgresConnection) throws -> Int64 {
-        try connection.execute("SELECT event_id FROM exp.unit_metrics_watermark").int(0, "event_id") ?? 0
-    }
-
     static func read(_ connection: PostgresConnection) throws -> [String: OnlineExperimentData] {
-        let result = try connection.execute(sql, [.integer(try watermark(connection))])
+        let result = try connection.execute(sql, [.integer(try UnitMetrics.watermark(connection))])
         var experiments: [String: OnlineExperimentData] = [:]
         for row in result.rows.indices {
             guard let experiment = result.string(row, "experiment"), let variant = result.string(row, "variant") else {
@@ -105,7 +102,8 @@ enum OnlineEvidenceQuery {
             for metric in metrics {
                 func value(_ suffix: String) -> Double { result.double(row, "\(metric.name)_\(suffix)") ?? 0 }
                 sums[metric.name] = RatioSums(
-                    units: units, numeratorSum: value("m"), denominatorSum: value("d"), numeratorSumOfSquares: value("mm"),
+                    units: units, numeratorSum: value("m"), denominatorSum: value("d"),
+                    numeratorSumOfSquares: value("mm"),
                     denominatorSumOfSquares: value("dd"), sumOfProducts: value("md"))
             }
             experiments[experiment, default: OnlineExperimentData(experiment: experiment, variants: [:])]

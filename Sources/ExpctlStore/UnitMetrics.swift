@@ -40,6 +40,23 @@ public enum UnitMetrics {
         SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS bound FROM exp.events_id_seq
         """
 
+    /// The value of `boundSQL`.
+    public static func bound(_ connection: PostgresConnection) throws -> Int64 {
+        try connection.execute(boundSQL).int(0, "bound") ?? 0
+    }
+
+    /// The last event id folded into `exp.unit_metrics` (locked for the caller's transaction
+    /// with `forUpdate`).
+    public static func watermark(_ connection: PostgresConnection, forUpdate: Bool = false) throws -> Int64 {
+        let lock = forUpdate ? " FOR UPDATE" : ""
+        return try connection.execute("SELECT event_id FROM exp.unit_metrics_watermark" + lock).int(0, "event_id") ?? 0
+    }
+
+    /// Moves the watermark to `$1`, the bound of the events just folded in.
+    public static let advanceSQL = """
+        UPDATE exp.unit_metrics_watermark SET event_id = $1, updated_at = clock_timestamp()
+        """
+
     /// Folds the events of ids in ($1, $2] into the per-unit sums.
     public static var foldSQL: String {
         """
@@ -69,18 +86,13 @@ public enum UnitMetrics {
     public static func catchUp(_ connection: PostgresConnection) throws -> CatchUp {
         let bound: Int64 = try connection.transaction {
             try connection.execute("LOCK TABLE exp.events IN SHARE MODE")
-            return try connection.execute(boundSQL).int(0, "bound") ?? 0
+            return try Self.bound(connection)
         }
         return try connection.transaction {
-            let from =
-                try connection.execute(
-                    "SELECT event_id FROM exp.unit_metrics_watermark FOR UPDATE"
-                ).int(0, "event_id") ?? 0
+            let from = try watermark(connection, forUpdate: true)
             guard bound > from else { return CatchUp(from: from, to: from, units: 0) }
             let written = try connection.execute(foldSQL, [.integer(from), .integer(bound)]).affectedRows
-            try connection.execute(
-                "UPDATE exp.unit_metrics_watermark SET event_id = $1, updated_at = clock_timestamp()", [.integer(bound)]
-            )
+            try connection.execute(advanceSQL, [.integer(bound)])
             return CatchUp(from: from, to: bound, units: written)
         }
     }

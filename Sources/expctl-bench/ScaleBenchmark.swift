@@ -196,7 +196,7 @@ struct ScaleBenchmark {
         var reads: (ours: [Double], floors: [Double]) = ([], [])
         var folds: (ours: [Double], floors: [Double]) = ([], [])
         for round in 0..<rounds {
-            let first = try connection.execute(UnitMetrics.boundSQL).int(0, "bound") ?? 0
+            let first = try UnitMetrics.bound(connection)
             try connection.execute(
                 fillSQL(from: Int(first), to: Int(first) + newEvents, total: newEvents, start: after, spread: false))
             let evidence = try store.gateEvidenceStatements().map { ($0.sql, $0.parameters) }
@@ -210,9 +210,8 @@ struct ScaleBenchmark {
             }
             try explainOnce(store, round: round)
 
-            let watermark =
-                try connection.execute("SELECT event_id FROM exp.unit_metrics_watermark").int(0, "event_id") ?? 0
-            let bound = try connection.execute(UnitMetrics.boundSQL).int(0, "bound") ?? 0
+            let watermark = try UnitMetrics.watermark(connection)
+            let bound = try UnitMetrics.bound(connection)
             folds.floors.append(
                 try psql(
                     url: url,
@@ -220,10 +219,7 @@ struct ScaleBenchmark {
                         ("SET LOCAL jit = off", []), ("LOCK TABLE exp.events IN SHARE MODE", []),
                         (UnitMetrics.boundSQL, []),
                         (UnitMetrics.foldSQL, [.integer(watermark), .integer(bound)]),
-                        (
-                            "UPDATE exp.unit_metrics_watermark SET event_id = $1, updated_at = clock_timestamp()",
-                            [.integer(bound)]
-                        ),
+                        (UnitMetrics.advanceSQL, [.integer(bound)]),
                     ], rollback: true))
             began = clock.now
             let folded = try store.catchUpUnitMetrics()
@@ -364,7 +360,7 @@ struct ScaleBenchmark {
 
     /// Free bytes where the server keeps its data (this machine's root when it cannot tell).
     private func freeBytes(_ connection: PostgresConnection) throws -> Int64 {
-        let directory = (try? connection.execute("SHOW data_directory").string(0, "data_directory")) ?? nil
+        let directory = try? connection.execute("SHOW data_directory").string(0, "data_directory")
         let attributes = try FileManager.default.attributesOfFileSystem(forPath: directory ?? "/")
         return (attributes[.systemFreeSize] as? NSNumber)?.int64Value ?? 0
     }
